@@ -1,0 +1,188 @@
+//! Where Xero lives: production URLs by default, each host replaceable by an environment
+//! variable holding an origin (the local simulator, a proxy), with Xero's own paths appended.
+//!
+//! Any override is announced by the callers (see [`Endpoints::override_notice`]) so nobody
+//! mistakes a simulator for Xero.
+
+use crate::error::{Error, Result};
+use url::Url;
+
+/// Environment variable replacing `https://login.xero.com` (authorize).
+pub const LOGIN_VAR: &str = "XERO_LOGIN_URL";
+/// Environment variable replacing `https://identity.xero.com` (token, revocation, discovery).
+pub const IDENTITY_VAR: &str = "XERO_IDENTITY_URL";
+/// Environment variable replacing `https://api.xero.com` (connections, Organisation).
+pub const API_VAR: &str = "XERO_API_URL";
+/// Environment variable replacing `https://developer.xero.com` (developer portal).
+pub const PORTAL_VAR: &str = "XERO_PORTAL_URL";
+
+const LOGIN: &str = "https://login.xero.com";
+const IDENTITY: &str = "https://identity.xero.com";
+const API: &str = "https://api.xero.com";
+const PORTAL: &str = "https://developer.xero.com";
+
+/// The four Xero origins in use, and which of them were overridden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    login: String,
+    identity: String,
+    api: String,
+    portal: String,
+    overrides: Vec<(&'static str, String)>,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints::production()
+    }
+}
+
+impl Endpoints {
+    /// Xero's production hosts.
+    pub fn production() -> Self {
+        Endpoints {
+            login: LOGIN.into(),
+            identity: IDENTITY.into(),
+            api: API.into(),
+            portal: PORTAL.into(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Production, with each `XERO_*_URL` variable that is set replacing its host.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Every host set to one origin: how tests and practice mode point at the simulator.
+    pub fn all_at(origin: &str) -> Result<Self> {
+        Self::from_lookup(|_| Some(origin.to_string()))
+    }
+
+    /// As [`Endpoints::from_env`], reading variables through `lookup` (for tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let mut e = Endpoints::production();
+        for (var, slot) in [
+            (LOGIN_VAR, &mut e.login),
+            (IDENTITY_VAR, &mut e.identity),
+            (API_VAR, &mut e.api),
+            (PORTAL_VAR, &mut e.portal),
+        ] {
+            if let Some(value) = lookup(var).filter(|v| !v.trim().is_empty()) {
+                *slot = parse_origin(var, value.trim())?;
+                e.overrides.push((var, slot.clone()));
+            }
+        }
+        Ok(e)
+    }
+
+    /// True when every host is Xero's own.
+    pub fn is_production(&self) -> bool {
+        self.overrides.is_empty()
+    }
+
+    /// One line naming the overridden hosts, or `None` against real Xero.
+    pub fn override_notice(&self) -> Option<String> {
+        if self.overrides.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self.overrides.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        Some(format!("Not talking to Xero: using {} (a simulator or proxy).", list.join(", ")))
+    }
+
+    /// The browser consent page.
+    pub fn authorize(&self) -> String {
+        format!("{}/identity/connect/authorize", self.login)
+    }
+    /// The token endpoint (code, refresh, client_credentials).
+    pub fn token(&self) -> String {
+        format!("{}/connect/token", self.identity)
+    }
+    /// Refresh-token revocation.
+    pub fn revocation(&self) -> String {
+        format!("{}/connect/revocation", self.identity)
+    }
+    /// The identity host's origin: the expected `iss` of tokens.
+    pub fn identity_origin(&self) -> &str {
+        &self.identity
+    }
+    /// `GET /connections` and `DELETE /connections/{id}`.
+    pub fn connections(&self) -> String {
+        format!("{}/connections", self.api)
+    }
+    /// The Test Connection call.
+    pub fn organisation(&self) -> String {
+        format!("{}/api.xro/2.0/Organisation", self.api)
+    }
+    /// The developer portal's "My Apps".
+    pub fn portal_my_apps(&self) -> String {
+        format!("{}/app/manage", self.portal)
+    }
+    /// The hosts URLs may be opened on (Xero's, or the overrides): for a UI's URL allow-list.
+    pub fn origins(&self) -> [&str; 4] {
+        [&self.login, &self.identity, &self.api, &self.portal]
+    }
+}
+
+/// Accepts `scheme://host[:port]` with an optional trailing slash. Plain http is allowed only
+/// for loopback hosts: anything else would send tokens in the clear.
+fn parse_origin(var: &str, value: &str) -> Result<String> {
+    let bad = |why: &str| {
+        Error::invalid_input(format!(
+            "{var} must be an origin such as https://xero.example or http://127.0.0.1:5055 ({why}); fix or unset it."
+        ))
+    };
+    let url = Url::parse(value).map_err(|_| bad("not a URL"))?;
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("no path, query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("no user name or password"));
+    }
+    let host = url.host_str().ok_or_else(|| bad("no host"))?;
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(bad("plain http only for localhost")),
+        _ => return Err(bad("http or https")),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_paths_follow_xero() {
+        let e = Endpoints::production();
+        assert!(e.is_production());
+        assert_eq!(e.authorize(), "https://login.xero.com/identity/connect/authorize");
+        assert_eq!(e.token(), "https://identity.xero.com/connect/token");
+        assert_eq!(e.revocation(), "https://identity.xero.com/connect/revocation");
+        assert_eq!(e.connections(), "https://api.xero.com/connections");
+        assert_eq!(e.organisation(), "https://api.xero.com/api.xro/2.0/Organisation");
+        assert_eq!(e.portal_my_apps(), "https://developer.xero.com/app/manage");
+        assert_eq!(e.override_notice(), None);
+    }
+
+    #[test]
+    fn overrides_replace_hosts_and_are_announced() {
+        let e = Endpoints::from_lookup(|v| (v == IDENTITY_VAR).then(|| "http://127.0.0.1:5055/".into()))
+            .unwrap();
+        assert_eq!(e.token(), "http://127.0.0.1:5055/connect/token");
+        assert_eq!(e.authorize(), "https://login.xero.com/identity/connect/authorize");
+        let notice = e.override_notice().unwrap();
+        assert!(notice.contains("XERO_IDENTITY_URL=http://127.0.0.1:5055"), "{notice}");
+    }
+
+    #[test]
+    fn bad_overrides_are_refused_by_name() {
+        for bad in ["not a url", "http://example.com", "ftp://localhost", "https://x.test/path", "http://u:p@localhost"] {
+            let err = Endpoints::from_lookup(|v| (v == API_VAR).then(|| bad.into())).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::InvalidInput);
+            assert!(err.message().contains("XERO_API_URL"), "{bad}: {err}");
+        }
+    }
+}

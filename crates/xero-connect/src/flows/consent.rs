@@ -1,0 +1,95 @@
+//! Obtaining tokens and the organisations they reach: Xero's consent in the user's browser
+//! (web and desktop apps), or client_credentials (custom connections).
+//!
+//! The listener is bound before the browser opens, so a fast browser cannot beat it; the code
+//! exchange repeats the exact redirect URI that was bound.
+
+use crate::context::Context;
+use crate::error::{Error, ErrorCode, Result};
+use crate::jwt::{self, XeroUser};
+use crate::loopback;
+use crate::oauth::{self, AppCredentials, TokenSet};
+use crate::progress::{Progress, Step};
+use crate::registration::{AppType, RedirectUri};
+use crate::registry::Organisation;
+use crate::tenants;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// How the browser part behaves.
+#[derive(Debug, Clone)]
+pub struct ConsentOptions {
+    /// How long to wait for Xero to send the browser back (default 5 minutes).
+    pub timeout: Duration,
+}
+
+impl Default for ConsentOptions {
+    fn default() -> Self {
+        ConsentOptions { timeout: Duration::from_secs(300) }
+    }
+}
+
+/// Tokens, organisations and user of one consent.
+#[derive(Debug)]
+pub(crate) struct Consented {
+    pub tokens: TokenSet,
+    pub organisations: Vec<Organisation>,
+    pub user: Option<XeroUser>,
+    /// When the callback arrived (browser consent only).
+    pub callback_at: Option<Instant>,
+}
+
+/// Runs the consent (or client_credentials) and lists the organisations it authorised.
+pub(crate) async fn obtain(
+    ctx: &Context,
+    creds: &AppCredentials,
+    redirect_uris: &[RedirectUri],
+    scopes: &[String],
+    options: &ConsentOptions,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<Consented> {
+    if creds.app_type == AppType::Custom {
+        progress.step(Step::RequestingToken);
+        let tokens = oauth::client_credentials(&ctx.http, &ctx.endpoints, creds).await?;
+        progress.step(Step::ListingOrganisations);
+        let organisations = list_organisations(ctx, &tokens, None).await?;
+        return Ok(Consented { tokens, organisations, user: None, callback_at: None });
+    }
+
+    let listener = loopback::bind(redirect_uris).await?;
+    progress.step(Step::Listening { redirect_uri: listener.redirect_uri().as_str().to_string() });
+    let request = oauth::authorize_url(&ctx.endpoints, creds, listener.redirect_uri(), scopes)?;
+    match ctx.browser.open(&request.url) {
+        Ok(()) => progress.step(Step::BrowserOpened { url: request.url.clone() }),
+        Err(reason) => {
+            let reason = (ctx.browser != crate::browser::Browser::Manual).then_some(reason);
+            progress.step(Step::OpenThisUrl { url: request.url.clone(), reason })
+        }
+    }
+    progress.step(Step::WaitingForConsent { timeout_secs: options.timeout.as_secs() });
+    let callback = listener.wait(&request.state, options.timeout, cancel).await?;
+
+    progress.step(Step::ExchangingCode);
+    let tokens = oauth::exchange_code(&ctx.http, &ctx.endpoints, creds, &request, &callback.code).await?;
+    progress.step(Step::ListingOrganisations);
+    let event = jwt::authentication_event_id(tokens.access_token.expose());
+    let organisations = list_organisations(ctx, &tokens, event.as_deref()).await?;
+    if organisations.is_empty() {
+        return Err(Error::new(
+            ErrorCode::ConsentFailed,
+            "Access was allowed but no organisation was chosen on Xero's page: start again and tick at least one organisation.",
+        ));
+    }
+    let user = tokens.id_token.as_ref().and_then(|t| jwt::user_from_id_token(t.expose(), &creds.client_id));
+    Ok(Consented { tokens, organisations, user, callback_at: Some(callback.received_at) })
+}
+
+async fn list_organisations(ctx: &Context, tokens: &TokenSet, event: Option<&str>) -> Result<Vec<Organisation>> {
+    tenants::list(&ctx.http, &ctx.endpoints, &tokens.access_token, event).await.map_err(|f| match f {
+        crate::http::ApiFailure::Final(e) => e,
+        crate::http::ApiFailure::TokenRejected => {
+            Error::xero_unavailable("Xero refused the token it had just issued")
+        }
+    })
+}

@@ -1,0 +1,176 @@
+//! Reconnect, typically after a client secret was regenerated: the new secret is proven first
+//! with a token refresh (no browser while the refresh token still works), and only when Xero
+//! says the grant is dead does it ask for consent again.
+//!
+//! The old secret is replaced only after the new one has worked, so a mistyped secret never
+//! breaks a working connection. The chosen organisation is kept when it is still authorised.
+
+use super::consent::{self, ConsentOptions};
+use super::setup::checked_credentials;
+use crate::context::Context;
+use crate::credentials::CredentialCheck;
+use crate::error::{Error, ErrorCode, Result};
+use crate::oauth::{self, AppCredentials, TokenSet};
+use crate::progress::{Progress, Step};
+use crate::registration::{AppType, RedirectUri};
+use crate::registry::{timestamp_now, Connection, Organisation};
+use crate::tenants;
+use crate::vault::Slot;
+use serde::Serialize;
+use std::future::Future;
+
+/// What reconnect needs.
+#[derive(Debug)]
+pub struct ReconnectRequest {
+    /// The saved connection.
+    pub name: String,
+    /// The credentials to use from now on, checked (Client ID: the saved one unless changed).
+    pub credentials: CredentialCheck,
+    /// New scopes (forces a consent, the only way a token gains scopes).
+    pub scopes: Option<Vec<String>>,
+    /// New redirect URIs.
+    pub redirect_uris: Option<Vec<RedirectUri>>,
+    /// The organisation to use if it has to be chosen again.
+    pub tenant: Option<String>,
+    /// Browser and timeout, for when consent is needed.
+    pub consent: ConsentOptions,
+}
+
+/// How the new credentials were proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReconnectMethod {
+    /// A token refresh with the new secret: no browser was needed.
+    Refresh,
+    /// A new consent in the browser.
+    Consent,
+    /// A custom connection's new token (client_credentials).
+    ClientCredentials,
+}
+
+/// The result of reconnecting.
+#[derive(Debug, Clone)]
+pub struct ReconnectOutcome {
+    /// The connection as saved.
+    pub connection: Connection,
+    /// How it was proven.
+    pub method: ReconnectMethod,
+}
+
+/// Runs reconnect; see the module documentation.
+pub async fn reconnect(
+    ctx: &Context,
+    req: ReconnectRequest,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<ReconnectOutcome> {
+    let old = ctx.registry.load()?.get(&req.name)?.clone();
+    let creds = checked_credentials(old.app_type, req.credentials, progress)?;
+    ctx.vault.check_available().await?;
+    let scopes = req.scopes.clone().unwrap_or_else(|| old.scopes.clone());
+    let redirect_uris = match &req.redirect_uris {
+        Some(u) => u.clone(),
+        None => old.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?,
+    };
+
+    if old.app_type == AppType::Custom {
+        let got = consent::obtain(ctx, &creds, &[], &scopes, &req.consent, progress, cancel).await?;
+        let orgs = got.organisations;
+        let tenant = orgs.first().map(|o| o.tenant_id.clone());
+        let conn = commit(ctx, &old, &creds, &got.tokens, Some((orgs, tenant)), &scopes, &redirect_uris).await?;
+        return Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::ClientCredentials });
+    }
+
+    let same_client = creds.client_id == old.client_id;
+    let same_scopes = req.scopes.as_ref().is_none_or(|s| *s == old.scopes);
+    if same_client && same_scopes {
+        progress.step(Step::ProvingSecret);
+        match prove_with_refresh(ctx, &old, &creds).await {
+            Ok(tokens) => {
+                let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris).await?;
+                return Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Refresh });
+            }
+            Err(e) if e.code() == ErrorCode::InvalidGrant => progress.step(Step::ConsentNeeded),
+            Err(e) => return Err(e),
+        }
+    }
+
+    let got = consent::obtain(ctx, &creds, &redirect_uris, &scopes, &req.consent, progress, cancel).await?;
+    let (tenant, choice_error) = keep_or_choose(&old, &got.organisations, req.tenant.as_deref());
+    let mut conn =
+        commit(ctx, &old, &creds, &got.tokens, Some((got.organisations, tenant)), &scopes, &redirect_uris).await?;
+    if got.user.is_some() {
+        conn = ctx.registry.update(|s| {
+            let c = s.get_mut(&old.name)?;
+            c.authorised_by = got.user.clone();
+            Ok(c.clone())
+        })?;
+    }
+    if let Some(e) = choice_error {
+        return Err(Error::new(
+            e.code(),
+            format!("{} The new authorisation was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.", e.message(), old.name),
+        ));
+    }
+    Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Consent })
+}
+
+/// A refresh with the new credentials, under the connection's refresh lock so it cannot race a
+/// `token` command; the rotated tokens are stored at once.
+async fn prove_with_refresh(ctx: &Context, conn: &Connection, creds: &AppCredentials) -> Result<TokenSet> {
+    let _lock = crate::tokens::lock(ctx, conn).await?;
+    let rt = ctx.vault.get(&conn.id, Slot::RefreshToken).await?.ok_or_else(Error::invalid_grant)?;
+    let tokens = oauth::refresh(&ctx.http, &ctx.endpoints, creds, &rt).await?;
+    crate::tokens::store_tokens(ctx, &conn.id, &tokens).await?;
+    Ok(tokens)
+}
+
+/// Keeps the chosen organisation if the new consent still covers it.
+fn keep_or_choose(old: &Connection, orgs: &[Organisation], wanted: Option<&str>) -> (Option<String>, Option<Error>) {
+    if let Some(w) = wanted {
+        return match tenants::select(orgs, w) {
+            Ok(o) => (Some(o.tenant_id.clone()), None),
+            Err(e) => (None, Some(e)),
+        };
+    }
+    if let Some(t) = old.tenant_id.as_ref().filter(|t| orgs.iter().any(|o| &o.tenant_id == *t)) {
+        return (Some(t.clone()), None);
+    }
+    match orgs {
+        [only] => (Some(only.tenant_id.clone()), None),
+        _ => (None, None),
+    }
+}
+
+/// Stores the proven state: tokens, then the new secret, then the settings.
+async fn commit(
+    ctx: &Context,
+    old: &Connection,
+    creds: &AppCredentials,
+    tokens: &TokenSet,
+    organisations: Option<(Vec<Organisation>, Option<String>)>,
+    scopes: &[String],
+    redirect_uris: &[RedirectUri],
+) -> Result<Connection> {
+    progress_free_store(ctx, &old.id, creds, tokens).await?;
+    ctx.registry.update(|s| {
+        let c = s.get_mut(&old.name)?;
+        c.client_id = creds.client_id.clone();
+        c.scopes = if tokens.scopes.is_empty() { scopes.to_vec() } else { tokens.scopes.clone() };
+        c.redirect_uris = redirect_uris.iter().map(|u| u.as_str().to_string()).collect();
+        if let Some((orgs, tenant)) = &organisations {
+            c.organisations = orgs.clone();
+            c.tenant_id = tenant.clone();
+        }
+        c.updated_at = timestamp_now();
+        Ok(c.clone())
+    })
+}
+
+async fn progress_free_store(ctx: &Context, id: &str, creds: &AppCredentials, tokens: &TokenSet) -> Result<()> {
+    crate::tokens::store_tokens(ctx, id, tokens).await?;
+    if let Some(secret) = &creds.client_secret {
+        ctx.vault.set(id, Slot::ClientSecret, secret).await?;
+    }
+    Ok(())
+}

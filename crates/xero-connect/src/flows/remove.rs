@@ -1,0 +1,78 @@
+//! Removing a connection: disconnect its organisations at Xero (`DELETE /connections/{id}`),
+//! or revoke the refresh token when nothing else shares it, then delete the keychain entries
+//! and the settings entry.
+//!
+//! Organisations or an app shared with another saved connection are left connected, since
+//! revoking would cut that connection off too. If Xero cannot be reached, nothing is removed
+//! locally, so the user can simply try again.
+
+use crate::context::Context;
+use crate::error::{ErrorCode, Result};
+use crate::oauth;
+use crate::progress::{Progress, Step};
+use crate::tenants;
+use crate::tokens;
+use crate::vault::Slot;
+use serde::Serialize;
+
+/// What removal did at Xero.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemoveOutcome {
+    /// The connection removed.
+    pub name: String,
+    /// Organisations disconnected at Xero.
+    pub disconnected: Vec<String>,
+    /// Whether the refresh token was revoked.
+    pub revoked: bool,
+    /// True when Xero had already dropped the authorisation.
+    pub already_disconnected: bool,
+}
+
+/// Removes a connection; see the module documentation.
+pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<RemoveOutcome> {
+    let settings = ctx.registry.load()?;
+    let conn = settings.get(name)?.clone();
+    let others: Vec<_> = settings.connections.iter().filter(|c| c.id != conn.id && c.client_id == conn.client_id).collect();
+    let mut outcome =
+        RemoveOutcome { name: conn.name.clone(), disconnected: vec![], revoked: false, already_disconnected: false };
+
+    for org in &conn.organisations {
+        if others.iter().any(|c| c.tenant_id.as_deref() == Some(org.tenant_id.as_str())) {
+            continue;
+        }
+        progress.step(Step::Disconnecting { organisation: org.name.clone() });
+        let result = tokens::with_token(ctx, &conn, progress, |token| {
+            let (http, endpoints, id) = (ctx.http.clone(), ctx.endpoints.clone(), org.connection_id.clone());
+            async move { tenants::disconnect(&http, &endpoints, &token, &id).await }
+        })
+        .await;
+        match result {
+            Ok(()) => outcome.disconnected.push(org.name.clone()),
+            // The grant is dead or the organisation already left: nothing remains at Xero.
+            Err(e) if matches!(e.code(), ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected) => {
+                outcome.already_disconnected = true;
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+
+    if others.is_empty() && !outcome.already_disconnected && conn.app_type != crate::registration::AppType::Custom {
+        if let Some(rt) = ctx.vault.get(&conn.id, Slot::RefreshToken).await? {
+            progress.step(Step::Revoking);
+            let creds = tokens::app_credentials(ctx, &conn).await?;
+            match oauth::revoke(&ctx.http, &ctx.endpoints, &creds, &rt).await {
+                Ok(()) => outcome.revoked = true,
+                Err(e) if e.code() == ErrorCode::InvalidClient => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    ctx.vault.delete_all(&conn.id).await?;
+    ctx.registry.update(|s| {
+        s.connections.retain(|c| c.id != conn.id);
+        Ok(())
+    })?;
+    Ok(outcome)
+}

@@ -1,0 +1,119 @@
+//! The HTTP client every Xero call goes through, and the classification of what came back.
+//!
+//! Redirects are never followed (a redirect from a token or API endpoint is an attack or a
+//! misconfiguration, not something to chase), and every call has a timeout, so a silent Xero
+//! becomes `xero_unavailable` instead of a hang.
+
+use crate::error::{Error, ErrorCode};
+use reqwest::header::{HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+/// The client: rustls, no redirects, bounded connect and request times.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("xero-connect/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("a client with static settings always builds")
+}
+
+/// A request that did not produce a usable HTTP answer.
+pub(crate) fn transport_error(e: &reqwest::Error) -> Error {
+    if e.is_connect() {
+        Error::no_network()
+    } else if e.is_timeout() {
+        Error::xero_unavailable("no answer in time")
+    } else {
+        Error::xero_unavailable("the connection was dropped")
+    }
+}
+
+/// Xero's answer to an API call, as far as the caller needs to branch on it.
+#[derive(Debug)]
+pub(crate) enum ApiFailure {
+    /// 401 with an expired or unusable access token: refresh once and retry once.
+    TokenRejected,
+    /// Anything else: final.
+    Final(Error),
+}
+
+/// Classifies a non-success API response (XERO.md "Errors").
+pub(crate) fn classify_api_failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiFailure {
+    let detail = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("Detail").and_then(|d| d.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    let www = headers.get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match status.as_u16() {
+        401 if detail.starts_with("AuthorizationUnsuccessful") || www.contains("insufficient_scope") => {
+            ApiFailure::Final(Error::new(
+                ErrorCode::MissingScope,
+                "Xero says this connection lacks a permission (scope) the call needs — Test Connection needs \
+                 accounting.settings.read: reconnect and allow access again so the scope is granted.",
+            ))
+        }
+        401 => ApiFailure::TokenRejected,
+        403 => ApiFailure::Final(Error::new(
+            ErrorCode::OrganisationDisconnected,
+            "The organisation has disconnected this app from inside Xero (or can no longer be reached with \
+             this connection): reconnect to connect it again.",
+        )),
+        429 => ApiFailure::Final(Error::rate_limited(retry_after(headers))),
+        s @ 500..=599 => ApiFailure::Final(Error::xero_unavailable(&format!("HTTP {s}"))),
+        s => ApiFailure::Final(Error::xero_unavailable(&format!("unexpected HTTP {s}"))),
+    }
+}
+
+/// Seconds from a `Retry-After` header; a minute when absent or unreadable (Xero's minute limit).
+pub(crate) fn retry_after(headers: &HeaderMap) -> u64 {
+    headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).unwrap_or(60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn classify(status: u16, headers: &[(&'static str, &str)], body: &str) -> ApiFailure {
+        let mut h = HeaderMap::new();
+        for (k, v) in headers {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        classify_api_failure(StatusCode::from_u16(status).unwrap(), &h, body.as_bytes())
+    }
+
+    fn code(f: ApiFailure) -> ErrorCode {
+        match f {
+            ApiFailure::Final(e) => e.code(),
+            ApiFailure::TokenRejected => panic!("expected a final error"),
+        }
+    }
+
+    #[test]
+    fn xero_error_bodies_map_to_codes() {
+        let expired = r#"{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at 01/01/2026"}"#;
+        assert!(matches!(classify(401, &[], expired), ApiFailure::TokenRejected));
+        let scope = r#"{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}"#;
+        assert_eq!(code(classify(401, &[("www-authenticate", "Bearer error=\"insufficient_scope\"")], scope)), ErrorCode::MissingScope);
+        assert_eq!(code(classify(401, &[], scope)), ErrorCode::MissingScope);
+        let forbidden = r#"{"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}"#;
+        assert_eq!(code(classify(403, &[], forbidden)), ErrorCode::OrganisationDisconnected);
+        assert_eq!(code(classify(503, &[], "Organisation offline")), ErrorCode::XeroUnavailable);
+        assert_eq!(code(classify(404, &[], "not found")), ErrorCode::XeroUnavailable);
+    }
+
+    #[test]
+    fn rate_limit_uses_retry_after() {
+        match classify(429, &[("retry-after", "17"), ("x-rate-limit-problem", "minute")], "") {
+            ApiFailure::Final(e) => {
+                assert_eq!(e.code(), ErrorCode::RateLimited);
+                assert_eq!(e.retry_after_secs(), Some(17));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(retry_after(&HeaderMap::new()), 60);
+    }
+}

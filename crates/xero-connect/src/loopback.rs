@@ -1,0 +1,400 @@
+//! The loopback listener that receives Xero's redirect after consent.
+//!
+//! Bound from the exact redirect URI the user registered: `localhost` listens on 127.0.0.1 and
+//! ::1 (never 0.0.0.0), a busy port moves on to the next registered URI, and only GET on the
+//! exact path with a loopback Host header is served (the Host check defeats DNS rebinding).
+//! A wrong or missing `state` gets an error page but does not end the wait (RFC 6749 §10.12);
+//! the page after a good callback never contains the code.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::registration::RedirectUri;
+use crate::secret::Secret;
+use std::future::Future;
+use std::io::ErrorKind;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// How long one browser connection may take to send its request line and headers.
+const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Requests larger than this are not a redirect from Xero.
+const MAX_REQUEST_BYTES: usize = 16 * 1024;
+
+/// A bound listener for one of the registered redirect URIs.
+#[derive(Debug)]
+pub struct Listener {
+    uri: RedirectUri,
+    sockets: Vec<TcpListener>,
+}
+
+/// A successful callback.
+#[derive(Debug)]
+pub struct Callback {
+    /// The authorization code (single use, short lived).
+    pub code: Secret,
+    /// When the callback reached the listener (for the benchmark).
+    pub received_at: Instant,
+}
+
+/// Binds the first registered redirect URI whose port is free.
+pub async fn bind(uris: &[RedirectUri]) -> Result<Listener> {
+    if uris.is_empty() {
+        return Err(Error::invalid_input("No redirect URI is configured: add one with --redirect-uri."));
+    }
+    let mut busy = Vec::new();
+    for uri in uris {
+        match bind_one(uri).await {
+            Ok(sockets) => return Ok(Listener { uri: uri.clone(), sockets }),
+            Err(e) if e.kind() == ErrorKind::AddrInUse => busy.push(uri.port()),
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorCode::PortBusy,
+                    format!("Could not listen on port {} for {} ({}).", uri.port(), uri.as_str(), e.kind()),
+                ))
+            }
+        }
+    }
+    let ports: Vec<String> = busy.iter().map(u16::to_string).collect();
+    let (noun, verb) = if ports.len() == 1 { ("Port", "is") } else { ("Ports", "are") };
+    Err(Error::new(
+        ErrorCode::PortBusy,
+        format!(
+            "{noun} {} {verb} in use by another program, so Xero's answer cannot be received: close that program \
+             (or another xero-connect window), or register one more redirect URI with another port in the Xero \
+             developer portal and add it with --redirect-uri.",
+            ports.join(", ")
+        ),
+    ))
+}
+
+async fn bind_one(uri: &RedirectUri) -> std::io::Result<Vec<TcpListener>> {
+    let v4 = SocketAddr::from((Ipv4Addr::LOCALHOST, uri.port()));
+    let v6 = SocketAddr::from((Ipv6Addr::LOCALHOST, uri.port()));
+    match uri.host() {
+        "127.0.0.1" => Ok(vec![TcpListener::bind(v4).await?]),
+        "[::1]" => Ok(vec![TcpListener::bind(v6).await?]),
+        _ => {
+            // The browser may resolve `localhost` to either address, so both must be ours.
+            let mut sockets = vec![TcpListener::bind(v4).await?];
+            match TcpListener::bind(v6).await {
+                Ok(s) => sockets.push(s),
+                // No IPv6 on this machine: the browser cannot use ::1 either.
+                Err(e) if matches!(e.kind(), ErrorKind::AddrNotAvailable | ErrorKind::Unsupported) => {}
+                Err(e) if e.raw_os_error() == Some(97) => {} // EAFNOSUPPORT
+                Err(e) => return Err(e),
+            }
+            Ok(sockets)
+        }
+    }
+}
+
+/// What one browser request amounted to.
+enum Outcome {
+    Code(Secret),
+    Denied,
+    Failed(String),
+}
+
+impl Listener {
+    /// The redirect URI that was bound: the one to send in the authorize request.
+    pub fn redirect_uri(&self) -> &RedirectUri {
+        &self.uri
+    }
+
+    /// Serves requests until a callback with the right `state` arrives, the timeout passes, or
+    /// `cancel` completes.
+    pub async fn wait(self, state: &str, timeout: Duration, cancel: impl Future<Output = ()>) -> Result<Callback> {
+        let (tx, mut rx) = mpsc::channel::<(Outcome, Instant)>(4);
+        let mut tasks = JoinSet::new();
+        for socket in self.sockets {
+            let (tx, uri, state) = (tx.clone(), self.uri.clone(), state.to_string());
+            tasks.spawn(async move {
+                let mut conns = JoinSet::new();
+                loop {
+                    let Ok((stream, _)) = socket.accept().await else {
+                        // Out of file descriptors or similar: back off instead of spinning.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    };
+                    let (tx, uri, state) = (tx.clone(), uri.clone(), state.clone());
+                    conns.spawn(async move {
+                        if let Some(outcome) = serve(stream, &uri, &state).await {
+                            let _ = tx.send((outcome, Instant::now())).await;
+                        }
+                    });
+                    while conns.try_join_next().is_some() {}
+                }
+            });
+        }
+        drop(tx);
+        tokio::pin!(cancel);
+        let result = tokio::select! {
+            got = rx.recv() => match got {
+                Some((Outcome::Code(code), received_at)) => Ok(Callback { code, received_at }),
+                Some((Outcome::Denied, _)) => Err(Error::new(
+                    ErrorCode::ConsentDenied,
+                    "Access was not allowed on Xero's page (Cancel was pressed): nothing was connected. Start again when you are ready.",
+                )),
+                Some((Outcome::Failed(code), _)) => Err(Error::new(
+                    ErrorCode::ConsentFailed,
+                    format!("Xero ended the consent with the error \"{code}\": check the app's scopes and type in the developer portal, then try again."),
+                )),
+                None => Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again.")),
+            },
+            _ = tokio::time::sleep(timeout) => Err(timeout_error(&self.uri, timeout)),
+            _ = &mut cancel => Err(Error::new(ErrorCode::Cancelled, "Waiting for Xero was cancelled.")),
+        };
+        // Wait for the aborted tasks so the port is free again when this returns.
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+        result
+    }
+}
+
+fn timeout_error(uri: &RedirectUri, timeout: Duration) -> Error {
+    Error::new(
+        ErrorCode::ConsentTimeout,
+        format!(
+            "Xero did not send the browser back within {}. Most likely the redirect URI registered for your app \
+             is not exactly {} (Xero then shows its own error page, \"Invalid redirect_uri\", and never comes back). \
+             Also check the Client ID, that the app allows the requested scopes (\"Invalid scope for client\"), and \
+             that the browser tab was not closed; then try again.",
+            humantime::format_duration(timeout),
+            uri.as_str()
+        ),
+    )
+}
+
+/// Reads one request, answers it, and says what it meant (`None`: not a callback at all).
+async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str) -> Option<Outcome> {
+    let head = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream)).await {
+        Ok(Some(head)) => head,
+        _ => return None,
+    };
+    let (status, page, outcome) = route(&head, uri, state);
+    let body = page_html(page);
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nX-Content-Type-Options: nosniff\r\n\
+         Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    outcome
+}
+
+async fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            buf.truncate(end);
+            return String::from_utf8(buf).ok();
+        }
+        if buf.len() > MAX_REQUEST_BYTES {
+            return None;
+        }
+    }
+}
+
+/// The pages the listener can show; none of them carries request data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Connected,
+    Denied,
+    Failed,
+    BadState,
+    WrongHost,
+    NotFound,
+    WrongMethod,
+}
+
+fn route(head: &str, uri: &RedirectUri, state: &str) -> (&'static str, Page, Option<Outcome>) {
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let mut parts = request_line.split(' ');
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let host = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_ascii_lowercase());
+    if !host.as_deref().is_some_and(|h| host_allowed(h, uri.port())) {
+        return ("400 Bad Request", Page::WrongHost, None);
+    }
+    if method != "GET" {
+        return ("405 Method Not Allowed", Page::WrongMethod, None);
+    }
+    let Some(url) = target.starts_with('/').then(|| url::Url::parse(&format!("http://localhost{target}")).ok()).flatten()
+    else {
+        return ("400 Bad Request", Page::NotFound, None);
+    };
+    if url.path() != uri.path() {
+        return ("404 Not Found", Page::NotFound, None);
+    }
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let state_ok = param("state").is_some_and(|s| constant_time_eq(s.as_bytes(), state.as_bytes()));
+    if !state_ok {
+        return ("400 Bad Request", Page::BadState, None);
+    }
+    if let Some(error) = param("error") {
+        if error == "access_denied" {
+            return ("200 OK", Page::Denied, Some(Outcome::Denied));
+        }
+        // Only a short, plain error name is passed on; anything else could be attacker text.
+        let safe: String = error.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect();
+        return ("200 OK", Page::Failed, Some(Outcome::Failed(safe)));
+    }
+    match param("code").filter(|c| !c.is_empty()) {
+        Some(code) => ("200 OK", Page::Connected, Some(Outcome::Code(Secret::new(code)))),
+        None => ("400 Bad Request", Page::BadState, None),
+    }
+}
+
+fn host_allowed(host: &str, port: u16) -> bool {
+    ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn page_html(page: Page) -> String {
+    let (title, text) = match page {
+        Page::Connected => ("Connected", "Xero sent its answer. You can close this tab and go back to xero-connect."),
+        Page::Denied => ("Access not allowed", "Nothing was connected. You can close this tab and go back to xero-connect."),
+        Page::Failed => ("Xero reported a problem", "Go back to xero-connect to see what to do next."),
+        Page::BadState => (
+            "This link is out of date",
+            "This answer does not belong to the sign-in that xero-connect is waiting for. Go back to xero-connect and press \"Allow access\" again.",
+        ),
+        Page::WrongHost => ("Refused", "This address is only for xero-connect on this computer."),
+        Page::NotFound => ("Not found", "Nothing is served here."),
+        Page::WrongMethod => ("Not allowed", "Only the browser's redirect from Xero is accepted here."),
+    };
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} — xero-connect</title>\
+         <style>body{{font:16px system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}}\
+         @media (prefers-color-scheme:dark){{body{{background:#1b1b1b;color:#eee}}}}</style></head>\
+         <body><h1>{title}</h1><p>{text}</p></body></html>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::pending;
+
+    fn uri(port: u16) -> RedirectUri {
+        RedirectUri::parse(&format!("http://localhost:{port}/callback")).unwrap()
+    }
+
+    async fn free_port() -> u16 {
+        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let p = l.local_addr().unwrap().port();
+        // Also free on ::1? Good enough for tests: the kernel hands out unused ports.
+        drop(l);
+        p
+    }
+
+    async fn raw_get(port: u16, host: &str, target: &str) -> String {
+        let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn binds_loopback_only_on_both_families() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        for s in &l.sockets {
+            assert!(s.local_addr().unwrap().ip().is_loopback());
+        }
+        assert!(!l.sockets.is_empty());
+    }
+
+    #[tokio::test]
+    async fn busy_port_moves_to_next_uri_and_names_ports_when_all_busy() {
+        let (p1, p2) = (free_port().await, free_port().await);
+        let _blocker = TcpListener::bind((Ipv4Addr::LOCALHOST, p1)).await.unwrap();
+        let l = bind(&[uri(p1), uri(p2)]).await.unwrap();
+        assert_eq!(l.redirect_uri().port(), p2);
+        let err = bind(&[uri(p1)]).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PortBusy);
+        assert!(err.message().contains(&p1.to_string()), "{err}");
+    }
+
+    #[tokio::test]
+    async fn wrong_state_host_path_and_method_do_not_end_the_wait() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let waiter = tokio::spawn(l.wait("good-state", Duration::from_secs(10), pending()));
+        let host = format!("localhost:{port}");
+        let r = raw_get(port, &host, "/callback?code=abc&state=evil").await;
+        assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+        assert!(!r.contains("abc"));
+        let r = raw_get(port, &host, "/callback?code=abc").await;
+        assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+        let r = raw_get(port, &format!("evil.example:{port}"), "/callback?code=abc&state=good-state").await;
+        assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+        let r = raw_get(port, &host, "/favicon.ico").await;
+        assert!(r.starts_with("HTTP/1.1 404"), "{r}");
+        let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
+        s.write_all(format!("POST /callback?code=a&state=good-state HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        assert!(out.starts_with("HTTP/1.1 405"), "{out}");
+        assert!(!waiter.is_finished());
+
+        let r = raw_get(port, &host, "/callback?code=the-code&state=good-state&scope=openid&session_state=x").await;
+        assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+        assert!(!r.contains("the-code"), "the page must not echo the code");
+        let cb = waiter.await.unwrap().unwrap();
+        assert_eq!(cb.code.expose(), "the-code");
+    }
+
+    #[tokio::test]
+    async fn access_denied_ends_the_wait_as_denied() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let waiter = tokio::spawn(l.wait("s", Duration::from_secs(10), pending()));
+        raw_get(port, &format!("127.0.0.1:{port}"), "/callback?error=access_denied&state=s").await;
+        assert_eq!(waiter.await.unwrap().unwrap_err().code(), ErrorCode::ConsentDenied);
+    }
+
+    #[tokio::test]
+    async fn silence_times_out_with_the_redirect_uri_hint() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let err = l.wait("s", Duration::from_millis(200), pending()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ConsentTimeout);
+        assert!(err.message().contains(&format!("http://localhost:{port}/callback")), "{err}");
+        assert!(err.message().contains("redirect URI"));
+        // The port is free again once the wait is over.
+        drop(bind(&[uri(port)]).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn cancel_ends_the_wait() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let err = l.wait("s", Duration::from_secs(10), async {}).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Cancelled);
+    }
+}

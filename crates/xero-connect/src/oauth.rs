@@ -1,0 +1,336 @@
+//! Xero's OAuth 2.0 protocol on the `oauth2` crate: the authorize URL (with state, and PKCE
+//! S256 for desktop apps), code exchange, refresh, client_credentials and revocation.
+//!
+//! Web apps authenticate with HTTP Basic; PKCE apps send only `client_id` in the body. Token
+//! endpoint failures become the core's error codes here; the server's body is never copied into
+//! a message.
+
+use crate::endpoints::Endpoints;
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{retry_after, transport_error};
+use crate::registration::{AppType, RedirectUri};
+use crate::secret::Secret;
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl,
+    Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The app's credentials as the token endpoint needs them.
+#[derive(Debug, Clone)]
+pub struct AppCredentials {
+    /// The kind of app.
+    pub app_type: AppType,
+    /// The Client ID.
+    pub client_id: String,
+    /// The client secret (web apps and custom connections).
+    pub client_secret: Option<Secret>,
+}
+
+/// Tokens from one token-endpoint answer.
+#[derive(Debug, Clone)]
+pub struct TokenSet {
+    /// The access token (30 minutes at Xero).
+    pub access_token: Secret,
+    /// When it expires, in seconds since the Unix epoch.
+    pub expires_at: u64,
+    /// The rotated refresh token (absent for custom connections).
+    pub refresh_token: Option<Secret>,
+    /// The id_token, when `openid` was granted: read once for the user's email.
+    pub id_token: Option<Secret>,
+    /// The scopes granted.
+    pub scopes: Vec<String>,
+}
+
+/// An authorize request in flight: the URL to open and what must be kept to finish it.
+#[derive(Debug)]
+pub struct AuthorizeRequest {
+    /// The URL of Xero's consent page.
+    pub url: String,
+    /// The `state` the callback must carry back.
+    pub state: String,
+    /// The PKCE verifier (desktop apps).
+    pub pkce_verifier: Option<Secret>,
+    /// The redirect URI sent, which the code exchange must repeat.
+    pub redirect_uri: RedirectUri,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct XeroTokenFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+impl ExtraTokenFields for XeroTokenFields {}
+
+type XeroTokenResponse = StandardTokenResponse<XeroTokenFields, BasicTokenType>;
+type XeroClient = oauth2::Client<
+    BasicErrorResponse,
+    XeroTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+    EndpointSet,
+>;
+
+fn client(endpoints: &Endpoints, creds: &AppCredentials) -> Result<XeroClient> {
+    let bad = |what: &str| Error::invalid_input(format!("The {what} URL is not valid: check the XERO_*_URL settings."));
+    let mut c = oauth2::Client::new(ClientId::new(creds.client_id.clone()))
+        .set_auth_uri(AuthUrl::new(endpoints.authorize()).map_err(|_| bad("authorize"))?)
+        .set_token_uri(TokenUrl::new(endpoints.token()).map_err(|_| bad("token"))?)
+        .set_revocation_url(RevocationUrl::new(endpoints.revocation()).map_err(|_| bad("revocation"))?);
+    match (&creds.client_secret, creds.app_type) {
+        (Some(secret), AppType::Web | AppType::Custom) => {
+            c = c.set_client_secret(ClientSecret::new(secret.expose().to_string())).set_auth_type(AuthType::BasicAuth);
+        }
+        _ => c = c.set_auth_type(AuthType::RequestBody),
+    }
+    Ok(c)
+}
+
+/// Builds Xero's consent URL with a fresh `state` (and PKCE challenge for desktop apps).
+pub fn authorize_url(
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+    redirect_uri: &RedirectUri,
+    scopes: &[String],
+) -> Result<AuthorizeRequest> {
+    let redirect = RedirectUrl::new(redirect_uri.as_str().to_string())
+        .map_err(|_| Error::invalid_input("The redirect URI is not a valid URL."))?;
+    let c = client(endpoints, creds)?.set_redirect_uri(redirect);
+    let mut req = c.authorize_url(CsrfToken::new_random).add_scopes(scopes.iter().map(|s| Scope::new(s.clone())));
+    let mut verifier = None;
+    if creds.app_type == AppType::Pkce {
+        let (challenge, v) = PkceCodeChallenge::new_random_sha256();
+        req = req.set_pkce_challenge(challenge);
+        verifier = Some(Secret::new(v.secret().clone()));
+    }
+    let (url, state) = req.url();
+    Ok(AuthorizeRequest {
+        url: url.to_string(),
+        state: state.secret().clone(),
+        pkce_verifier: verifier,
+        redirect_uri: redirect_uri.clone(),
+    })
+}
+
+/// Exchanges the authorization code from the callback for tokens.
+pub async fn exchange_code(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+    request: &AuthorizeRequest,
+    code: &Secret,
+) -> Result<TokenSet> {
+    let redirect = RedirectUrl::new(request.redirect_uri.as_str().to_string())
+        .map_err(|_| Error::invalid_input("The redirect URI is not a valid URL."))?;
+    let c = client(endpoints, creds)?.set_redirect_uri(redirect);
+    let mut req = c.exchange_code(AuthorizationCode::new(code.expose().to_string()));
+    if let Some(v) = &request.pkce_verifier {
+        req = req.set_pkce_verifier(PkceCodeVerifier::new(v.expose().to_string()));
+    }
+    let transport = |r| send(http, r);
+    token_set(req.request_async(&transport).await)
+}
+
+/// Uses a refresh token; Xero rotates it, so the answer's refresh token replaces it.
+pub async fn refresh(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+    refresh_token: &Secret,
+) -> Result<TokenSet> {
+    let c = client(endpoints, creds)?;
+    let rt = RefreshToken::new(refresh_token.expose().to_string());
+    let transport = |r| send(http, r);
+    token_set(c.exchange_refresh_token(&rt).request_async(&transport).await)
+}
+
+/// A custom connection's token (client_credentials: no browser, no refresh token).
+pub async fn client_credentials(http: &reqwest::Client, endpoints: &Endpoints, creds: &AppCredentials) -> Result<TokenSet> {
+    let c = client(endpoints, creds)?;
+    let transport = |r| send(http, r);
+    token_set(c.exchange_client_credentials().request_async(&transport).await)
+}
+
+/// Revokes a refresh token, which drops that user's connections to the app.
+pub async fn revoke(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+    refresh_token: &Secret,
+) -> Result<()> {
+    let c = client(endpoints, creds)?;
+    let token = StandardRevocableToken::RefreshToken(RefreshToken::new(refresh_token.expose().to_string()));
+    let req = c.revoke_token(token).map_err(|_| Error::invalid_input("The revocation URL is not configured."))?;
+    let transport = |r| send(http, r);
+    req.request_async(&transport).await.map_err(|e| match e {
+        RequestTokenError::Request(t) => t.into_error(),
+        RequestTokenError::ServerResponse(r) => match r.error() {
+            oauth2::RevocationErrorResponseType::Basic(BasicErrorResponseType::InvalidClient) => Error::invalid_client(),
+            _ => Error::xero_unavailable("the revocation was refused"),
+        },
+        _ => Error::xero_unavailable("an unreadable answer to the revocation"),
+    })
+}
+
+/// Why a token-endpoint request produced no usable HTTP answer.
+#[derive(Debug)]
+pub(crate) enum TransportError {
+    /// No answer (connect failure, timeout, reset).
+    Failed(Error),
+    /// 429 at the token endpoint.
+    RateLimited(u64),
+    /// A 5xx answer.
+    ServerError(u16),
+}
+
+impl TransportError {
+    fn into_error(self) -> Error {
+        match self {
+            TransportError::Failed(e) => e,
+            TransportError::RateLimited(s) => Error::rate_limited(s),
+            TransportError::ServerError(s) => Error::xero_unavailable(&format!("HTTP {s}")),
+        }
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TransportError::Failed(e) => write!(f, "{e}"),
+            TransportError::RateLimited(s) => write!(f, "rate limited for {s} s"),
+            TransportError::ServerError(s) => write!(f, "HTTP {s}"),
+        }
+    }
+}
+impl std::error::Error for TransportError {}
+
+/// The transport handed to `oauth2`: reqwest without redirects; 429 and 5xx are turned into
+/// errors here, because `oauth2` would otherwise report them only as unparseable bodies.
+async fn send(http: &reqwest::Client, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, TransportError> {
+    let (parts, body) = request.into_parts();
+    let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).expect("oauth2 uses standard methods");
+    let mut rb = http.request(method, parts.uri.to_string()).body(body);
+    for (name, value) in &parts.headers {
+        rb = rb.header(name.as_str(), value.as_bytes());
+    }
+    let response = rb.send().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
+    let status = response.status();
+    if status.as_u16() == 429 {
+        return Err(TransportError::RateLimited(retry_after(response.headers())));
+    }
+    if status.is_server_error() {
+        return Err(TransportError::ServerError(status.as_u16()));
+    }
+    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
+    for (name, value) in response.headers() {
+        builder = builder.header(name.as_str(), value.as_bytes());
+    }
+    let bytes = response.bytes().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
+    builder.body(bytes.to_vec()).map_err(|_| TransportError::Failed(Error::xero_unavailable("a malformed answer")))
+}
+
+type TokenResult = std::result::Result<XeroTokenResponse, RequestTokenError<TransportError, BasicErrorResponse>>;
+
+fn token_set(result: TokenResult) -> Result<TokenSet> {
+    let response = result.map_err(token_error)?;
+    let expires_in = response.expires_in().unwrap_or(Duration::from_secs(1800));
+    Ok(TokenSet {
+        access_token: Secret::new(response.access_token().secret().clone()),
+        expires_at: now_secs() + expires_in.as_secs(),
+        refresh_token: response.refresh_token().map(|r| Secret::new(r.secret().clone())),
+        id_token: response.extra_fields().id_token.clone().map(Secret::new),
+        scopes: response.scopes().map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default(),
+    })
+}
+
+fn token_error(e: RequestTokenError<TransportError, BasicErrorResponse>) -> Error {
+    match e {
+        RequestTokenError::Request(t) => t.into_error(),
+        RequestTokenError::ServerResponse(r) => match r.error() {
+            BasicErrorResponseType::InvalidClient => Error::invalid_client(),
+            BasicErrorResponseType::InvalidGrant => Error::invalid_grant(),
+            BasicErrorResponseType::InvalidScope => Error::new(
+                ErrorCode::ConsentFailed,
+                "Xero refused the requested scopes for this app: check the scopes allowed in the developer portal.",
+            ),
+            BasicErrorResponseType::UnauthorizedClient => Error::new(
+                ErrorCode::InvalidClient,
+                "Xero says this app may not use this kind of sign-in: check the app type chosen in the developer \
+                 portal (web app, mobile or desktop app, custom connection) matches --app-type.",
+            ),
+            other => Error::xero_unavailable(&format!("token endpoint error {}", other.as_ref())),
+        },
+        RequestTokenError::Parse(..) => Error::xero_unavailable("an unreadable answer from the token endpoint"),
+        RequestTokenError::Other(_) => Error::xero_unavailable("an unexpected answer from the token endpoint"),
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(app_type: AppType) -> AppCredentials {
+        AppCredentials {
+            app_type,
+            client_id: "0123456789ABCDEF0123456789ABCDEF".into(),
+            client_secret: app_type.has_secret().then(|| Secret::new("s3cret")),
+        }
+    }
+
+    #[test]
+    fn authorize_url_carries_exact_redirect_scopes_state_and_pkce() {
+        let uri = RedirectUri::parse("http://localhost:8749/callback").unwrap();
+        let scopes = vec!["offline_access".to_string(), "accounting.settings.read".to_string()];
+        let r = authorize_url(&Endpoints::production(), &creds(AppType::Pkce), &uri, &scopes).unwrap();
+        let url = url::Url::parse(&r.url).unwrap();
+        assert_eq!(url.as_str().split('?').next(), Some("https://login.xero.com/identity/connect/authorize"));
+        let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], "0123456789ABCDEF0123456789ABCDEF");
+        assert_eq!(q["redirect_uri"], "http://localhost:8749/callback");
+        assert_eq!(q["scope"], "offline_access accounting.settings.read");
+        assert_eq!(q["state"], r.state);
+        assert!(r.state.len() >= 16);
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert!(r.pkce_verifier.is_some());
+        assert!(!r.url.contains("s3cret"));
+
+        let web = authorize_url(&Endpoints::production(), &creds(AppType::Web), &uri, &scopes).unwrap();
+        assert!(web.pkce_verifier.is_none());
+        assert!(!web.url.contains("code_challenge"));
+        assert_ne!(web.state, r.state, "state is fresh every time");
+    }
+
+    #[test]
+    fn token_errors_map_to_codes() {
+        let server = |t: BasicErrorResponseType| {
+            token_error(RequestTokenError::ServerResponse(BasicErrorResponse::new(t, None, None))).code()
+        };
+        assert_eq!(server(BasicErrorResponseType::InvalidClient), ErrorCode::InvalidClient);
+        assert_eq!(server(BasicErrorResponseType::InvalidGrant), ErrorCode::InvalidGrant);
+        assert_eq!(
+            token_error(RequestTokenError::Request(TransportError::RateLimited(5))).retry_after_secs(),
+            Some(5)
+        );
+        assert_eq!(
+            token_error(RequestTokenError::Request(TransportError::ServerError(503))).code(),
+            ErrorCode::XeroUnavailable
+        );
+    }
+}

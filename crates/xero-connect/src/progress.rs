@@ -1,0 +1,86 @@
+//! Progress of a long operation, as data: the command line prints each step to stderr, the
+//! window shows it beside a spinner. No step carries a secret.
+
+use serde::Serialize;
+
+/// One thing that just happened or is about to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Something repaired or unusual the user should know (trimmed whitespace, broad scopes).
+    Notice {
+        /// The sentence.
+        message: String,
+    },
+    /// The loopback listener is ready.
+    Listening {
+        /// The redirect URI bound.
+        redirect_uri: String,
+    },
+    /// The browser was asked to open Xero's consent page.
+    BrowserOpened {
+        /// The consent URL (no secrets: client ID, scopes, state, PKCE challenge).
+        url: String,
+    },
+    /// The browser could not be opened; the user must open the URL.
+    OpenThisUrl {
+        /// The consent URL.
+        url: String,
+        /// Why, when a browser was tried.
+        reason: Option<String>,
+    },
+    /// Waiting for the user on Xero's page.
+    WaitingForConsent {
+        /// How long before giving up.
+        timeout_secs: u64,
+    },
+    /// Xero sent the browser back; exchanging the code.
+    ExchangingCode,
+    /// Asking Xero for a custom connection's token.
+    RequestingToken,
+    /// Listing the organisations authorised.
+    ListingOrganisations,
+    /// Proving a new secret with a token refresh (no browser needed if it works).
+    ProvingSecret,
+    /// The refresh token no longer works: a new consent is needed.
+    ConsentNeeded,
+    /// Refreshing the access token.
+    Refreshing,
+    /// Calling Xero's Organisation endpoint.
+    Testing,
+    /// Disconnecting an organisation at Xero.
+    Disconnecting {
+        /// Its name.
+        organisation: String,
+    },
+    /// Revoking the refresh token at Xero.
+    Revoking,
+    /// Saving to the keychain and settings file.
+    Saving,
+    /// Timing of the consent's last leg, for the benchmark: callback → tokens stored and
+    /// organisations listed.
+    CallbackToStoredMicros {
+        /// Microseconds.
+        micros: u64,
+    },
+}
+
+/// Receives progress.
+pub trait Progress: Send + Sync {
+    /// Called for each step.
+    fn step(&self, step: Step);
+}
+
+/// Ignores progress.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn step(&self, _: Step) {}
+}
+
+impl<F: Fn(Step) + Send + Sync> Progress for F {
+    fn step(&self, step: Step) {
+        self(step)
+    }
+}

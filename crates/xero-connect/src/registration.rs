@@ -1,0 +1,330 @@
+//! What the user must create in Xero's developer portal: the app type, a name Xero accepts,
+//! the company URL, the exact redirect URI(s) and the scopes — one value the command line
+//! prints and the window shows with Copy buttons.
+//!
+//! Also owns the two small domain types those depend on: [`AppType`] and [`RedirectUri`].
+
+use crate::endpoints::Endpoints;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The redirect URI used when none is configured. A fixed port, because Xero matches the port
+/// exactly (RFC 8252's "any loopback port" is not honoured).
+pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8749/callback";
+
+/// The kind of app created in the portal; it decides how tokens are obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppType {
+    /// "Web app": authorization code with a client secret (HTTP Basic at the token endpoint).
+    Web,
+    /// "Mobile or desktop app": authorization code with PKCE (S256), no secret.
+    Pkce,
+    /// "Custom connection": client_credentials, no browser, exactly one organisation.
+    Custom,
+}
+
+impl AppType {
+    /// Every type, in display order.
+    pub const ALL: [AppType; 3] = [AppType::Web, AppType::Pkce, AppType::Custom];
+
+    /// Parses the command-line spelling `web`, `pkce` or `custom`.
+    pub fn parse(s: &str) -> Result<AppType> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "web" => Ok(AppType::Web),
+            "pkce" | "desktop" | "mobile" => Ok(AppType::Pkce),
+            "custom" => Ok(AppType::Custom),
+            other => Err(Error::invalid_input(format!(
+                "Unknown app type \"{other}\": use web, pkce (mobile or desktop app) or custom (custom connection)."
+            ))),
+        }
+    }
+
+    /// The command-line spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppType::Web => "web",
+            AppType::Pkce => "pkce",
+            AppType::Custom => "custom",
+        }
+    }
+
+    /// The integration type as the portal names it.
+    pub fn portal_label(self) -> &'static str {
+        match self {
+            AppType::Web => "Web app",
+            AppType::Pkce => "Mobile or desktop app",
+            AppType::Custom => "Custom connection",
+        }
+    }
+
+    /// One sentence on when to choose it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            AppType::Web => "Choose this for software that keeps a client secret safely on this computer or a server; it is the usual choice.",
+            AppType::Pkce => "Choose this when the software cannot keep a secret: it signs in with a one-time proof instead and has no client secret.",
+            AppType::Custom => "Choose this for one organisation connected server to server without a browser; it is a paid Xero option (free with the Demo Company).",
+        }
+    }
+
+    /// True when the app has a client secret to paste.
+    pub fn has_secret(self) -> bool {
+        !matches!(self, AppType::Pkce)
+    }
+
+    /// True when consent happens in the browser.
+    pub fn uses_browser(self) -> bool {
+        !matches!(self, AppType::Custom)
+    }
+}
+
+/// A loopback redirect URI exactly as registered in the portal, with what the listener needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectUri {
+    text: String,
+    host: String,
+    port: u16,
+    path: String,
+}
+
+impl RedirectUri {
+    /// Parses and checks a URI: `http`, a loopback host, and no query or fragment. The text is
+    /// kept as given, because Xero compares it character for character.
+    pub fn parse(text: &str) -> Result<RedirectUri> {
+        let bad = |why: &str| {
+            Error::invalid_input(format!(
+                "Redirect URI \"{text}\" cannot be used: {why}. Use one like {DEFAULT_REDIRECT_URI}, exactly as registered for your app."
+            ))
+        };
+        if text != text.trim() {
+            return Err(bad("it has spaces at the start or end"));
+        }
+        let url = Url::parse(text).map_err(|_| bad("it is not a URL"))?;
+        if url.scheme() != "http" {
+            return Err(bad("a desktop listener needs http:// (Xero allows plain http only for localhost)"));
+        }
+        let host = match url.host_str() {
+            Some(h @ ("localhost" | "127.0.0.1" | "[::1]")) => h.to_string(),
+            _ => return Err(bad("the host must be localhost (or 127.0.0.1)")),
+        };
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it must not have a query or fragment"));
+        }
+        let port = url.port_or_known_default().ok_or_else(|| bad("it has no port"))?;
+        Ok(RedirectUri { text: text.to_string(), host, port, path: url.path().to_string() })
+    }
+
+    /// The URI, character for character.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+    /// `localhost`, `127.0.0.1` or `[::1]`.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+    /// The port to listen on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+    /// The one path served.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// Everything to type into the portal, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegistrationGuide {
+    /// Where to create the app ("My Apps").
+    pub portal_url: String,
+    /// The integration type to choose.
+    pub app_type: AppType,
+    /// The portal's name for it.
+    pub app_type_label: String,
+    /// One sentence on each choice, in the portal's order.
+    pub app_type_choices: Vec<AppTypeChoice>,
+    /// A suggested app name (Xero refuses names containing "Xero").
+    pub app_name: String,
+    /// What to put in "Company or application URL".
+    pub company_url_hint: String,
+    /// The redirect URI(s) to register, exactly.
+    pub redirect_uris: Vec<String>,
+    /// The scopes this connection will ask for.
+    pub scopes: Vec<String>,
+    /// The numbered steps.
+    pub steps: Vec<String>,
+    /// Tips shown beside the steps.
+    pub tips: Vec<String>,
+}
+
+/// One integration type with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppTypeChoice {
+    /// The type.
+    pub app_type: AppType,
+    /// The portal's label.
+    pub label: String,
+    /// When to choose it.
+    pub explanation: String,
+}
+
+/// A name for the portal built from the connection's name, without the word "Xero", which the
+/// portal refuses.
+pub fn suggested_app_name(connection_name: Option<&str>) -> String {
+    let base = connection_name.unwrap_or("").trim();
+    let mut cleaned = String::new();
+    let lower = base.to_ascii_lowercase();
+    let mut i = 0;
+    while i < base.len() {
+        if lower[i..].starts_with("xero") {
+            i += 4;
+        } else {
+            let c = base[i..].chars().next().expect("in bounds");
+            cleaned.push(c);
+            i += c.len_utf8();
+        }
+    }
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cleaned = cleaned.trim_matches(|c: char| !c.is_alphanumeric());
+    if cleaned.is_empty() {
+        "Business Software Connector".to_string()
+    } else {
+        format!("{cleaned} connector")
+    }
+}
+
+impl RegistrationGuide {
+    /// The guide for one app type, redirect URIs and scopes.
+    pub fn new(
+        endpoints: &Endpoints,
+        connection_name: Option<&str>,
+        app_type: AppType,
+        redirect_uris: &[RedirectUri],
+        scopes: &[String],
+    ) -> RegistrationGuide {
+        let app_name = suggested_app_name(connection_name);
+        let uris: Vec<String> = if app_type.uses_browser() {
+            redirect_uris.iter().map(|u| u.as_str().to_string()).collect()
+        } else {
+            Vec::new()
+        };
+        let mut steps = vec![
+            format!("Open {} and sign in to Xero.", endpoints.portal_my_apps()),
+            "Press \"New app\".".to_string(),
+            format!("App name: {app_name} (the name may not contain the word \"Xero\")."),
+            format!("Integration type: {}.", app_type.portal_label()),
+            "Company or application URL: your business's website, starting with https://.".to_string(),
+        ];
+        match uris.len() {
+            0 => {}
+            1 => steps.push(format!("Redirect URI: {} (exactly, with nothing added).", uris[0])),
+            _ => steps.push(format!(
+                "Redirect URI: {}; then, under Configuration, add the others too: {}.",
+                uris[0],
+                uris[1..].join(", ")
+            )),
+        }
+        steps.push("Tick the terms and press \"Create app\".".to_string());
+        match app_type {
+            AppType::Web => steps.push(
+                "Open \"Configuration\", copy the Client ID, then press \"Generate a secret\" and copy the secret at once: Xero shows it only once."
+                    .to_string(),
+            ),
+            AppType::Pkce => steps.push("Open \"Configuration\" and copy the Client ID (this kind of app has no secret).".to_string()),
+            AppType::Custom => {
+                steps.push(
+                    "Choose the scopes listed below and the user who will authorise the connection, then wait for that user to connect the organisation."
+                        .to_string(),
+                );
+                steps.push(
+                    "Open \"Configuration\", copy the Client ID, then press \"Generate a secret\" and copy the secret at once: Xero shows it only once."
+                        .to_string(),
+                );
+            }
+        }
+        RegistrationGuide {
+            portal_url: endpoints.portal_my_apps(),
+            app_type,
+            app_type_label: app_type.portal_label().to_string(),
+            app_type_choices: AppType::ALL
+                .iter()
+                .map(|t| AppTypeChoice {
+                    app_type: *t,
+                    label: t.portal_label().to_string(),
+                    explanation: t.explanation().to_string(),
+                })
+                .collect(),
+            app_name,
+            company_url_hint: "https://your-business.example (any https address of your business)".to_string(),
+            redirect_uris: uris,
+            scopes: scopes.to_vec(),
+            steps,
+            tips: vec![
+                "Sign in to Xero as a dedicated user kept for integrations, so the connection does not depend on one person's account.".to_string(),
+                "Have Xero's two-step verification (your authenticator app) at hand before you start.".to_string(),
+                "The client secret is shown only once: copy it before leaving the page. If it is lost, generate another one.".to_string(),
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_uri_keeps_its_exact_text() {
+        let u = RedirectUri::parse("http://localhost:8749/callback").unwrap();
+        assert_eq!((u.host(), u.port(), u.path()), ("localhost", 8749, "/callback"));
+        let u = RedirectUri::parse("http://127.0.0.1:9000/cb/").unwrap();
+        assert_eq!(u.as_str(), "http://127.0.0.1:9000/cb/");
+        assert_eq!(u.path(), "/cb/");
+    }
+
+    #[test]
+    fn redirect_uri_refuses_what_a_listener_cannot_serve() {
+        for bad in [
+            "https://localhost:8749/callback",
+            "http://example.com:8749/callback",
+            "http://0.0.0.0:8749/callback",
+            "http://localhost:8749/callback?x=1",
+            "myapp://callback",
+            " http://localhost:8749/callback",
+        ] {
+            let err = RedirectUri::parse(bad).unwrap_err();
+            assert!(err.message().contains(bad.trim()), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn app_names_never_contain_xero() {
+        assert_eq!(suggested_app_name(Some("Xero sync")), "sync connector");
+        assert_eq!(suggested_app_name(Some("myXEROapp")), "myapp connector");
+        assert_eq!(suggested_app_name(Some("xero")), "Business Software Connector");
+        assert_eq!(suggested_app_name(None), "Business Software Connector");
+        assert_eq!(suggested_app_name(Some("Acme Books")), "Acme Books connector");
+    }
+
+    #[test]
+    fn guide_names_type_uri_and_scopes() {
+        let uri = RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap();
+        let scopes = crate::scopes::for_apis(&[crate::scopes::Api::Accounting]);
+        let g = RegistrationGuide::new(&Endpoints::production(), Some("acme"), AppType::Web, &[uri], &scopes);
+        assert_eq!(g.app_type_label, "Web app");
+        assert_eq!(g.redirect_uris, vec![DEFAULT_REDIRECT_URI.to_string()]);
+        assert!(g.steps.iter().any(|s| s.contains("Generate a secret") && s.contains("only once")));
+        assert!(g.steps.iter().any(|s| s.contains(DEFAULT_REDIRECT_URI)));
+        assert_eq!(g.portal_url, "https://developer.xero.com/app/manage");
+        assert_eq!(g.app_type_choices.len(), 3);
+        let custom = RegistrationGuide::new(&Endpoints::production(), None, AppType::Custom, &[], &scopes);
+        assert!(custom.redirect_uris.is_empty());
+    }
+
+    #[test]
+    fn app_type_parses_cli_spelling() {
+        assert_eq!(AppType::parse("PKCE").unwrap(), AppType::Pkce);
+        assert_eq!(AppType::parse("custom").unwrap(), AppType::Custom);
+        assert!(AppType::parse("native").is_err());
+    }
+}

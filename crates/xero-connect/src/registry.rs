@@ -1,0 +1,387 @@
+//! The saved connections: one versioned JSON file of non-secret settings under the platform
+//! config directory (`$XDG_CONFIG_HOME/xero-connect/settings.json` on Linux), shared by the
+//! command line and the window.
+//!
+//! Every change is a read-modify-write under an exclusive lock on `settings.lock`, written to a
+//! temporary file, fsynced and renamed over the old one, so two programs changing it at once
+//! never lose each other's change and a crash never leaves half a file.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::jwt::XeroUser;
+use crate::registration::AppType;
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The file format version this build writes.
+pub const VERSION: u32 = 1;
+
+/// The whole settings file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Format version.
+    pub version: u32,
+    /// Saved connections, oldest first.
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { version: VERSION, connections: Vec::new() }
+    }
+}
+
+impl Settings {
+    /// The connection with this name (names are compared case-insensitively).
+    pub fn find(&self, name: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+    /// As [`Settings::find`], mutable.
+    pub fn find_mut(&mut self, name: &str) -> Option<&mut Connection> {
+        self.connections.iter_mut().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+    /// The connection with this name, or `unknown_connection`.
+    pub fn get(&self, name: &str) -> Result<&Connection> {
+        self.find(name).ok_or_else(|| unknown_connection(name, self))
+    }
+    /// As [`Settings::get`], mutable.
+    pub fn get_mut(&mut self, name: &str) -> Result<&mut Connection> {
+        if self.find(name).is_none() {
+            return Err(unknown_connection(name, self));
+        }
+        Ok(self.find_mut(name).expect("checked above"))
+    }
+}
+
+fn unknown_connection(name: &str, settings: &Settings) -> Error {
+    let names: Vec<&str> = settings.connections.iter().map(|c| c.name.as_str()).collect();
+    let known = if names.is_empty() {
+        "There are no saved connections yet: run `xero-connect setup NAME` first.".to_string()
+    } else {
+        format!("Saved connections: {}.", names.join(", "))
+    };
+    Error::new(ErrorCode::UnknownConnection, format!("No connection is called \"{name}\". {known}"))
+}
+
+/// One saved connection: everything but its secrets, which live in the keychain under `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    /// Stable key of the keychain entries (a rename keeps it).
+    pub id: String,
+    /// The name people and scripts use.
+    pub name: String,
+    /// The app's Client ID.
+    pub client_id: String,
+    /// The kind of app.
+    pub app_type: AppType,
+    /// Scopes asked for.
+    pub scopes: Vec<String>,
+    /// Redirect URIs, in order of preference.
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    /// Organisations this connection reaches.
+    #[serde(default)]
+    pub organisations: Vec<Organisation>,
+    /// The chosen organisation's tenant ID.
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+    /// The Xero user who authorised it.
+    #[serde(default)]
+    pub authorised_by: Option<XeroUser>,
+    /// When it was set up (RFC 3339).
+    pub created_at: String,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
+    /// The last Test Connection.
+    #[serde(default)]
+    pub last_test: Option<TestRecord>,
+}
+
+impl Connection {
+    /// The chosen organisation, if any.
+    pub fn organisation(&self) -> Option<&Organisation> {
+        let id = self.tenant_id.as_deref()?;
+        self.organisations.iter().find(|o| o.tenant_id == id)
+    }
+}
+
+/// An organisation (tenant) the connection reaches, from `GET /connections`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// The tenant ID (the `xero-tenant-id` header).
+    pub tenant_id: String,
+    /// Its name.
+    pub name: String,
+    /// `ORGANISATION`, `PRACTICE`…
+    pub tenant_type: String,
+    /// The connection ID (to disconnect it).
+    pub connection_id: String,
+}
+
+/// A Test Connection result, kept for display.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestRecord {
+    /// When it ran (RFC 3339).
+    pub at: String,
+    /// Whether it succeeded.
+    pub ok: bool,
+    /// The organisation's name on success.
+    #[serde(default)]
+    pub organisation_name: Option<String>,
+    /// The error code on failure.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    /// The error sentence on failure.
+    #[serde(default)]
+    pub error_message: Option<String>,
+}
+
+/// The settings file's location and its lock.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    dir: PathBuf,
+}
+
+impl Registry {
+    /// The platform's config directory plus `xero-connect`.
+    pub fn default_location() -> Result<Registry> {
+        let base = dirs::config_dir().ok_or_else(|| {
+            Error::settings("No configuration directory could be found for this user (is HOME set?).")
+        })?;
+        Ok(Registry { dir: base.join("xero-connect") })
+    }
+
+    /// A registry in a given directory (tests).
+    pub fn at(dir: impl Into<PathBuf>) -> Registry {
+        Registry { dir: dir.into() }
+    }
+
+    /// The directory holding the file.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The settings file.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join("settings.json")
+    }
+
+    /// Reads the settings (empty when the file does not exist yet).
+    pub fn load(&self) -> Result<Settings> {
+        read(&self.path())
+    }
+
+    /// Changes the settings atomically under the lock; nothing is written when `change` fails.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Settings) -> Result<T>) -> Result<T> {
+        self.ensure_dir()?;
+        let _lock = self.lock_file("settings.lock")?;
+        let mut settings = read(&self.path())?;
+        let out = change(&mut settings)?;
+        settings.version = VERSION;
+        write_atomically(&self.path(), &settings)?;
+        Ok(out)
+    }
+
+    /// An exclusive lock on a named file in this directory, held until the guard drops; also
+    /// used to make token refreshes single-flight across processes.
+    pub fn lock_file(&self, name: &str) -> Result<File> {
+        self.ensure_dir()?;
+        let path = self.dir.join(name);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_error("open the lock file", &path, e))?;
+        file.lock().map_err(|e| io_error("lock", &path, e))?;
+        Ok(file)
+    }
+
+    fn ensure_dir(&self) -> Result<()> {
+        fs::create_dir_all(&self.dir).map_err(|e| io_error("create the folder", &self.dir, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
+        }
+        Ok(())
+    }
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::settings(format!("Could not {what} {} ({}): check the folder's permissions and free space.", path.display(), e.kind()))
+}
+
+fn read(path: &Path) -> Result<Settings> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+        Err(e) => return Err(io_error("read", path, e)),
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+        Error::settings(format!(
+            "The settings file {} is damaged (not valid JSON): restore it from a backup or move it aside and set up again.",
+            path.display()
+        ))
+    })?;
+    let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+    if version > u64::from(VERSION) {
+        return Err(Error::settings(format!(
+            "The settings file {} was written by a newer xero-connect (format {version}): update this program.",
+            path.display()
+        )));
+    }
+    serde_json::from_value(value).map_err(|_| {
+        Error::settings(format!(
+            "The settings file {} has unexpected contents: restore it from a backup or move it aside and set up again.",
+            path.display()
+        ))
+    })
+}
+
+fn write_atomically(path: &Path, settings: &Settings) -> Result<()> {
+    let dir = path.parent().expect("settings path has a folder");
+    let tmp = dir.join(format!("settings.json.tmp-{}", std::process::id()));
+    let text = serde_json::to_string_pretty(settings).expect("settings serialise");
+    let result = (|| -> std::io::Result<()> {
+        let mut f = File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.write_all(b"\n")?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        // Persist the rename itself (POSIX: the directory entry lives in the directory).
+        #[cfg(unix)]
+        File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_error("write", path, e));
+    }
+    Ok(())
+}
+
+/// Now, as RFC 3339 in UTC with seconds.
+pub fn timestamp_now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// Checks a connection name: letters, digits, space, `.`, `_`, `-`; 1–64 characters.
+pub fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(format!(
+            "\"{name}\" cannot be a connection name: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit."
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(name: &str) -> Connection {
+        Connection {
+            id: format!("id-{name}"),
+            name: name.into(),
+            client_id: "C".into(),
+            app_type: AppType::Web,
+            scopes: vec![],
+            redirect_uris: vec![],
+            organisations: vec![],
+            tenant_id: None,
+            authorised_by: None,
+            created_at: timestamp_now(),
+            updated_at: timestamp_now(),
+            last_test: None,
+        }
+    }
+
+    #[test]
+    fn missing_file_is_empty_and_updates_persist() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Registry::at(dir.path().join("xc"));
+        assert!(r.load().unwrap().connections.is_empty());
+        r.update(|s| {
+            s.connections.push(conn("Shop"));
+            Ok(())
+        })
+        .unwrap();
+        let s = r.load().unwrap();
+        assert_eq!(s.get("shop").unwrap().name, "Shop");
+        assert_eq!(s.version, VERSION);
+        assert!(!fs::read_dir(r.dir()).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp")));
+    }
+
+    #[test]
+    fn failed_change_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Registry::at(dir.path());
+        let err = r
+            .update(|s| {
+                s.connections.push(conn("A"));
+                Err::<(), _>(Error::invalid_input("no"))
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert!(!r.path().exists());
+    }
+
+    #[test]
+    fn concurrent_updates_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Registry::at(dir.path());
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let r = r.clone();
+                std::thread::spawn(move || {
+                    r.update(|s| {
+                        s.connections.push(conn(&format!("c{i}")));
+                        Ok(())
+                    })
+                    .unwrap()
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(r.load().unwrap().connections.len(), 8);
+    }
+
+    #[test]
+    fn damaged_or_newer_files_are_refused_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Registry::at(dir.path());
+        fs::write(r.path(), "{not json").unwrap();
+        assert_eq!(r.load().unwrap_err().code(), ErrorCode::SettingsUnavailable);
+        assert!(r.update(|_| Ok(())).is_err());
+        assert_eq!(fs::read_to_string(r.path()).unwrap(), "{not json");
+        fs::write(r.path(), r#"{"version": 99, "connections": []}"#).unwrap();
+        assert!(r.load().unwrap_err().message().contains("newer"));
+    }
+
+    #[test]
+    fn unknown_names_list_the_known_ones() {
+        let mut s = Settings::default();
+        s.connections.push(conn("Shop"));
+        let err = s.get("Shoop").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::UnknownConnection);
+        assert!(err.message().contains("Shop"));
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("Main shop-2").is_ok());
+        for bad in ["", " x", "a/b", "-x", &"x".repeat(65)] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+}

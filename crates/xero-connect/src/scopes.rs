@@ -1,0 +1,243 @@
+//! Xero's OAuth scopes: the names Xero knows, presets per API built from granular scopes only
+//! (required for apps created on or after 2 March 2026), and checking a user's own list.
+//!
+//! Every set always carries `offline_access` (a refresh token), `accounting.settings.read`
+//! (Test Connection reads the Organisation) and `openid profile email` (the id_token that names
+//! the Xero user who authorised the connection).
+
+use crate::error::{Error, ErrorCode, Result};
+use serde::Serialize;
+
+/// An API the user can connect, each a preset of scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// Invoices, payments, bank transactions, contacts, reports.
+    Accounting,
+    /// Fixed assets.
+    Assets,
+    /// Payroll (employees, pay runs, payslips, settings, timesheets).
+    Payroll,
+    /// Files.
+    Files,
+    /// Projects.
+    Projects,
+}
+
+impl Api {
+    /// Every preset, in display order.
+    pub const ALL: [Api; 5] = [Api::Accounting, Api::Assets, Api::Payroll, Api::Files, Api::Projects];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Api::Accounting => "Accounting",
+            Api::Assets => "Assets",
+            Api::Payroll => "Payroll",
+            Api::Files => "Files",
+            Api::Projects => "Projects",
+        }
+    }
+
+    /// The granular scopes of this preset.
+    pub fn scopes(self) -> &'static [&'static str] {
+        match self {
+            Api::Accounting => &[
+                "accounting.invoices",
+                "accounting.payments",
+                "accounting.banktransactions",
+                "accounting.manualjournals",
+                "accounting.contacts",
+                "accounting.attachments",
+                "accounting.settings.read",
+                "accounting.budgets.read",
+                "accounting.journals.read",
+                "accounting.reports.profitandloss.read",
+                "accounting.reports.balancesheet.read",
+                "accounting.reports.trialbalance.read",
+                "accounting.reports.aged.read",
+                "accounting.reports.banksummary.read",
+                "accounting.reports.budgetsummary.read",
+                "accounting.reports.executivesummary.read",
+                "accounting.reports.taxreports.read",
+            ],
+            Api::Assets => &["assets"],
+            Api::Payroll => &[
+                "payroll.employees",
+                "payroll.payruns",
+                "payroll.payslip",
+                "payroll.settings",
+                "payroll.timesheets",
+            ],
+            Api::Files => &["files"],
+            Api::Projects => &["projects"],
+        }
+    }
+
+    /// Parses a preset name as typed on the command line.
+    pub fn parse(name: &str) -> Option<Api> {
+        Api::ALL.into_iter().find(|a| a.label().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Scopes added to every set: refresh token, id_token, and what Test Connection needs.
+pub const ESSENTIAL: [&str; 5] = ["offline_access", "openid", "profile", "email", "accounting.settings.read"];
+
+/// Broad scopes refused for apps created on or after 2 March 2026 (allowed for older apps
+/// until September 2027), with the granular scopes that replace them.
+pub const BROAD: [(&str, &str); 3] = [
+    (
+        "accounting.transactions",
+        "accounting.invoices accounting.payments accounting.banktransactions accounting.manualjournals",
+    ),
+    (
+        "accounting.transactions.read",
+        "accounting.invoices.read accounting.payments.read accounting.banktransactions.read accounting.manualjournals.read",
+    ),
+    ("accounting.reports.read", "accounting.reports.profitandloss.read accounting.reports.balancesheet.read …"),
+];
+
+/// Every scope name Xero knows (granular, still-valid, broad, other APIs, restricted).
+const KNOWN_BASES: [&str; 36] = [
+    "offline_access",
+    "openid",
+    "profile",
+    "email",
+    "accounting.invoices",
+    "accounting.payments",
+    "accounting.banktransactions",
+    "accounting.manualjournals",
+    "accounting.settings",
+    "accounting.contacts",
+    "accounting.attachments",
+    "accounting.transactions",
+    "accounting.budgets.read",
+    "accounting.journals.read",
+    "accounting.reports.read",
+    "accounting.reports.profitandloss.read",
+    "accounting.reports.balancesheet.read",
+    "accounting.reports.aged.read",
+    "accounting.reports.trialbalance.read",
+    "accounting.reports.banksummary.read",
+    "accounting.reports.budgetsummary.read",
+    "accounting.reports.executivesummary.read",
+    "accounting.reports.taxreports.read",
+    "assets",
+    "files",
+    "projects",
+    "payroll.employees",
+    "payroll.payruns",
+    "payroll.payslip",
+    "payroll.settings",
+    "payroll.timesheets",
+    "bankfeeds",
+    "paymentservices",
+    "finance.accountingactivity.read",
+    "finance.cashvalidation.read",
+    "finance.statements.read",
+];
+
+/// True for a scope Xero knows: a listed name, or a listed writable name with `.read`.
+pub fn is_known(scope: &str) -> bool {
+    KNOWN_BASES.contains(&scope)
+        || scope.strip_suffix(".read").is_some_and(|base| {
+            KNOWN_BASES.contains(&base) && !base.ends_with(".read") && !matches!(base, "offline_access" | "openid" | "profile" | "email")
+        })
+}
+
+/// The scope set of some presets, with the essentials, without duplicates, in a stable order.
+pub fn for_apis(apis: &[Api]) -> Vec<String> {
+    let mut out = Vec::new();
+    for api in apis {
+        out.extend(api.scopes().iter().map(|s| s.to_string()));
+    }
+    with_essentials(out)
+}
+
+/// Parses a user's list (spaces or commas), refuses unknown names, adds the essentials.
+pub fn parse(list: &str) -> Result<Vec<String>> {
+    let names: Vec<String> =
+        list.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    if names.is_empty() {
+        return Err(Error::new(ErrorCode::UnknownScope, "No scopes given: name at least one, e.g. accounting.invoices."));
+    }
+    let unknown: Vec<&str> = names.iter().map(String::as_str).filter(|s| !is_known(s)).collect();
+    if !unknown.is_empty() {
+        return Err(Error::new(
+            ErrorCode::UnknownScope,
+            format!(
+                "Xero has no scope named {}: check the spelling (scopes look like accounting.invoices or accounting.contacts.read).",
+                unknown.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    Ok(with_essentials(names))
+}
+
+/// The broad scopes in a set, each with its granular replacement (for a warning).
+pub fn broad_in(scopes: &[String]) -> Vec<(&'static str, &'static str)> {
+    BROAD.iter().copied().filter(|(b, _)| scopes.iter().any(|s| s == b)).collect()
+}
+
+fn with_essentials(mut scopes: Vec<String>) -> Vec<String> {
+    for e in ESSENTIAL {
+        // `accounting.settings` (write) already includes reading.
+        if e == "accounting.settings.read" && scopes.iter().any(|s| s == "accounting.settings") {
+            continue;
+        }
+        scopes.push(e.to_string());
+    }
+    let mut seen = std::collections::HashSet::new();
+    scopes.retain(|s| seen.insert(s.clone()));
+    scopes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_are_granular_known_and_complete() {
+        for api in Api::ALL {
+            let set = for_apis(&[api]);
+            for s in &set {
+                assert!(is_known(s), "{s}");
+            }
+            assert!(broad_in(&set).is_empty(), "{api:?}");
+            for e in ESSENTIAL {
+                assert!(set.iter().any(|s| s == e), "{api:?} lacks {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn parse_adds_essentials_once_and_refuses_unknown() {
+        let s = parse("accounting.invoices, accounting.contacts.read offline_access").unwrap();
+        assert_eq!(s.iter().filter(|x| *x == "offline_access").count(), 1);
+        assert!(s.contains(&"accounting.settings.read".to_string()));
+        let err = parse("accounting.invoices accounting.invoice").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::UnknownScope);
+        assert!(err.message().contains("\"accounting.invoice\""), "{err}");
+        assert!(!is_known("openid.read"));
+        assert!(!is_known("accounting.reports.profitandloss.read.read"));
+        assert!(is_known("accounting.contacts.read"));
+    }
+
+    #[test]
+    fn settings_write_replaces_settings_read() {
+        let s = parse("accounting.settings").unwrap();
+        assert!(!s.contains(&"accounting.settings.read".to_string()));
+    }
+
+    #[test]
+    fn broad_scopes_are_known_but_flagged() {
+        let s = parse("accounting.transactions").unwrap();
+        assert_eq!(broad_in(&s).len(), 1);
+    }
+
+    #[test]
+    fn api_names_parse_case_insensitively() {
+        assert_eq!(Api::parse("payroll"), Some(Api::Payroll));
+        assert_eq!(Api::parse("nope"), None);
+    }
+}
