@@ -1,0 +1,122 @@
+//! Terminal output: progress lines on stderr, results as text or one JSON object on stdout,
+//! errors as a sentence (or `{"error": {"code", "message"}}`) with exit code 1 or 2.
+
+use serde_json::{json, Value};
+use xero_connect::progress::{Progress, Step};
+use xero_connect::registry::Connection;
+use xero_connect::Error;
+
+/// Prints progress to stderr.
+pub struct StderrProgress {
+    /// Print the benchmark timing line (`XERO_CONNECT_TIMINGS` set).
+    pub timings: bool,
+}
+
+impl Progress for StderrProgress {
+    fn step(&self, step: Step) {
+        let line = match step {
+            Step::Notice { message } => format!("note: {message}"),
+            Step::Listening { redirect_uri } => format!("Listening for Xero's answer on {redirect_uri}"),
+            Step::BrowserOpened { url } => {
+                format!("Opened Xero's consent page in your browser. If nothing opened, visit this address:\n  {url}")
+            }
+            Step::OpenThisUrl { url, reason } => {
+                let why = reason.map(|r| format!(" (the browser could not be opened: {r})")).unwrap_or_default();
+                format!("Open this address in a browser and allow access{why}:\n  {url}")
+            }
+            Step::WaitingForConsent { timeout_secs } => format!(
+                "Waiting for you to allow access on Xero's page (up to {}). Press Ctrl-C to stop.",
+                if timeout_secs % 60 == 0 { format!("{} min", timeout_secs / 60) } else { format!("{timeout_secs} s") }
+            ),
+            Step::ExchangingCode => "Xero answered; fetching the tokens…".into(),
+            Step::RequestingToken => "Asking Xero for the custom connection's token…".into(),
+            Step::ListingOrganisations => "Listing the organisations you allowed…".into(),
+            Step::ProvingSecret => "Checking the new secret with Xero (no browser needed if it works)…".into(),
+            Step::ConsentNeeded => "The saved authorisation has expired: you need to allow access again.".into(),
+            Step::Refreshing => "Refreshing the access token…".into(),
+            Step::Testing => "Calling Xero…".into(),
+            Step::Disconnecting { organisation } => format!("Disconnecting {organisation} at Xero…"),
+            Step::Revoking => "Revoking the authorisation at Xero…".into(),
+            Step::Saving => "Saving to the keychain and settings…".into(),
+            Step::CallbackToStoredMicros { micros } => {
+                if !self.timings {
+                    return;
+                }
+                format!("timing: callback_to_stored_us={micros}")
+            }
+        };
+        eprintln!("{line}");
+    }
+}
+
+/// Prints an error and gives the exit code.
+pub fn error(e: &Error, as_json: bool) -> i32 {
+    if as_json {
+        println!("{}", json!({"error": {"code": e.code().as_str(), "message": e.message()}}));
+    } else {
+        eprintln!("error ({}): {}", e.code(), e.message());
+    }
+    if e.code().is_usage() {
+        2
+    } else {
+        1
+    }
+}
+
+/// A connection as JSON (never secrets: the settings hold none).
+pub fn connection_json(c: &Connection) -> Value {
+    let org = c.organisation();
+    json!({
+        "name": c.name,
+        "client_id": c.client_id,
+        "app_type": c.app_type,
+        "scopes": c.scopes,
+        "redirect_uris": c.redirect_uris,
+        "tenant_id": c.tenant_id,
+        "organisation": org.map(|o| json!({"name": o.name, "id": o.tenant_id})),
+        "organisations": c.organisations.iter().map(|o| json!({"name": o.name, "id": o.tenant_id, "type": o.tenant_type})).collect::<Vec<_>>(),
+        "authorised_by": c.authorised_by,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "last_test": c.last_test,
+    })
+}
+
+/// A connection as text.
+pub fn connection_text(c: &Connection) -> String {
+    let mut out = format!("{}\n", c.name);
+    let org = c.organisation().map(|o| format!("{} ({})", o.name, o.tenant_id));
+    out += &format!("  Organisation:   {}\n", org.unwrap_or_else(|| "not chosen yet (use --tenant)".into()));
+    if c.organisations.len() > 1 {
+        for o in &c.organisations {
+            out += &format!("                  authorised: {} ({})\n", o.name, o.tenant_id);
+        }
+    }
+    out += &format!("  App type:       {}\n", c.app_type.portal_label());
+    out += &format!("  Client ID:      {}\n", c.client_id);
+    if !c.redirect_uris.is_empty() {
+        out += &format!("  Redirect URI:   {}\n", c.redirect_uris.join(", "));
+    }
+    out += &format!("  Scopes:         {}\n", c.scopes.join(" "));
+    if let Some(u) = &c.authorised_by {
+        out += &format!("  Authorised by:  {}\n", user_text(u));
+    }
+    out += &format!("  Last test:      {}\n", last_test_text(c));
+    out
+}
+
+pub fn user_text(u: &xero_connect::jwt::XeroUser) -> String {
+    if u.name.is_empty() {
+        u.email.clone()
+    } else {
+        format!("{} <{}>", u.name, u.email)
+    }
+}
+
+pub fn last_test_text(c: &Connection) -> String {
+    match &c.last_test {
+        None => "never".into(),
+        Some(t) if t.ok => format!("OK at {}", t.at),
+        Some(t) => format!("failed at {} ({})", t.at, t.error_code.as_deref().unwrap_or("?")),
+    }
+}

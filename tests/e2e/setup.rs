@@ -1,0 +1,273 @@
+//! First setup: web, PKCE and custom connection apps, several organisations with one name,
+//! pasted-credential problems, the keychain being absent, and the loopback listener as the
+//! browser sees it (Cancel, a tampered state, a wrong redirect URI, a busy port).
+
+use xero_connect_e2e::{free_port, redirect_uri, TestEnv};
+use xero_sim::{AppKind, AppSpec, Consent};
+
+#[test]
+fn web_app_first_setup_reaches_a_green_test_connection() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    let tenant = env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+
+    let run = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .stdin(&format!("{secret}\n"))
+        .run()
+        .ok();
+    let v = run.json();
+    assert_eq!(v["organisation"]["id"], tenant.as_str());
+    assert_eq!(v["organisation"]["name"], "Maple Florists");
+    assert_eq!(v["authorised_by"]["email"], "staff@example.com");
+    assert!(run.stderr.contains("Not talking to Xero"), "override notice: {}", run.stderr);
+    assert!(env.browser_steps().contains("GET callback 200"), "{}", env.browser_steps());
+
+    // The secrets are in the real keyring, readable by another program, and the settings
+    // file holds none of them.
+    let id = env.connection_id("shop");
+    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")).as_deref(), Some(secret.as_str()));
+    assert!(env.keychain_entry(&format!("{id}/refresh_token")).is_some());
+    assert!(env.keychain_entry(&format!("{id}/access_token")).is_some());
+
+    let test = env.cli(&["test", "shop", "--json"]).run().ok().json();
+    assert_eq!(test["ok"], true);
+    assert_eq!(test["organisation"]["name"], "Maple Florists");
+    assert_eq!(test["organisation"]["id"], tenant.as_str());
+    assert_eq!(test["organisation"]["country_code"], "NZ");
+    assert_eq!(test["organisation"]["base_currency"], "NZD");
+
+    let human = env.cli(&["test", "shop"]).run().ok();
+    assert!(human.stdout.starts_with("Connected to Maple Florists."), "{}", human.stdout);
+
+    let token = env.cli(&["token", "shop"]).run().ok();
+    assert_eq!(token.stdout.trim().split('.').count(), 3, "a JWT on stdout");
+    let tj = env.cli(&["token", "shop", "--json"]).run().ok().json();
+    assert_eq!(tj["tenant_id"], tenant.as_str());
+    assert!(tj["expires_in"].as_u64().unwrap() > 1000);
+
+    let list = env.cli(&["list", "--json"]).run().ok().json();
+    assert_eq!(list["connections"][0]["last_test"]["ok"], true);
+    assert_eq!(list["connections"][0]["last_test"]["organisation_name"], "Maple Florists");
+
+    // Setting up the same name again is refused before anything is sent.
+    let again = env.cli(&["setup", "shop", "--client-id", &app.client_id, "--json"]).stdin(&secret).run();
+    assert_eq!((again.code, again.error_code().as_str()), (2, "connection_exists"));
+}
+
+#[test]
+fn pkce_app_needs_no_secret() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.sim.add_app(AppSpec { kind: AppKind::Pkce, redirect_uris: vec![uri.clone()], ..AppSpec::default() });
+    env.org("Desk Co", "AU", "AUD");
+    let v = env
+        .cli(&["setup", "desk", "--app-type", "pkce", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["app_type"], "pkce");
+    let id = env.connection_id("desk");
+    assert!(env.keychain_entry(&format!("{id}/client_secret")).is_none());
+    assert!(env.keychain_entry(&format!("{id}/refresh_token")).is_some());
+    // The sim refuses a PKCE exchange without the right verifier, so success proves S256.
+    let q = env.sim.requests().into_iter().find(|r| r.path.ends_with("/authorize")).unwrap().query;
+    assert!(q.contains("code_challenge_method=S256"), "{q}");
+    assert_eq!(env.cli(&["test", "desk", "--json"]).run().ok().json()["organisation"]["name"], "Desk Co");
+}
+
+#[test]
+fn custom_connection_uses_no_browser() {
+    let env = TestEnv::new();
+    let tenant = env.org("Back Office Ltd", "UK", "GBP");
+    let app = env.sim.add_app(AppSpec {
+        kind: AppKind::Custom,
+        redirect_uris: vec![],
+        custom_tenant: Some(tenant.clone()),
+        ..AppSpec::default()
+    });
+    let secret = app.client_secret.clone().unwrap();
+    let v = env
+        .cli(&["setup", "office", "--app-type", "custom", "--client-id", &app.client_id, "--json"])
+        .stdin(&secret)
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["organisation"]["id"], tenant.as_str());
+    assert!(env.browser_steps().is_empty(), "no browser for a custom connection");
+    assert_eq!(env.sim.count_grant("client_credentials"), 1);
+    assert_eq!(env.cli(&["test", "office", "--json"]).run().ok().json()["organisation"]["name"], "Back Office Ltd");
+}
+
+#[test]
+fn two_organisations_with_one_name_are_told_apart_by_id() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    let nz = env.org("Harbour Bakery", "NZ", "NZD");
+    let uk = env.org("Harbour Bakery", "GB", "GBP");
+    env.sim.set_consent(Consent::Allow(vec![nz.clone(), uk.clone()]));
+    let secret = app.client_secret.clone().unwrap();
+
+    // Nothing is chosen silently: a script is told to choose, with both IDs.
+    let run = env.cli(&["setup", "bakery", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"]).stdin(&secret).run();
+    assert_eq!(run.code, 2);
+    assert_eq!(run.error_code(), "organisation_choice_needed");
+    let msg = run.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains(&nz) && msg.contains(&uk), "{msg}");
+
+    // The name alone is ambiguous; the ID decides, and the choice is kept.
+    let by_name = env.cli(&["test", "bakery", "--tenant", "Harbour Bakery", "--json"]).run();
+    assert_eq!(by_name.error_code(), "organisation_choice_needed");
+    let ok = env.cli(&["test", "bakery", "--tenant", &uk, "--json"]).run().ok().json();
+    assert_eq!(ok["organisation"]["id"], uk.as_str());
+    assert_eq!(ok["organisation"]["country_code"], "GB");
+    let again = env.cli(&["test", "bakery", "--json"]).run().ok().json();
+    assert_eq!(again["organisation"]["id"], uk.as_str());
+}
+
+#[test]
+fn a_secret_pasted_with_a_trailing_space_is_trimmed_with_a_notice() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+    let run = env
+        .cli(&["setup", "shop", "--client-id", &format!("  {}", app.client_id), "--redirect-uri", &uri])
+        .stdin(&format!("{secret} \n"))
+        .run()
+        .ok();
+    assert!(run.stderr.contains("Client secret: 1 trailing space — removed."), "{}", run.stderr);
+    assert!(run.stderr.contains("Client ID: 2 leading spaces — removed."), "{}", run.stderr);
+    let id = env.connection_id("shop");
+    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")).as_deref(), Some(secret.as_str()));
+}
+
+#[test]
+fn blocking_credential_problems_stop_before_xero_is_called() {
+    let env = TestEnv::new();
+    let app = env.web_app(&[redirect_uri()]);
+    let secret = app.client_secret.clone().unwrap();
+    // Swapped fields.
+    let run = env.cli(&["setup", "shop", "--client-id", &secret, "--json"]).stdin(&app.client_id).run();
+    assert_eq!((run.code, run.error_code().as_str()), (2, "credential_problem"));
+    assert!(run.json()["error"]["message"].as_str().unwrap().contains("swapped"));
+    // Empty secret.
+    let run = env.cli(&["setup", "shop", "--client-id", &app.client_id, "--json"]).stdin("\n").run();
+    assert_eq!(run.error_code(), "credential_problem");
+    // Unknown scope.
+    let run = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--scopes", "accounting.invoice", "--json"])
+        .stdin(&secret)
+        .run();
+    assert_eq!((run.code, run.error_code().as_str()), (2, "unknown_scope"));
+    assert!(env.sim.requests().is_empty(), "nothing was sent to Xero");
+    assert!(env.browser_steps().is_empty());
+}
+
+#[test]
+fn a_wrong_secret_is_refused_and_nothing_is_saved() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    env.org("Maple Florists", "NZ", "NZD");
+    let wrong = "x".repeat(48);
+    let run = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .stdin(&wrong)
+        .run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_client"));
+    assert!(run.json()["error"]["message"].as_str().unwrap().contains("generate another secret"));
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+}
+
+#[test]
+fn no_keychain_is_a_clear_error_before_the_browser_opens() {
+    let env = TestEnv::without_keyring();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    let run = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .stdin(&app.client_secret.clone().unwrap())
+        .run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "keychain_unavailable"));
+    let msg = run.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("gnome-keyring-daemon --unlock"), "says how to fix it: {msg}");
+    assert!(env.browser_steps().is_empty(), "no browser opened");
+    assert!(env.sim.requests().is_empty());
+    assert!(!env.config_dir().join("settings.json").exists(), "nothing half-written");
+}
+
+#[test]
+fn a_redirect_uri_mismatch_times_out_with_the_hint() {
+    let env = TestEnv::new();
+    let registered = redirect_uri();
+    let app = env.web_app(&[registered]);
+    env.org("Maple Florists", "NZ", "NZD");
+    let used = redirect_uri();
+    let run = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &used, "--timeout", "2s", "--json"])
+        .stdin(&app.client_secret.clone().unwrap())
+        .run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "consent_timeout"));
+    let msg = run.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains(&used) && msg.contains("redirect URI"), "{msg}");
+    assert!(env.browser_steps().contains("GET authorize 500"), "Xero showed its error page: {}", env.browser_steps());
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+}
+
+#[test]
+fn cancel_on_the_consent_page_is_consent_denied_and_a_retry_works() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+    let args = ["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"];
+    let run = env.cli(&args).stdin(&secret).env("XERO_SIM_BROWSER_DECISION", "cancel").run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "consent_denied"));
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+    env.cli(&args).stdin(&secret).run().ok();
+}
+
+#[test]
+fn a_tampered_state_gets_an_error_page_and_the_wait_goes_on() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(&[uri.clone()]);
+    env.org("Maple Florists", "NZ", "NZD");
+    env.cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri])
+        .stdin(&app.client_secret.clone().unwrap())
+        .env("XERO_SIM_BROWSER_TAMPER_STATE", "1")
+        .run()
+        .ok();
+    let steps = env.browser_steps();
+    assert!(steps.contains("GET callback-tampered 400"), "{steps}");
+    assert!(steps.contains("GET callback 200"), "{steps}");
+}
+
+#[test]
+fn a_busy_port_moves_to_the_next_registered_uri_or_is_named() {
+    let env = TestEnv::new();
+    let (busy, free) = (free_port(), free_port());
+    let _blocker = std::net::TcpListener::bind(("127.0.0.1", busy)).unwrap();
+    let busy_uri = format!("http://localhost:{busy}/callback");
+    let free_uri = format!("http://localhost:{free}/callback");
+    let app = env.web_app(&[busy_uri.clone(), free_uri.clone()]);
+    env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+
+    let only_busy = env.cli(&["setup", "a", "--client-id", &app.client_id, "--redirect-uri", &busy_uri, "--json"]).stdin(&secret).run();
+    assert_eq!((only_busy.code, only_busy.error_code().as_str()), (1, "port_busy"));
+    assert!(only_busy.stdout.contains(&busy.to_string()), "names the port: {}", only_busy.stdout);
+
+    let run = env
+        .cli(&["setup", "b", "--client-id", &app.client_id, "--redirect-uri", &busy_uri, "--redirect-uri", &free_uri])
+        .stdin(&secret)
+        .run()
+        .ok();
+    assert!(run.stderr.contains(&free_uri), "listened on the second URI: {}", run.stderr);
+}

@@ -1,0 +1,430 @@
+//! Test support for the end-to-end tests: a private D-Bus session with an unlocked
+//! gnome-keyring, a fresh HOME and config directory, the local Xero simulator, and a runner for
+//! the built `xero-connect` binary with the scripted browser as `BROWSER`.
+//!
+//! Every environment is private to one test, so tests run in parallel without sharing a
+//! keychain, a settings file or a simulator.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use xero_sim::{App, AppKind, AppSpec, OrgSpec, Simulator};
+
+/// Paths of the binaries under test, built once per test run so they are never stale.
+pub struct Bins {
+    /// `xero-connect`.
+    pub cli: PathBuf,
+    /// `xero-sim-browser`.
+    pub browser: PathBuf,
+}
+
+/// Builds (if needed) and locates the binaries.
+pub fn bins() -> &'static Bins {
+    static BINS: OnceLock<Bins> = OnceLock::new();
+    BINS.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build.args(["build", "--quiet", "-p", "xero-connect-cli", "-p", "xero-sim", "--bins"]);
+        // The variables cargo set for this test crate would leak into the nested build and
+        // make it recompile everything that reads them; the nested cargo sets its own.
+        for (k, _) in std::env::vars() {
+            if k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_MANIFEST_") || k.starts_with("CARGO_CRATE_") {
+                build.env_remove(k);
+            }
+        }
+        let status = build
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the binaries failed");
+        let exe = std::env::current_exe().expect("test binary path");
+        let dir = exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
+        let bins = Bins { cli: dir.join("xero-connect"), browser: dir.join("xero-sim-browser") };
+        assert!(bins.cli.exists(), "{} missing", bins.cli.display());
+        assert!(bins.browser.exists(), "{} missing", bins.browser.display());
+        bins
+    })
+}
+
+/// A private session bus with gnome-keyring's Secret Service, unlocked.
+pub struct Keyring {
+    /// `DBUS_SESSION_BUS_ADDRESS` of the private bus.
+    pub bus_address: String,
+    children: Vec<Child>,
+}
+
+impl Keyring {
+    /// Starts dbus-daemon and gnome-keyring-daemon with `home` as HOME.
+    pub fn start(home: &Path, runtime_dir: &Path) -> Keyring {
+        let socket = runtime_dir.join("bus");
+        let mut dbus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .arg(format!("--address=unix:path={}", socket.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (package dbus) is installed: run scripts/install-deps");
+        let mut line = String::new();
+        BufReader::new(dbus.stdout.take().unwrap()).read_line(&mut line).expect("dbus address");
+        let bus_address = line.trim().to_string();
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_RUNTIME_DIR", runtime_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (package gnome-keyring) is installed");
+        // The unlock password is read from stdin up to EOF.
+        keyring.stdin.take().unwrap().write_all(b"test-keyring-password").unwrap();
+        let k = Keyring { bus_address, children: vec![dbus, keyring] };
+        k.wait_for_secret_service();
+        k
+    }
+
+    fn wait_for_secret_service(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let out = Command::new("dbus-send")
+                .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
+                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+                .output()
+                .expect("dbus-send runs");
+            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("gnome-keyring did not register the Secret Service within 10 s");
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        for c in self.children.iter_mut().rev() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The output of one command, decoded.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout as JSON (panics with both streams when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+    }
+    /// Asserts exit code 0.
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        self
+    }
+    /// The `error.code` of a `--json` failure.
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or_else(|| panic!("no error code: {self:#?}")).to_string()
+    }
+}
+
+/// One private world: HOME, keychain, settings, simulator, browser.
+pub struct TestEnv {
+    /// The simulator.
+    pub sim: Simulator,
+    /// The scratch directory (HOME is inside it).
+    pub dir: tempfile::TempDir,
+    /// The private keyring, `None` when a test wants none.
+    pub keyring: Option<Keyring>,
+    /// Everything every command printed, for the leak check.
+    pub transcript: Mutex<Vec<String>>,
+    /// Extra environment for every command.
+    pub extra_env: Mutex<Vec<(String, String)>>,
+}
+
+/// A command about to run.
+pub struct Cmd<'a> {
+    env: &'a TestEnv,
+    args: Vec<String>,
+    stdin: Option<String>,
+    vars: Vec<(String, String)>,
+}
+
+impl<'a> Cmd<'a> {
+    /// Feeds standard input (the client secret).
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_string());
+        self
+    }
+    /// Sets an environment variable for this command.
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.vars.push((k.into(), v.into()));
+        self
+    }
+    /// Starts the command without waiting (for concurrency tests).
+    pub fn spawn(self) -> Child {
+        let mut cmd = self.env.command(&self.args, &self.vars);
+        cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("xero-connect starts");
+        if let Some(text) = self.stdin {
+            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        }
+        child
+    }
+    /// Runs to completion.
+    pub fn run(self) -> Run {
+        let env = self.env;
+        let child = self.spawn();
+        env.collect(child.wait_with_output().expect("xero-connect runs"))
+    }
+}
+
+impl TestEnv {
+    /// A fresh world with a running keyring.
+    pub fn new() -> TestEnv {
+        Self::build(true)
+    }
+
+    /// A fresh world where no keychain is running.
+    pub fn without_keyring() -> TestEnv {
+        Self::build(false)
+    }
+
+    fn build(with_keyring: bool) -> TestEnv {
+        bins();
+        let dir = tempfile::tempdir().expect("temp dir");
+        for d in ["home", "config", "run", "cache"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path().join("run"), std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        let keyring = with_keyring.then(|| Keyring::start(&dir.path().join("home"), &dir.path().join("run")));
+        let sim = Simulator::start().expect("simulator starts");
+        TestEnv { sim, dir, keyring, transcript: Mutex::new(Vec::new()), extra_env: Mutex::new(Vec::new()) }
+    }
+
+    /// The settings directory the CLI uses.
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config/xero-connect")
+    }
+
+    /// The scripted browser's step log.
+    pub fn browser_log(&self) -> PathBuf {
+        self.dir.path().join("browser.log")
+    }
+
+    /// Sets an environment variable for every later command.
+    pub fn set_env(&self, k: &str, v: &str) {
+        self.extra_env.lock().unwrap().push((k.into(), v.into()));
+    }
+
+    /// `xero-connect ARGS…`.
+    pub fn cli<S: AsRef<str>>(&self, args: &[S]) -> Cmd<'_> {
+        Cmd { env: self, args: args.iter().map(|s| s.as_ref().to_string()).collect(), stdin: None, vars: Vec::new() }
+    }
+
+    fn command(&self, args: &[String], vars: &[(String, String)]) -> Command {
+        let b = bins();
+        let root = self.dir.path();
+        let mut cmd = Command::new(&b.cli);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", root.join("home"))
+            .env("XDG_CONFIG_HOME", root.join("config"))
+            .env("XDG_DATA_HOME", root.join("home/.local/share"))
+            .env("XDG_CACHE_HOME", root.join("cache"))
+            .env("XDG_RUNTIME_DIR", root.join("run"))
+            .env("XERO_LOGIN_URL", self.sim.url())
+            .env("XERO_IDENTITY_URL", self.sim.url())
+            .env("XERO_API_URL", self.sim.url())
+            .env("XERO_PORTAL_URL", self.sim.url())
+            .env("BROWSER", &b.browser)
+            .env("XERO_SIM_BROWSER_LOG", self.browser_log());
+        match &self.keyring {
+            Some(k) => cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address),
+            // A bus address that leads nowhere: no keychain daemon is reachable.
+            None => cmd.env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", root.join("run/no-bus").display())),
+        };
+        for (k, v) in self.extra_env.lock().unwrap().iter().chain(vars) {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    fn collect(&self, out: Output) -> Run {
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        let mut t = self.transcript.lock().unwrap();
+        t.push(run.stdout.clone());
+        t.push(run.stderr.clone());
+        run
+    }
+
+    /// Collects the output of a spawned command.
+    pub fn finish(&self, child: Child) -> Run {
+        self.collect(child.wait_with_output().expect("xero-connect runs"))
+    }
+
+    /// A web app registered at the simulator with the given redirect URIs.
+    pub fn web_app(&self, redirect_uris: &[String]) -> App {
+        self.sim.add_app(AppSpec { kind: AppKind::Web, redirect_uris: redirect_uris.to_vec(), ..AppSpec::default() })
+    }
+
+    /// An organisation at the simulator.
+    pub fn org(&self, name: &str, country: &str, currency: &str) -> String {
+        self.sim.add_org(OrgSpec {
+            name: name.into(),
+            country_code: country.into(),
+            base_currency: currency.into(),
+            is_demo: false,
+            version: country.into(),
+        })
+    }
+
+    /// Reads a keychain entry directly with `secret-tool`, bypassing xero-connect.
+    pub fn keychain_entry(&self, account: &str) -> Option<String> {
+        let k = self.keyring.as_ref()?;
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", "xero-connect", "username", account])
+            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address)
+            .output()
+            .expect("secret-tool (package libsecret-tools) is installed");
+        let v = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.success() && !v.is_empty()).then_some(v)
+    }
+
+    /// Every file under the settings directory, with its contents.
+    pub fn settings_files(&self) -> Vec<(PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.dir.path().join("config")];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else { continue };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push((p.clone(), std::fs::read_to_string(&p).unwrap_or_default()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Asserts that none of `secrets` appears in any command output, settings file or the
+    /// browser log. `allowed` outputs (e.g. `token`'s stdout) are skipped.
+    pub fn assert_no_leak(&self, secrets: &[String], allowed: &[&str]) {
+        let mut haystacks: Vec<(String, String)> = Vec::new();
+        for (i, text) in self.transcript.lock().unwrap().iter().enumerate() {
+            if !allowed.iter().any(|a| a == text) {
+                haystacks.push((format!("command output #{i}"), text.clone()));
+            }
+        }
+        for (p, text) in self.settings_files() {
+            haystacks.push((p.display().to_string(), text));
+        }
+        haystacks.push(("browser log".into(), std::fs::read_to_string(self.browser_log()).unwrap_or_default()));
+        for secret in secrets.iter().filter(|s| s.len() >= 8) {
+            for (name, text) in &haystacks {
+                assert!(!text.contains(secret.as_str()), "a secret leaked into {name}");
+            }
+        }
+    }
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A web-app connection set up through the whole consent flow.
+pub struct Connected {
+    /// The app at the simulator.
+    pub app: App,
+    /// Its redirect URI.
+    pub redirect_uri: String,
+    /// The organisation's tenant ID.
+    pub tenant: String,
+    /// The connection's name.
+    pub name: String,
+}
+
+impl Connected {
+    /// The client secret in use.
+    pub fn secret(&self) -> String {
+        self.app.client_secret.clone().expect("web app has a secret")
+    }
+}
+
+impl TestEnv {
+    /// Sets up connection `name` for a new web app and one organisation, asserting success.
+    pub fn connect_web(&self, name: &str) -> Connected {
+        let redirect_uri = redirect_uri();
+        let app = self.web_app(&[redirect_uri.clone()]);
+        let tenant = self.org("Maple Florists", "NZ", "NZD");
+        let secret = app.client_secret.clone().unwrap();
+        self.cli(&["setup", name, "--client-id", &app.client_id, "--redirect-uri", &redirect_uri, "--json"])
+            .stdin(&format!("{secret}\n"))
+            .run()
+            .ok();
+        Connected { app, redirect_uri, tenant, name: name.to_string() }
+    }
+
+    /// The saved connection's keychain ID, read from the settings file.
+    pub fn connection_id(&self, name: &str) -> String {
+        let text = std::fs::read_to_string(self.config_dir().join("settings.json")).expect("settings file");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .and_then(|c| c["id"].as_str())
+            .expect("connection saved")
+            .to_string()
+    }
+
+    /// The steps the scripted browser logged.
+    pub fn browser_steps(&self) -> String {
+        std::fs::read_to_string(self.browser_log()).unwrap_or_default()
+    }
+}
+
+/// A free loopback port (on 127.0.0.1 and ::1) for a redirect URI.
+pub fn free_port() -> u16 {
+    loop {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        if std::net::TcpListener::bind(("::1", port)).is_ok() || std::net::TcpListener::bind(("::1", 0)).is_err() {
+            return port;
+        }
+    }
+}
+
+/// `http://localhost:PORT/callback` on a free port.
+pub fn redirect_uri() -> String {
+    format!("http://localhost:{}/callback", free_port())
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: the built `xero-connect` binary against the local Xero simulator, with
+//! the scripted browser doing the consent and a real gnome-keyring in a private D-Bus session.
+//! One test binary, themed modules (see `support` for the environment each test gets).
+
+#[path = "e2e/setup.rs"]
+mod setup;
