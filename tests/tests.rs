@@ -4,3 +4,15 @@
 
 #[path = "e2e/setup.rs"]
 mod setup;
+#[path = "e2e/reconnect.rs"]
+mod reconnect;
+#[path = "e2e/tokens.rs"]
+mod tokens;
+#[path = "e2e/probe.rs"]
+mod probe;
+#[path = "e2e/remove.rs"]
+mod remove;
+#[path = "e2e/secrets.rs"]
+mod secrets;
+#[path = "e2e/contract.rs"]
+mod contract;

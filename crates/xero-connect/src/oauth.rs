@@ -162,25 +162,35 @@ pub async fn client_credentials(http: &reqwest::Client, endpoints: &Endpoints, c
     token_set(c.exchange_client_credentials().request_async(&transport).await)
 }
 
-/// Revokes a refresh token, which drops that user's connections to the app.
+/// Revokes a refresh token, which drops that user's connections to the app (RFC 7009).
+///
+/// Sent by hand rather than through `oauth2`, which refuses a plain-http revocation URL even
+/// for the loopback simulator.
 pub async fn revoke(
     http: &reqwest::Client,
     endpoints: &Endpoints,
     creds: &AppCredentials,
     refresh_token: &Secret,
 ) -> Result<()> {
-    let c = client(endpoints, creds)?;
-    let token = StandardRevocableToken::RefreshToken(RefreshToken::new(refresh_token.expose().to_string()));
-    let req = c.revoke_token(token).map_err(|_| Error::invalid_input("The revocation URL is not configured."))?;
-    let transport = |r| send(http, r);
-    req.request_async(&transport).await.map_err(|e| match e {
-        RequestTokenError::Request(t) => t.into_error(),
-        RequestTokenError::ServerResponse(r) => match r.error() {
-            oauth2::RevocationErrorResponseType::Basic(BasicErrorResponseType::InvalidClient) => Error::invalid_client(),
-            _ => Error::xero_unavailable("the revocation was refused"),
-        },
-        _ => Error::xero_unavailable("an unreadable answer to the revocation"),
-    })
+    let mut form = vec![("token", refresh_token.expose()), ("token_type_hint", "refresh_token")];
+    let mut req = http.post(endpoints.revocation());
+    match &creds.client_secret {
+        Some(secret) => req = req.basic_auth(&creds.client_id, Some(secret.expose())),
+        None => form.push(("client_id", &creds.client_id)),
+    }
+    let resp = req.form(&form).send().await.map_err(|e| transport_error(&e))?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    if status.as_u16() == 429 {
+        return Err(Error::rate_limited(retry_after(resp.headers())));
+    }
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    match body.get("error").and_then(|e| e.as_str()) {
+        Some("invalid_client") => Err(Error::invalid_client()),
+        _ => Err(Error::xero_unavailable(&format!("the revocation was refused with HTTP {}", status.as_u16()))),
+    }
 }
 
 /// Why a token-endpoint request produced no usable HTTP answer.

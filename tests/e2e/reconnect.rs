@@ -1,0 +1,69 @@
+//! Reconnect: a regenerated secret proven by a refresh without the browser, a dead refresh
+//! token that needs consent again, and a mistyped new secret that must not break anything.
+
+use xero_connect_e2e::TestEnv;
+use xero_sim::Endpoint;
+
+#[test]
+fn a_new_secret_is_proven_by_refresh_without_a_browser() {
+    let env = TestEnv::new();
+    let c = env.connect_web("shop");
+    let id = env.connection_id("shop");
+    let old = c.secret();
+    let new = env.sim.generate_secret(&c.app.client_id);
+    env.sim.delete_secret(&c.app.client_id, &old);
+    let authorize_before = env.sim.count(Endpoint::Authorize);
+
+    let v = env.cli(&["reconnect", "shop", "--json"]).stdin(&format!("{new}\n")).run().ok().json();
+    assert_eq!(v["method"], "refresh");
+    assert_eq!(v["organisation"]["id"], c.tenant.as_str(), "the chosen organisation is kept");
+    assert_eq!(env.sim.count(Endpoint::Authorize), authorize_before, "no browser consent");
+    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")).as_deref(), Some(new.as_str()));
+
+    // The new secret keeps working for later refreshes.
+    env.sim.advance_clock(std::time::Duration::from_secs(3600));
+    let t = env.cli(&["test", "shop", "--json"]).run();
+    // The stored access token is still fresh by the local clock, so Xero's 401 TokenExpired
+    // drives the refresh-and-retry with the new secret.
+    assert_eq!(t.code, 0, "{t:?}");
+    assert!(env.sim.count_grant("refresh_token") >= 2);
+}
+
+#[test]
+fn a_mistyped_new_secret_leaves_the_working_connection_alone() {
+    let env = TestEnv::new();
+    let c = env.connect_web("shop");
+    let id = env.connection_id("shop");
+    let typo = format!("{}x", &c.secret()[..47]);
+    let run = env.cli(&["reconnect", "shop", "--json"]).stdin(&typo).run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_client"));
+    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")), Some(c.secret()), "old secret kept");
+    env.cli(&["test", "shop"]).run().ok();
+    // And the refresh token was not consumed by the failed attempt.
+    env.sim.advance_clock(std::time::Duration::from_secs(3600));
+    env.cli(&["test", "shop"]).run().ok();
+}
+
+#[test]
+fn a_dead_refresh_token_asks_for_consent_again() {
+    let env = TestEnv::new();
+    let c = env.connect_web("shop");
+    env.sim.kill_refresh_tokens();
+    let new = env.sim.generate_secret(&c.app.client_id);
+    let run = env.cli(&["reconnect", "shop", "--json"]).stdin(&new).run().ok();
+    let v = run.json();
+    assert_eq!(v["method"], "consent");
+    assert!(run.stderr.contains("allow access again"), "{}", run.stderr);
+    assert_eq!(env.sim.count(Endpoint::Authorize), 2, "the browser was used a second time");
+    assert_eq!(v["organisation"]["id"], c.tenant.as_str());
+    env.cli(&["test", "shop"]).run().ok();
+}
+
+#[test]
+fn reconnect_of_an_unknown_name_lists_the_known_ones() {
+    let env = TestEnv::new();
+    env.connect_web("shop");
+    let run = env.cli(&["reconnect", "shoop", "--json"]).stdin("x").run();
+    assert_eq!((run.code, run.error_code().as_str()), (2, "unknown_connection"));
+    assert!(run.stdout.contains("shop"));
+}

@@ -1,0 +1,48 @@
+//! Removing a connection: confirmation, disconnection at Xero, and nothing left behind in the
+//! keychain or the settings file.
+
+use xero_connect_e2e::TestEnv;
+
+#[test]
+fn remove_needs_confirmation_then_disconnects_and_forgets() {
+    let env = TestEnv::new();
+    let c = env.connect_web("shop");
+    let id = env.connection_id("shop");
+    assert_eq!(env.sim.connections_of(&c.app.client_id).len(), 1);
+
+    let run = env.cli(&["remove", "shop", "--json"]).run();
+    assert_eq!((run.code, run.error_code().as_str()), (2, "invalid_input"), "no --yes without a terminal");
+    assert_eq!(env.sim.connections_of(&c.app.client_id).len(), 1, "nothing done");
+
+    let v = env.cli(&["remove", "shop", "--yes", "--json"]).run().ok().json();
+    assert_eq!(v["removed"], "shop");
+    assert_eq!(v["disconnected"], serde_json::json!(["Maple Florists"]));
+    assert!(env.sim.connections_of(&c.app.client_id).is_empty(), "disconnected at Xero");
+    assert_eq!(v["revoked"], true);
+    assert_eq!(env.sim.count(xero_sim::Endpoint::Revocation), 1);
+    for slot in ["client_secret", "refresh_token", "access_token"] {
+        assert!(env.keychain_entry(&format!("{id}/{slot}")).is_none(), "{slot} left in the keychain");
+    }
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+}
+
+#[test]
+fn remove_after_xero_dropped_the_grant_still_cleans_up() {
+    let env = TestEnv::new();
+    env.sim.set_access_token_ttl(60);
+    env.connect_web("shop");
+    env.sim.kill_refresh_tokens();
+    let v = env.cli(&["remove", "shop", "--yes", "--json"]).run().ok().json();
+    assert_eq!(v["already_disconnected"], true);
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+}
+
+#[test]
+fn remove_keeps_everything_when_xero_is_unreachable() {
+    let env = TestEnv::new();
+    env.connect_web("shop");
+    let port = xero_connect_e2e::free_port();
+    let run = env.cli(&["remove", "shop", "--yes", "--json"]).env("XERO_API_URL", &format!("http://127.0.0.1:{port}")).run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "no_network"));
+    env.cli(&["test", "shop"]).run().ok();
+}

@@ -1,0 +1,41 @@
+//! Secrets never leak: a whole setup, test, token, reconnect and remove, after which no client
+//! secret, refresh token or access token appears in any output (but `token`'s own), in the
+//! settings folder or in the browser's log.
+
+use xero_connect_e2e::TestEnv;
+
+#[test]
+fn no_secret_or_token_appears_anywhere_but_the_keychain() {
+    let env = TestEnv::new();
+    let c = env.connect_web("shop");
+    let id = env.connection_id("shop");
+    let mut secrets = vec![c.secret()];
+    let rt1 = env.keychain_entry(&format!("{id}/refresh_token")).unwrap();
+    secrets.push(rt1);
+
+    env.cli(&["test", "shop"]).run().ok();
+    env.cli(&["show", "shop"]).run().ok();
+    env.cli(&["list", "--json"]).run().ok();
+    let token = env.cli(&["token", "shop"]).run().ok();
+    let access = token.stdout.trim().to_string();
+    secrets.push(access.clone());
+    let token_json = env.cli(&["token", "shop", "--json"]).run().ok();
+
+    let new = env.sim.generate_secret(&c.app.client_id);
+    secrets.push(new.clone());
+    env.cli(&["reconnect", "shop"]).stdin(&new).run().ok();
+    secrets.push(env.keychain_entry(&format!("{id}/refresh_token")).unwrap());
+    let at_json = env.keychain_entry(&format!("{id}/access_token")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&at_json).unwrap();
+    secrets.push(v["token"].as_str().unwrap().to_string());
+
+    // Failures too: their messages must not echo what was sent.
+    let typo = format!("{}Q", &new[..47]);
+    secrets.push(typo.clone());
+    env.cli(&["reconnect", "shop"]).stdin(&typo).run();
+    env.cli(&["remove", "shop", "--yes"]).run().ok();
+
+    env.assert_no_leak(&secrets, &[token.stdout.as_str(), token_json.stdout.as_str()]);
+    // Sanity: the check can see a leak where there is one.
+    assert!(std::panic::catch_unwind(|| env.assert_no_leak(&[access.clone()], &[])).is_err());
+}
