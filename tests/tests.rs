@@ -2,17 +2,17 @@
 //! the scripted browser doing the consent and a real gnome-keyring in a private D-Bus session.
 //! One test binary, themed modules (see `support` for the environment each test gets).
 
-#[path = "e2e/setup.rs"]
-mod setup;
-#[path = "e2e/reconnect.rs"]
-mod reconnect;
-#[path = "e2e/tokens.rs"]
-mod tokens;
+#[path = "e2e/contract.rs"]
+mod contract;
 #[path = "e2e/probe.rs"]
 mod probe;
+#[path = "e2e/reconnect.rs"]
+mod reconnect;
 #[path = "e2e/remove.rs"]
 mod remove;
 #[path = "e2e/secrets.rs"]
 mod secrets;
-#[path = "e2e/contract.rs"]
-mod contract;
+#[path = "e2e/setup.rs"]
+mod setup;
+#[path = "e2e/tokens.rs"]
+mod tokens;

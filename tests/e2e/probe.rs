@@ -22,14 +22,22 @@ fn an_organisation_disconnected_in_xero_asks_to_reconnect() {
     assert_eq!(show["last_test"]["ok"], false);
     assert_eq!(show["last_test"]["error_code"], "organisation_disconnected");
     let human = env.cli(&["test", "shop"]).run();
-    assert!(human.stderr.contains("error (organisation_disconnected): The organisation has disconnected"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("error (organisation_disconnected): The organisation has disconnected"),
+        "{}",
+        human.stderr
+    );
 }
 
 #[test]
 fn a_rate_limit_says_how_long_to_wait() {
     let env = TestEnv::new();
     env.connect_web("shop");
-    env.sim.inject(Fault { endpoint: Endpoint::Organisation, kind: FaultKind::RateLimited { retry_after_secs: 17 }, times: 1 });
+    env.sim.inject(Fault {
+        endpoint: Endpoint::Organisation,
+        kind: FaultKind::RateLimited { retry_after_secs: 17 },
+        times: 1,
+    });
     let run = env.cli(&["test", "shop", "--json"]).run();
     let (code, err, msg) = error(&run);
     assert_eq!((code, err.as_str()), (1, "rate_limited"));
@@ -66,7 +74,7 @@ fn no_network_when_xero_cannot_be_reached() {
 fn a_missing_scope_is_named() {
     let env = TestEnv::new();
     let uri = xero_connect_e2e::redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     env.org("Maple Florists", "NZ", "NZD");
     // Without accounting.settings(.read) Test Connection is refused with insufficient_scope.
     env.sim.inject(Fault {

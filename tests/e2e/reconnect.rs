@@ -34,7 +34,7 @@ fn a_mistyped_new_secret_leaves_the_working_connection_alone() {
     let env = TestEnv::new();
     let c = env.connect_web("shop");
     let id = env.connection_id("shop");
-    let typo = format!("{}x", &c.secret()[..47]);
+    let typo = xero_connect_e2e::mistyped(&c.secret());
     let run = env.cli(&["reconnect", "shop", "--json"]).stdin(&typo).run();
     assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_client"));
     assert_eq!(env.keychain_entry(&format!("{id}/client_secret")), Some(c.secret()), "old secret kept");

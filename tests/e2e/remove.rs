@@ -42,7 +42,8 @@ fn remove_keeps_everything_when_xero_is_unreachable() {
     let env = TestEnv::new();
     env.connect_web("shop");
     let port = xero_connect_e2e::free_port();
-    let run = env.cli(&["remove", "shop", "--yes", "--json"]).env("XERO_API_URL", &format!("http://127.0.0.1:{port}")).run();
+    let run =
+        env.cli(&["remove", "shop", "--yes", "--json"]).env("XERO_API_URL", &format!("http://127.0.0.1:{port}")).run();
     assert_eq!((run.code, run.error_code().as_str()), (1, "no_network"));
     env.cli(&["test", "shop"]).run().ok();
 }

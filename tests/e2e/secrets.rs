@@ -30,12 +30,12 @@ fn no_secret_or_token_appears_anywhere_but_the_keychain() {
     secrets.push(v["token"].as_str().unwrap().to_string());
 
     // Failures too: their messages must not echo what was sent.
-    let typo = format!("{}Q", &new[..47]);
+    let typo = xero_connect_e2e::mistyped(&new);
     secrets.push(typo.clone());
     env.cli(&["reconnect", "shop"]).stdin(&typo).run();
     env.cli(&["remove", "shop", "--yes"]).run().ok();
 
     env.assert_no_leak(&secrets, &[token.stdout.as_str(), token_json.stdout.as_str()]);
     // Sanity: the check can see a leak where there is one.
-    assert!(std::panic::catch_unwind(|| env.assert_no_leak(&[access.clone()], &[])).is_err());
+    assert!(std::panic::catch_unwind(|| env.assert_no_leak(std::slice::from_ref(&access), &[])).is_err());
 }

@@ -9,7 +9,7 @@ use xero_sim::{AppKind, AppSpec, Consent};
 fn web_app_first_setup_reaches_a_green_test_connection() {
     let env = TestEnv::new();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     let tenant = env.org("Maple Florists", "NZ", "NZD");
     let secret = app.client_secret.clone().unwrap();
 
@@ -105,14 +105,17 @@ fn custom_connection_uses_no_browser() {
 fn two_organisations_with_one_name_are_told_apart_by_id() {
     let env = TestEnv::new();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     let nz = env.org("Harbour Bakery", "NZ", "NZD");
     let uk = env.org("Harbour Bakery", "GB", "GBP");
     env.sim.set_consent(Consent::Allow(vec![nz.clone(), uk.clone()]));
     let secret = app.client_secret.clone().unwrap();
 
     // Nothing is chosen silently: a script is told to choose, with both IDs.
-    let run = env.cli(&["setup", "bakery", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"]).stdin(&secret).run();
+    let run = env
+        .cli(&["setup", "bakery", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .stdin(&secret)
+        .run();
     assert_eq!(run.code, 2);
     assert_eq!(run.error_code(), "organisation_choice_needed");
     let msg = run.json()["error"]["message"].as_str().unwrap().to_string();
@@ -132,7 +135,7 @@ fn two_organisations_with_one_name_are_told_apart_by_id() {
 fn a_secret_pasted_with_a_trailing_space_is_trimmed_with_a_notice() {
     let env = TestEnv::new();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     env.org("Maple Florists", "NZ", "NZD");
     let secret = app.client_secret.clone().unwrap();
     let run = env
@@ -172,7 +175,7 @@ fn blocking_credential_problems_stop_before_xero_is_called() {
 fn a_wrong_secret_is_refused_and_nothing_is_saved() {
     let env = TestEnv::new();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     env.org("Maple Florists", "NZ", "NZD");
     let wrong = "x".repeat(48);
     let run = env
@@ -188,7 +191,7 @@ fn a_wrong_secret_is_refused_and_nothing_is_saved() {
 fn no_keychain_is_a_clear_error_before_the_browser_opens() {
     let env = TestEnv::without_keyring();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     let run = env
         .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
         .stdin(&app.client_secret.clone().unwrap())
@@ -223,7 +226,7 @@ fn a_redirect_uri_mismatch_times_out_with_the_hint() {
 fn cancel_on_the_consent_page_is_consent_denied_and_a_retry_works() {
     let env = TestEnv::new();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     env.org("Maple Florists", "NZ", "NZD");
     let secret = app.client_secret.clone().unwrap();
     let args = ["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"];
@@ -237,7 +240,7 @@ fn cancel_on_the_consent_page_is_consent_denied_and_a_retry_works() {
 fn a_tampered_state_gets_an_error_page_and_the_wait_goes_on() {
     let env = TestEnv::new();
     let uri = redirect_uri();
-    let app = env.web_app(&[uri.clone()]);
+    let app = env.web_app(std::slice::from_ref(&uri));
     env.org("Maple Florists", "NZ", "NZD");
     env.cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri])
         .stdin(&app.client_secret.clone().unwrap())
@@ -260,7 +263,10 @@ fn a_busy_port_moves_to_the_next_registered_uri_or_is_named() {
     env.org("Maple Florists", "NZ", "NZD");
     let secret = app.client_secret.clone().unwrap();
 
-    let only_busy = env.cli(&["setup", "a", "--client-id", &app.client_id, "--redirect-uri", &busy_uri, "--json"]).stdin(&secret).run();
+    let only_busy = env
+        .cli(&["setup", "a", "--client-id", &app.client_id, "--redirect-uri", &busy_uri, "--json"])
+        .stdin(&secret)
+        .run();
     assert_eq!((only_busy.code, only_busy.error_code().as_str()), (1, "port_busy"));
     assert!(only_busy.stdout.contains(&busy.to_string()), "names the port: {}", only_busy.stdout);
 

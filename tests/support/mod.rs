@@ -25,8 +25,18 @@ pub fn bins() -> &'static Bins {
     static BINS: OnceLock<Bins> = OnceLock::new();
     BINS.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let exe = std::env::current_exe().expect("test binary path");
+        // target/<profile>/deps/<test> for tests, target/<profile>/<bin> for the benchmark.
+        let dir = exe
+            .ancestors()
+            .find(|d| d.file_name().is_some_and(|n| n == "debug" || n == "release"))
+            .expect("under target/debug or target/release")
+            .to_path_buf();
         let mut build = Command::new(cargo);
         build.args(["build", "--quiet", "-p", "xero-connect-cli", "-p", "xero-sim", "--bins"]);
+        if dir.ends_with("release") {
+            build.arg("--release");
+        }
         // The variables cargo set for this test crate would leak into the nested build and
         // make it recompile everything that reads them; the nested cargo sets its own.
         for (k, _) in std::env::vars() {
@@ -34,12 +44,8 @@ pub fn bins() -> &'static Bins {
                 build.env_remove(k);
             }
         }
-        let status = build
-            .status()
-            .expect("cargo runs");
+        let status = build.status().expect("cargo runs");
         assert!(status.success(), "building the binaries failed");
-        let exe = std::env::current_exe().expect("test binary path");
-        let dir = exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
         let bins = Bins { cli: dir.join("xero-connect"), browser: dir.join("xero-sim-browser") };
         assert!(bins.cli.exists(), "{} missing", bins.cli.display());
         assert!(bins.browser.exists(), "{} missing", bins.browser.display());
@@ -383,7 +389,7 @@ impl TestEnv {
     /// Sets up connection `name` for a new web app and one organisation, asserting success.
     pub fn connect_web(&self, name: &str) -> Connected {
         let redirect_uri = redirect_uri();
-        let app = self.web_app(&[redirect_uri.clone()]);
+        let app = self.web_app(std::slice::from_ref(&redirect_uri));
         let tenant = self.org("Maple Florists", "NZ", "NZD");
         let secret = app.client_secret.clone().unwrap();
         self.cli(&["setup", name, "--client-id", &app.client_id, "--redirect-uri", &redirect_uri, "--json"])
@@ -427,4 +433,10 @@ pub fn free_port() -> u16 {
 /// `http://localhost:PORT/callback` on a free port.
 pub fn redirect_uri() -> String {
     format!("http://localhost:{}/callback", free_port())
+}
+
+/// A secret with its last character changed, as a one-key typo would: always different.
+pub fn mistyped(secret: &str) -> String {
+    let (head, last) = secret.split_at(secret.len() - 1);
+    format!("{head}{}", if last == "x" { "y" } else { "x" })
 }

@@ -21,11 +21,15 @@ fn main() {
         Ok(cli) => cli,
         Err(e) if json_requested && e.use_stderr() => {
             let msg = e.kind().to_string();
-            std::process::exit(render::error(&Error::new(ErrorCode::InvalidInput, format!("{msg}: see xero-connect --help.")), true));
+            std::process::exit(render::error(
+                &Error::new(ErrorCode::InvalidInput, format!("{msg}: see xero-connect --help.")),
+                true,
+            ));
         }
         Err(e) => e.exit(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let code = match runtime.block_on(run(&cli)) {
         Ok(()) => 0,
         Err(e) => render::error(&e, cli.json),
@@ -105,7 +109,10 @@ async fn run(cli: &Cli) -> Result<()> {
             let conn = flows::show(&ctx, name)?;
             if !cli.yes {
                 if !input::interactive() {
-                    return Err(Error::new(ErrorCode::InvalidInput, "Removing needs confirmation: add --yes when not running in a terminal."));
+                    return Err(Error::new(
+                        ErrorCode::InvalidInput,
+                        "Removing needs confirmation: add --yes when not running in a terminal.",
+                    ));
                 }
                 let orgs = xero_connect::tenants::describe(&conn.organisations);
                 let q = format!(
@@ -149,7 +156,10 @@ fn chosen_scopes(cli: &Cli) -> Result<Vec<String>> {
     let mut apis = Vec::new();
     for name in &cli.apis {
         apis.push(Api::parse(name).ok_or_else(|| {
-            Error::new(ErrorCode::InvalidInput, format!("Unknown API \"{name}\": use accounting, assets, payroll, files or projects."))
+            Error::new(
+                ErrorCode::InvalidInput,
+                format!("Unknown API \"{name}\": use accounting, assets, payroll, files or projects."),
+            )
         })?);
     }
     if apis.is_empty() {
@@ -167,7 +177,10 @@ fn redirect_uris(cli: &Cli) -> Result<Vec<RedirectUri>> {
 
 fn consent_options(cli: &Cli) -> Result<ConsentOptions> {
     let timeout = args::parse_timeout(&cli.timeout).ok_or_else(|| {
-        Error::new(ErrorCode::InvalidInput, format!("--timeout \"{}\" is not a duration: use e.g. 300, 90s or 5m.", cli.timeout))
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!("--timeout \"{}\" is not a duration: use e.g. 300, 90s or 5m.", cli.timeout),
+        )
     })?;
     Ok(ConsentOptions { timeout })
 }
@@ -209,7 +222,10 @@ fn read_credentials(cli: &Cli, app: AppType, saved_client_id: Option<&str>) -> R
         (None, Some(saved)) => saved.to_string(),
         (None, None) if input::interactive() => input::ask("Client ID: ")?,
         (None, None) => {
-            return Err(Error::new(ErrorCode::InvalidInput, "The Client ID is needed: add --client-id (from the app's Configuration page)."))
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "The Client ID is needed: add --client-id (from the app's Configuration page).",
+            ))
         }
     };
     let secret = if app.has_secret() { Some(input::read_secret("Client secret (hidden): ")?) } else { None };
@@ -271,7 +287,11 @@ async fn reconnect(
 }
 
 /// Several organisations and none chosen: ask a person, or tell a script what to pass.
-fn choose_if_needed(cli: &Cli, ctx: &Context, conn: xero_connect::registry::Connection) -> Result<xero_connect::registry::Connection> {
+fn choose_if_needed(
+    cli: &Cli,
+    ctx: &Context,
+    conn: xero_connect::registry::Connection,
+) -> Result<xero_connect::registry::Connection> {
     if conn.tenant_id.is_some() || conn.organisations.len() < 2 {
         return Ok(conn);
     }
@@ -292,13 +312,20 @@ fn choose_if_needed(cli: &Cli, ctx: &Context, conn: xero_connect::registry::Conn
     }
     loop {
         let answer = input::ask(&format!("Number (1-{}): ", conn.organisations.len()))?;
-        if let Some(o) = answer.trim().parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| conn.organisations.get(i)) {
+        if let Some(o) =
+            answer.trim().parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| conn.organisations.get(i))
+        {
             return flows::choose_organisation(ctx, &conn.name, &o.tenant_id);
         }
     }
 }
 
-fn report_connected(cli: &Cli, conn: &xero_connect::registry::Connection, verb: &str, method: Option<(ReconnectMethod, &str)>) {
+fn report_connected(
+    cli: &Cli,
+    conn: &xero_connect::registry::Connection,
+    verb: &str,
+    method: Option<(ReconnectMethod, &str)>,
+) {
     if cli.json {
         let mut v = render::connection_json(conn);
         if let Some((m, _)) = method {

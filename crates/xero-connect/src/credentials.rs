@@ -100,12 +100,8 @@ impl CredentialCheck {
     /// The cleaned values, or a `credential_problem` error listing the blocking problems.
     pub fn into_valid(self) -> Result<(String, Option<Secret>)> {
         if self.is_blocked() {
-            let list: Vec<&str> = self
-                .problems
-                .iter()
-                .filter(|p| p.severity == Severity::Blocking)
-                .map(|p| p.message.as_str())
-                .collect();
+            let list: Vec<&str> =
+                self.problems.iter().filter(|p| p.severity == Severity::Blocking).map(|p| p.message.as_str()).collect();
             return Err(Error::new(ErrorCode::CredentialProblem, list.join(" ")));
         }
         Ok((self.client_id, self.client_secret))
@@ -120,10 +116,7 @@ pub fn check(client_id: &str, client_secret: Option<&str>) -> CredentialCheck {
 
     let id_is_hex = is_client_id_shape(&id);
     let secret_ref = secret.as_deref();
-    let swapped = !id.is_empty()
-        && !id_is_hex
-        && secret_ref.is_some_and(is_client_id_shape)
-        && looks_like_secret(&id);
+    let swapped = !id.is_empty() && !id_is_hex && secret_ref.is_some_and(is_client_id_shape) && looks_like_secret(&id);
     if swapped {
         problems.push(problem(
             Field::ClientId,
@@ -138,7 +131,7 @@ pub fn check(client_id: &str, client_secret: Option<&str>) -> CredentialCheck {
             check_secret_shape(&id, s, &mut problems);
         }
     }
-    problems.sort_by(|a, b| b.severity.cmp(&a.severity));
+    problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
     CredentialCheck { client_id: id, client_secret: secret.map(Secret::new), problems }
 }
 
@@ -172,7 +165,9 @@ fn clean(field: Field, raw: &str, problems: &mut Vec<Problem>) -> String {
             field,
             Severity::Blocking,
             ProblemKind::InnerWhitespace,
-            format!("{name} has a space or invisible character in the middle: copy it again from the portal, in one piece."),
+            format!(
+                "{name} has a space or invisible character in the middle: copy it again from the portal, in one piece."
+            ),
         ));
     }
     value
@@ -209,10 +204,8 @@ fn describe_run(side: &str, run: &str) -> String {
             _ => groups.push((name, 1)),
         }
     }
-    let parts: Vec<String> = groups
-        .into_iter()
-        .map(|(name, n)| format!("{n} {side} {name}{}", if n == 1 { "" } else { "s" }))
-        .collect();
+    let parts: Vec<String> =
+        groups.into_iter().map(|(name, n)| format!("{n} {side} {name}{}", if n == 1 { "" } else { "s" })).collect();
     parts.join(" and ")
 }
 
@@ -239,8 +232,14 @@ fn strip_ends(field: Field, value: &str, problems: &mut Vec<Problem>) -> String 
     inner.to_string()
 }
 
-const QUOTE_PAIRS: [(char, char); 6] =
-    [('"', '"'), ('\'', '\''), ('\u{201C}', '\u{201D}'), ('\u{2018}', '\u{2019}'), ('`', '`'), ('\u{00AB}', '\u{00BB}')];
+const QUOTE_PAIRS: [(char, char); 6] = [
+    ('"', '"'),
+    ('\'', '\''),
+    ('\u{201C}', '\u{201D}'),
+    ('\u{2018}', '\u{2019}'),
+    ('`', '`'),
+    ('\u{00AB}', '\u{00BB}'),
+];
 
 fn strip_quotes(field: Field, value: &str, problems: &mut Vec<Problem>) -> String {
     let mut chars = value.chars();

@@ -86,6 +86,12 @@ impl Endpoints {
         if self.overrides.is_empty() {
             return None;
         }
+        let first = &self.overrides[0].1;
+        if self.overrides.len() == 4 && self.overrides.iter().all(|(_, v)| v == first) {
+            return Some(format!(
+                "Not talking to Xero: every Xero host is replaced by {first} (a simulator or proxy)."
+            ));
+        }
         let list: Vec<String> = self.overrides.iter().map(|(k, v)| format!("{k}={v}")).collect();
         Some(format!("Not talking to Xero: using {} (a simulator or proxy).", list.join(", ")))
     }
@@ -169,8 +175,7 @@ mod tests {
 
     #[test]
     fn overrides_replace_hosts_and_are_announced() {
-        let e = Endpoints::from_lookup(|v| (v == IDENTITY_VAR).then(|| "http://127.0.0.1:5055/".into()))
-            .unwrap();
+        let e = Endpoints::from_lookup(|v| (v == IDENTITY_VAR).then(|| "http://127.0.0.1:5055/".into())).unwrap();
         assert_eq!(e.token(), "http://127.0.0.1:5055/connect/token");
         assert_eq!(e.authorize(), "https://login.xero.com/identity/connect/authorize");
         let notice = e.override_notice().unwrap();
@@ -178,8 +183,18 @@ mod tests {
     }
 
     #[test]
+    fn one_origin_for_every_host_is_announced_once() {
+        let e = Endpoints::all_at("http://127.0.0.1:5055").unwrap();
+        assert_eq!(
+            e.override_notice().unwrap(),
+            "Not talking to Xero: every Xero host is replaced by http://127.0.0.1:5055 (a simulator or proxy)."
+        );
+    }
+
+    #[test]
     fn bad_overrides_are_refused_by_name() {
-        for bad in ["not a url", "http://example.com", "ftp://localhost", "https://x.test/path", "http://u:p@localhost"] {
+        for bad in ["not a url", "http://example.com", "ftp://localhost", "https://x.test/path", "http://u:p@localhost"]
+        {
             let err = Endpoints::from_lookup(|v| (v == API_VAR).then(|| bad.into())).unwrap_err();
             assert_eq!(err.code(), crate::ErrorCode::InvalidInput);
             assert!(err.message().contains("XERO_API_URL"), "{bad}: {err}");

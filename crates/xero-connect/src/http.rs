@@ -94,10 +94,14 @@ mod tests {
 
     #[test]
     fn xero_error_bodies_map_to_codes() {
-        let expired = r#"{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at 01/01/2026"}"#;
+        let expired =
+            r#"{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at 01/01/2026"}"#;
         assert!(matches!(classify(401, &[], expired), ApiFailure::TokenRejected));
         let scope = r#"{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}"#;
-        assert_eq!(code(classify(401, &[("www-authenticate", "Bearer error=\"insufficient_scope\"")], scope)), ErrorCode::MissingScope);
+        assert_eq!(
+            code(classify(401, &[("www-authenticate", "Bearer error=\"insufficient_scope\"")], scope)),
+            ErrorCode::MissingScope
+        );
         assert_eq!(code(classify(401, &[], scope)), ErrorCode::MissingScope);
         let forbidden = r#"{"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}"#;
         assert_eq!(code(classify(403, &[], forbidden)), ErrorCode::OrganisationDisconnected);

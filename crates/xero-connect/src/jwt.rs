@@ -69,10 +69,7 @@ mod tests {
         let at = jwt(serde_json::json!({"authentication_event_id": "e-1", "scope": ["openid"]}));
         assert_eq!(authentication_event_id(&at).as_deref(), Some("e-1"));
         let id = jwt(serde_json::json!({"aud": "CID", "email": "a@b.test", "given_name": "Ann", "family_name": "Lee"}));
-        assert_eq!(
-            user_from_id_token(&id, "CID"),
-            Some(XeroUser { email: "a@b.test".into(), name: "Ann Lee".into() })
-        );
+        assert_eq!(user_from_id_token(&id, "CID"), Some(XeroUser { email: "a@b.test".into(), name: "Ann Lee".into() }));
         assert_eq!(user_from_id_token(&id, "OTHER"), None, "an id_token for another client is ignored");
     }
 

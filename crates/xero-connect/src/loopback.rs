@@ -233,7 +233,8 @@ fn route(head: &str, uri: &RedirectUri, state: &str) -> (&'static str, Page, Opt
     if method != "GET" {
         return ("405 Method Not Allowed", Page::WrongMethod, None);
     }
-    let Some(url) = target.starts_with('/').then(|| url::Url::parse(&format!("http://localhost{target}")).ok()).flatten()
+    let Some(url) =
+        target.starts_with('/').then(|| url::Url::parse(&format!("http://localhost{target}")).ok()).flatten()
     else {
         return ("400 Bad Request", Page::NotFound, None);
     };

@@ -156,7 +156,11 @@ pub async fn refresh(
 }
 
 /// A custom connection's token (client_credentials: no browser, no refresh token).
-pub async fn client_credentials(http: &reqwest::Client, endpoints: &Endpoints, creds: &AppCredentials) -> Result<TokenSet> {
+pub async fn client_credentials(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+) -> Result<TokenSet> {
     let c = client(endpoints, creds)?;
     let transport = |r| send(http, r);
     token_set(c.exchange_client_credentials().request_async(&transport).await)
@@ -334,10 +338,7 @@ mod tests {
         };
         assert_eq!(server(BasicErrorResponseType::InvalidClient), ErrorCode::InvalidClient);
         assert_eq!(server(BasicErrorResponseType::InvalidGrant), ErrorCode::InvalidGrant);
-        assert_eq!(
-            token_error(RequestTokenError::Request(TransportError::RateLimited(5))).retry_after_secs(),
-            Some(5)
-        );
+        assert_eq!(token_error(RequestTokenError::Request(TransportError::RateLimited(5))).retry_after_secs(), Some(5));
         assert_eq!(
             token_error(RequestTokenError::Request(TransportError::ServerError(503))).code(),
             ErrorCode::XeroUnavailable

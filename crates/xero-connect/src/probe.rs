@@ -92,7 +92,8 @@ pub async fn run(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> R
     progress.step(Step::Testing);
     let tenant = conn.tenant_id.clone();
     let organisation = tokens::with_token(ctx, conn, progress, |token| {
-        let mut req = ctx.http.get(ctx.endpoints.organisation()).bearer_auth(token.expose()).header("Accept", "application/json");
+        let mut req =
+            ctx.http.get(ctx.endpoints.organisation()).bearer_auth(token.expose()).header("Accept", "application/json");
         if let Some(t) = &tenant {
             req = req.header("xero-tenant-id", t);
         }
@@ -130,6 +131,9 @@ mod tests {
         assert_eq!(o.country_code.as_deref(), Some("AU"));
         assert!(!o.is_demo_company);
         assert_eq!(parse_organisation(b"<Response/>").unwrap_err().code(), crate::ErrorCode::XeroUnavailable);
-        assert_eq!(parse_organisation(br#"{"Organisations":[]}"#).unwrap_err().code(), crate::ErrorCode::XeroUnavailable);
+        assert_eq!(
+            parse_organisation(br#"{"Organisations":[]}"#).unwrap_err().code(),
+            crate::ErrorCode::XeroUnavailable
+        );
     }
 }

@@ -211,7 +211,11 @@ impl Registry {
 }
 
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::settings(format!("Could not {what} {} ({}): check the folder's permissions and free space.", path.display(), e.kind()))
+    Error::settings(format!(
+        "Could not {what} {} ({}): check the folder's permissions and free space.",
+        path.display(),
+        e.kind()
+    ))
 }
 
 fn read(path: &Path) -> Result<Settings> {

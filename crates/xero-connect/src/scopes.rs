@@ -62,13 +62,9 @@ impl Api {
                 "accounting.reports.taxreports.read",
             ],
             Api::Assets => &["assets"],
-            Api::Payroll => &[
-                "payroll.employees",
-                "payroll.payruns",
-                "payroll.payslip",
-                "payroll.settings",
-                "payroll.timesheets",
-            ],
+            Api::Payroll => {
+                &["payroll.employees", "payroll.payruns", "payroll.payslip", "payroll.settings", "payroll.timesheets"]
+            }
             Api::Files => &["files"],
             Api::Projects => &["projects"],
         }
@@ -141,7 +137,9 @@ const KNOWN_BASES: [&str; 36] = [
 pub fn is_known(scope: &str) -> bool {
     KNOWN_BASES.contains(&scope)
         || scope.strip_suffix(".read").is_some_and(|base| {
-            KNOWN_BASES.contains(&base) && !base.ends_with(".read") && !matches!(base, "offline_access" | "openid" | "profile" | "email")
+            KNOWN_BASES.contains(&base)
+                && !base.ends_with(".read")
+                && !matches!(base, "offline_access" | "openid" | "profile" | "email")
         })
 }
 
@@ -159,7 +157,10 @@ pub fn parse(list: &str) -> Result<Vec<String>> {
     let names: Vec<String> =
         list.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect();
     if names.is_empty() {
-        return Err(Error::new(ErrorCode::UnknownScope, "No scopes given: name at least one, e.g. accounting.invoices."));
+        return Err(Error::new(
+            ErrorCode::UnknownScope,
+            "No scopes given: name at least one, e.g. accounting.invoices.",
+        ));
     }
     let unknown: Vec<&str> = names.iter().map(String::as_str).filter(|s| !is_known(s)).collect();
     if !unknown.is_empty() {

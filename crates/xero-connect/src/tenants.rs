@@ -60,7 +60,8 @@ pub(crate) async fn list(
     access_token: &Secret,
     auth_event_id: Option<&str>,
 ) -> Authed<Vec<Organisation>> {
-    let mut req = http.get(endpoints.connections()).bearer_auth(access_token.expose()).header("Accept", "application/json");
+    let mut req =
+        http.get(endpoints.connections()).bearer_auth(access_token.expose()).header("Accept", "application/json");
     if let Some(id) = auth_event_id {
         req = req.query(&[("authEventId", id)]);
     }
@@ -82,7 +83,12 @@ pub(crate) async fn disconnect(
     connection_id: &str,
 ) -> Authed<()> {
     let url = format!("{}/{}", endpoints.connections(), url_segment(connection_id));
-    let resp = http.delete(url).bearer_auth(access_token.expose()).send().await.map_err(|e| ApiFailure::Final(transport_error(&e)))?;
+    let resp = http
+        .delete(url)
+        .bearer_auth(access_token.expose())
+        .send()
+        .await
+        .map_err(|e| ApiFailure::Final(transport_error(&e)))?;
     let status = resp.status();
     if status.is_success() || status.as_u16() == 404 {
         return Ok(());
@@ -108,7 +114,10 @@ pub fn select<'a>(organisations: &'a [Organisation], wanted: &str) -> Result<&'a
         [one] => Ok(one),
         [] => Err(Error::new(
             ErrorCode::UnknownOrganisation,
-            format!("No authorised organisation is called or has the ID \"{wanted}\". Authorised: {}.", describe(organisations)),
+            format!(
+                "No authorised organisation is called or has the ID \"{wanted}\". Authorised: {}.",
+                describe(organisations)
+            ),
         )),
         several => Err(Error::new(
             ErrorCode::OrganisationChoiceNeeded,
@@ -134,7 +143,12 @@ mod tests {
     use super::*;
 
     fn org(id: &str, name: &str) -> Organisation {
-        Organisation { tenant_id: id.into(), name: name.into(), tenant_type: "ORGANISATION".into(), connection_id: format!("c-{id}") }
+        Organisation {
+            tenant_id: id.into(),
+            name: name.into(),
+            tenant_type: "ORGANISATION".into(),
+            connection_id: format!("c-{id}"),
+        }
     }
 
     #[test]
@@ -150,7 +164,8 @@ mod tests {
 
     #[test]
     fn parses_xeros_connection_list() {
-        let body = br#"[{"id":"e1eede29-f875-4a5d-8470-17f6a29a88b1","authEventId":"d99ecdfe-391d-43d2-b834-17636ba90e8d",
+        let body =
+            br#"[{"id":"e1eede29-f875-4a5d-8470-17f6a29a88b1","authEventId":"d99ecdfe-391d-43d2-b834-17636ba90e8d",
             "tenantId":"70784a63-d24b-46a9-a4db-0e70a274b056","tenantType":"ORGANISATION","tenantName":"Maple Florists",
             "createdDateUtc":"2019-07-09T23:40:30.1833130","updatedDateUtc":"2020-05-15T01:35:13.8491980"}]"#;
         let list = parse_connections(body).unwrap();

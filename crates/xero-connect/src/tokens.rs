@@ -11,8 +11,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::ApiFailure;
 use crate::oauth::{self, now_secs, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
-use crate::registry::Connection;
 use crate::registration::AppType;
+use crate::registry::Connection;
 use crate::secret::Secret;
 use crate::vault::{Slot, StoredAccessToken};
 use std::future::Future;
@@ -111,7 +111,12 @@ pub(crate) async fn lock(ctx: &Context, conn: &Connection) -> Result<std::fs::Fi
 
 /// Runs an API call with a valid token; after a 401 for the token it refreshes once and
 /// retries once (Xero's `TokenExpired`).
-pub(crate) async fn with_token<T, F, Fut>(ctx: &Context, conn: &Connection, progress: &dyn Progress, call: F) -> Result<T>
+pub(crate) async fn with_token<T, F, Fut>(
+    ctx: &Context,
+    conn: &Connection,
+    progress: &dyn Progress,
+    call: F,
+) -> Result<T>
 where
     F: Fn(Secret) -> Fut,
     Fut: Future<Output = std::result::Result<T, ApiFailure>>,

@@ -23,11 +23,7 @@ const ORG_PER_DAY: u32 = 5000;
 const APP_PER_MINUTE: usize = 10_000;
 
 /// Xero's problem body: `{"Type":null,"Title":…,"Status":…,"Detail":…,"Instance":uuid,"Extensions":{}}`.
-pub(crate) fn problem(
-    status: StatusCode,
-    detail: &str,
-    www_authenticate: Option<&str>,
-) -> Response {
+pub(crate) fn problem(status: StatusCode, detail: &str, www_authenticate: Option<&str>) -> Response {
     let title = match status {
         StatusCode::UNAUTHORIZED => "Unauthorized",
         StatusCode::FORBIDDEN => "Forbidden",
@@ -49,11 +45,7 @@ pub(crate) fn problem(
 }
 
 fn unauthenticated() -> Response {
-    problem(
-        StatusCode::UNAUTHORIZED,
-        "AuthenticationUnsuccessful",
-        Some("Bearer error=\"invalid_token\""),
-    )
+    problem(StatusCode::UNAUTHORIZED, "AuthenticationUnsuccessful", Some("Bearer error=\"invalid_token\""))
 }
 
 fn forbidden() -> Response {
@@ -80,10 +72,7 @@ impl IntoResponse for Refused {
 /// Finds the access token a request carries and checks it has not expired on the
 /// simulated clock.
 fn bearer(shared: &Shared, st: &SimState, headers: &HeaderMap) -> Result<AccessRec, Refused> {
-    let raw = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let raw = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = match raw.split_once(' ') {
         Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") => t.trim(),
         _ => return Err(Refused::Unknown),
@@ -141,10 +130,7 @@ pub(crate) async fn delete_connection(
         Ok(t) => t,
         Err(r) => return r.into_response(),
     };
-    let found = st
-        .reachable(&tok)
-        .iter()
-        .any(|c| c.id.eq_ignore_ascii_case(&id));
+    let found = st.reachable(&tok).iter().any(|c| c.id.eq_ignore_ascii_case(&id));
     if !found {
         return (
             StatusCode::NOT_FOUND,
@@ -166,17 +152,12 @@ fn rate_check(
     now_ms: u64,
 ) -> Result<(usize, u32, usize), (u64, &'static str)> {
     let minute = st.org_minute.entry(tenant.to_string()).or_default();
-    while minute
-        .front()
-        .is_some_and(|t| now_ms.saturating_sub(*t) >= 60_000)
-    {
+    while minute.front().is_some_and(|t| now_ms.saturating_sub(*t) >= 60_000) {
         minute.pop_front();
     }
     if minute.len() >= ORG_PER_MINUTE {
         let oldest = *minute.front().unwrap_or(&now_ms);
-        let wait = (60_000 - now_ms.saturating_sub(oldest))
-            .div_ceil(1000)
-            .max(1);
+        let wait = (60_000 - now_ms.saturating_sub(oldest)).div_ceil(1000).max(1);
         return Err((wait, "minute"));
     }
     let day_key = (tenant.to_string(), now_ms / 86_400_000);
@@ -186,10 +167,7 @@ fn rate_check(
         return Err((wait, "day"));
     }
     let app = st.app_minute.entry(client_id.to_string()).or_default();
-    while app
-        .front()
-        .is_some_and(|t| now_ms.saturating_sub(*t) >= 60_000)
-    {
+    while app.front().is_some_and(|t| now_ms.saturating_sub(*t) >= 60_000) {
         app.pop_front();
     }
     if app.len() >= APP_PER_MINUTE {
@@ -287,10 +265,7 @@ fn to_xml(name: &str, v: &Value, out: &mut String) {
 }
 
 /// GET /api.xro/2.0/Organisation.
-pub(crate) async fn organisation(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-) -> Response {
+pub(crate) async fn organisation(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let now = shared.clock.now_ms();
     let mut st = shared.lock();
     let tok = match bearer(&shared, &st, &headers) {
@@ -305,10 +280,7 @@ pub(crate) async fn organisation(
     let reachable = st.reachable(&tok);
     // Custom connections need no tenant header: the token reaches one organisation.
     let tenant = match (header_tenant, tok.custom) {
-        (Some(t), _) => reachable
-            .iter()
-            .find(|c| c.tenant_id == t)
-            .map(|c| c.tenant_id.clone()),
+        (Some(t), _) => reachable.iter().find(|c| c.tenant_id == t).map(|c| c.tenant_id.clone()),
         (None, true) => reachable.first().map(|c| c.tenant_id.clone()),
         (None, false) => None,
     };
@@ -329,11 +301,7 @@ pub(crate) async fn organisation(
     let Some(org) = st.org(&tenant).cloned() else {
         return forbidden();
     };
-    let provider = st
-        .apps
-        .get(&tok.client_id)
-        .map(|a| a.spec.name.clone())
-        .unwrap_or_default();
+    let provider = st.apps.get(&tok.client_id).map(|a| a.spec.name.clone()).unwrap_or_default();
     drop(st);
     let body = json!({
         "Id": ids::uuid(),
@@ -355,21 +323,12 @@ pub(crate) async fn organisation(
         );
         if let Value::Object(m) = &body {
             for (k, v) in m {
-                let v = if k == "DateTimeUTC" {
-                    Value::from(dates::iso(now))
-                } else {
-                    v.clone()
-                };
+                let v = if k == "DateTimeUTC" { Value::from(dates::iso(now)) } else { v.clone() };
                 to_xml(k, &v, &mut xml);
             }
         }
         xml.push_str("</Response>");
-        (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-            xml,
-        )
-            .into_response()
+        (StatusCode::OK, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
     };
     let h = resp.headers_mut();
     h.insert("x-minlimit-remaining", HeaderValue::from(min_left));

@@ -15,10 +15,7 @@ pub(crate) struct Clock {
 impl Clock {
     /// Milliseconds since the Unix epoch on the simulated clock.
     pub(crate) fn now_ms(&self) -> u64 {
-        let real = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or(Duration::ZERO)
-            .as_millis() as u64;
+        let real = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_millis() as u64;
         real + self.offset_ms.load(Ordering::SeqCst)
     }
 
@@ -29,7 +26,6 @@ impl Clock {
 
     /// Moves simulated time forward.
     pub(crate) fn advance(&self, by: Duration) {
-        self.offset_ms
-            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+        self.offset_ms.fetch_add(by.as_millis() as u64, Ordering::SeqCst);
     }
 }

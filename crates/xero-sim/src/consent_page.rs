@@ -62,10 +62,7 @@ pub(crate) fn consent(view: &ConsentView<'_>) -> Response {
     }
     h.push_str("</ul>\n");
     h.push_str("<form method=\"post\" action=\"/identity/connect/authorize/consent\">\n");
-    h.push_str(&format!(
-        "<input type=\"hidden\" name=\"consent_id\" value=\"{}\">\n",
-        esc(view.consent_id)
-    ));
+    h.push_str(&format!("<input type=\"hidden\" name=\"consent_id\" value=\"{}\">\n", esc(view.consent_id)));
     h.push_str("<fieldset>\n<legend>Choose organisations</legend>\n");
     for o in view.orgs {
         h.push_str(&format!(

@@ -65,10 +65,7 @@ mod tests {
     #[test]
     fn formats() {
         // 2019-12-07T18:46:19.516Z
-        assert_eq!(
-            connection_ts(1_575_744_379_516),
-            "2019-12-07T18:46:19.5160000"
-        );
+        assert_eq!(connection_ts(1_575_744_379_516), "2019-12-07T18:46:19.5160000");
         assert_eq!(us_datetime(1_795_341_600), "11/22/2026 10:00:00");
         assert_eq!(iso(0), "1970-01-01T00:00:00");
         assert_eq!(days_from_civil(1970, 1, 1), 0);

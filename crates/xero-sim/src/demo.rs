@@ -55,18 +55,9 @@ fn org(name: &str, country: &str, currency: &str, demo: bool, version: &str) -> 
 
 /// Adds the demo organisations and apps to a simulator.
 pub fn seed_demo(sim: &Simulator) -> Demo {
-    let demo_company = sim.add_org_with_id(
-        org("Demo Company (AU)", "AU", "AUD", true, "AU"),
-        DEMO_TENANT_AU,
-    );
-    let harbour_nz = sim.add_org_with_id(
-        org("Harbour Bakery", "NZ", "NZD", false, "NZ"),
-        DEMO_TENANT_NZ,
-    );
-    let harbour_uk = sim.add_org_with_id(
-        org("Harbour Bakery", "GB", "GBP", false, "UK"),
-        DEMO_TENANT_UK,
-    );
+    let demo_company = sim.add_org_with_id(org("Demo Company (AU)", "AU", "AUD", true, "AU"), DEMO_TENANT_AU);
+    let harbour_nz = sim.add_org_with_id(org("Harbour Bakery", "NZ", "NZD", false, "NZ"), DEMO_TENANT_NZ);
+    let harbour_uk = sim.add_org_with_id(org("Harbour Bakery", "GB", "GBP", false, "UK"), DEMO_TENANT_UK);
     let web = sim.add_app_with_credentials(
         AppSpec {
             name: "Acme Sync".to_string(),
@@ -101,12 +92,5 @@ pub fn seed_demo(sim: &Simulator) -> Demo {
         Some(DEMO_CUSTOM_CLIENT_SECRET),
         "7b2f23e1-bd74-4dc4-ba57-c06ad3b8cf34",
     );
-    Demo {
-        web,
-        pkce,
-        custom,
-        demo_company,
-        harbour_nz,
-        harbour_uk,
-    }
+    Demo { web, pkce, custom, demo_company, harbour_nz, harbour_uk }
 }

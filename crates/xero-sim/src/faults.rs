@@ -35,25 +35,15 @@ pub(crate) fn classify(method: &Method, path: &str) -> Endpoint {
 
 /// Xero's problem body for an expired access token.
 pub(crate) fn token_expired_response(exp_secs: u64) -> Response {
-    let detail = format!(
-        "TokenExpired: token expired at {}",
-        crate::dates::us_datetime(exp_secs)
-    );
-    crate::api::problem(
-        StatusCode::UNAUTHORIZED,
-        &detail,
-        Some("Bearer error=\"invalid_token\""),
-    )
+    let detail = format!("TokenExpired: token expired at {}", crate::dates::us_datetime(exp_secs));
+    crate::api::problem(StatusCode::UNAUTHORIZED, &detail, Some("Bearer error=\"invalid_token\""))
 }
 
 /// 429 in Xero's shape.
 pub(crate) fn rate_limited_response(retry_after_secs: u64, problem: &str) -> Response {
-    let mut resp = (
-        StatusCode::TOO_MANY_REQUESTS,
-        [("content-type", "text/plain; charset=utf-8")],
-        "Rate limit exceeded",
-    )
-        .into_response();
+    let mut resp =
+        (StatusCode::TOO_MANY_REQUESTS, [("content-type", "text/plain; charset=utf-8")], "Rate limit exceeded")
+            .into_response();
     let h = resp.headers_mut();
     h.insert("retry-after", HeaderValue::from(retry_after_secs));
     if let Ok(v) = HeaderValue::from_str(problem) {
@@ -63,30 +53,19 @@ pub(crate) fn rate_limited_response(retry_after_secs: u64, problem: &str) -> Res
 }
 
 /// The middleware wrapped around every route.
-pub(crate) async fn front_door(
-    State(shared): State<Arc<Shared>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn front_door(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let endpoint = classify(&method, &path);
-    let meta = req
-        .extensions()
-        .get::<ConnectInfo<ConnMeta>>()
-        .map(|c| c.0.clone());
+    let meta = req.extensions().get::<ConnectInfo<ConnMeta>>().map(|c| c.0.clone());
 
     // The grant type is logged (never the rest of the body), so tests can count
     // refreshes; that needs the form read here and handed on intact.
     let (req, grant_type) = if endpoint == Endpoint::Token {
         let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, 1 << 20)
-            .await
-            .unwrap_or_default();
-        let gt = url::form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == "grant_type")
-            .map(|(_, v)| v.into_owned());
+        let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+        let gt = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "grant_type").map(|(_, v)| v.into_owned());
         (Request::from_parts(parts, Body::from(bytes)), gt)
     } else {
         (req, None)
@@ -99,23 +78,15 @@ pub(crate) async fn front_door(
             tokio::time::sleep(d).await;
             next.run(req).await
         }
-        Some(FaultKind::Status {
-            status,
-            body,
-            headers,
-        }) => canned(status, body, headers),
+        Some(FaultKind::Status { status, body, headers }) => canned(status, body, headers),
         Some(FaultKind::GarbageBody) => (
             StatusCode::OK,
             [("content-type", "text/html; charset=utf-8")],
             "<html><body><h1>502 Bad Gateway</h1><p>upstream sent an invalid response",
         )
             .into_response(),
-        Some(FaultKind::TokenExpired) => {
-            token_expired_response(shared.clock.now_secs().saturating_sub(1))
-        }
-        Some(FaultKind::RateLimited { retry_after_secs }) => {
-            rate_limited_response(retry_after_secs, "minute")
-        }
+        Some(FaultKind::TokenExpired) => token_expired_response(shared.clock.now_secs().saturating_sub(1)),
+        Some(FaultKind::RateLimited { retry_after_secs }) => rate_limited_response(retry_after_secs, "minute"),
         Some(FaultKind::ConnectionReset) => {
             if let Some(m) = &meta {
                 m.kill.store(true, Ordering::SeqCst);
@@ -125,32 +96,12 @@ pub(crate) async fn front_door(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    record(
-        &shared,
-        method,
-        path,
-        query,
-        grant_type,
-        resp.status().as_u16(),
-    );
+    record(&shared, method, path, query, grant_type, resp.status().as_u16());
     resp
 }
 
-fn record(
-    shared: &Shared,
-    method: Method,
-    path: String,
-    query: String,
-    grant_type: Option<String>,
-    status: u16,
-) {
-    shared.lock().log.push(LoggedRequest {
-        method: method.to_string(),
-        path,
-        query,
-        grant_type,
-        status,
-    });
+fn record(shared: &Shared, method: Method, path: String, query: String, grant_type: Option<String>, status: u16) {
+    shared.lock().log.push(LoggedRequest { method: method.to_string(), path, query, grant_type, status });
 }
 
 /// A test-scripted answer.
@@ -164,10 +115,7 @@ fn canned(status: u16, body: String, headers: Vec<(String, String)>) -> Response
     };
     let mut resp = (status, [("content-type", ctype)], body).into_response();
     for (k, v) in headers {
-        if let (Ok(k), Ok(v)) = (
-            HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(&v),
-        ) {
+        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
             resp.headers_mut().insert(k, v);
         }
     }

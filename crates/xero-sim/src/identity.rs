@@ -50,22 +50,13 @@ fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 fn redirect(location: &str) -> Response {
-    (
-        StatusCode::FOUND,
-        [
-            (header::LOCATION, location.to_string()),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-    )
+    (StatusCode::FOUND, [(header::LOCATION, location.to_string()), (header::CACHE_CONTROL, "no-store".to_string())])
         .into_response()
 }
 
 /// GET /identity/connect/authorize. Any problem shows Xero's error page and never
 /// redirects back (XERO.md "Redirect URIs"); success shows the consent page.
-pub(crate) async fn authorize(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
     let p = first_values(q.unwrap_or_default().as_bytes());
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let now = shared.clock.now_ms();
@@ -92,10 +83,7 @@ pub(crate) async fn authorize(
         return consent_page::error("invalid_request : Missing scope");
     }
     // One disallowed scope fails the whole request, without naming it.
-    if requested
-        .iter()
-        .any(|s| !scopes::allowed(s, app.spec.created))
-    {
+    if requested.iter().any(|s| !scopes::allowed(s, app.spec.created)) {
         return consent_page::error("invalid_scope : Invalid scope for client");
     }
     // PKCE: required for desktop/mobile apps; S256 is the only method accepted.
@@ -104,9 +92,7 @@ pub(crate) async fn authorize(
         return consent_page::error("invalid_request : code_challenge is required");
     }
     if challenge.is_some() && get("code_challenge_method") != "S256" {
-        return consent_page::error(
-            "invalid_request : Transform algorithm not supported, use S256",
-        );
+        return consent_page::error("invalid_request : Transform algorithm not supported, use S256");
     }
 
     let consent_id = ids::url_safe(32);
@@ -164,9 +150,7 @@ pub(crate) async fn consent(State(shared): State<Arc<Shared>>, body: Bytes) -> R
     let now = shared.clock.now_ms();
     let mut st = shared.lock();
     let Some(pending) = st.pending.get(&consent_id).cloned() else {
-        return consent_page::error(
-            "invalid_request : This sign-in request has expired or was already used",
-        );
+        return consent_page::error("invalid_request : This sign-in request has expired or was already used");
     };
     if now.saturating_sub(pending.created_ms) > CONSENT_TTL_MS {
         st.pending.remove(&consent_id);
@@ -197,10 +181,7 @@ pub(crate) async fn consent(State(shared): State<Arc<Shared>>, body: Bytes) -> R
     };
     if tenants.is_empty() {
         let orgs = org_choices(&st);
-        let email = st
-            .user_by_id(&pending.user_id)
-            .map(|u| u.user.email.clone())
-            .unwrap_or_default();
+        let email = st.user_by_id(&pending.user_id).map(|u| u.user.email.clone()).unwrap_or_default();
         return consent_page::consent(&ConsentView {
             consent_id: &consent_id,
             app_name: &app.spec.name,
@@ -212,11 +193,7 @@ pub(crate) async fn consent(State(shared): State<Arc<Shared>>, body: Bytes) -> R
     }
     // Connection caps: Starter tier (5) for apps created since 2026-03-02, else the
     // uncertified limit (25). Over the cap, consent fails on Xero's page.
-    let cap = if scopes::granular_only(app.spec.created) {
-        5
-    } else {
-        25
-    };
+    let cap = if scopes::granular_only(app.spec.created) { 5 } else { 25 };
     let mut after = st.connected_tenants(&pending.client_id);
     for t in &tenants {
         if !after.contains(t) {
@@ -264,43 +241,25 @@ pub(crate) async fn consent(State(shared): State<Arc<Shared>>, body: Bytes) -> R
 
 /// A token-endpoint error: HTTP 400 with `{"error": …}` (XERO.md "Errors").
 fn oauth_error(code: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({ "error": code })),
-    )
-        .into_response()
+    (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Json(json!({ "error": code }))).into_response()
 }
 
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
+        .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
         .unwrap_or(false)
 }
 
 fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
 /// Authenticates the client: HTTP Basic or `client_id`/`client_secret` in the body
 /// for apps with secrets; `client_id` alone for PKCE apps. Any mismatch is
 /// `invalid_client`. The secret must match exactly (a trailing space fails).
-fn client_auth(
-    st: &state::State,
-    headers: &HeaderMap,
-    form: &HashMap<String, String>,
-) -> Result<String, &'static str> {
+fn client_auth(st: &state::State, headers: &HeaderMap, form: &HashMap<String, String>) -> Result<String, &'static str> {
     let basic = match headers.get(header::AUTHORIZATION) {
         None => None,
         Some(v) => {
@@ -317,26 +276,16 @@ fn client_auth(
     };
     let (id, secret) = match basic {
         Some((id, secret)) => {
-            if form
-                .get("client_id")
-                .is_some_and(|b| *b != id && *b != percent_decode(&id))
-            {
+            if form.get("client_id").is_some_and(|b| *b != id && *b != percent_decode(&id)) {
                 return Err("invalid_client");
             }
             (id, Some(secret))
         }
-        None => (
-            form.get("client_id").cloned().ok_or("invalid_client")?,
-            form.get("client_secret").cloned(),
-        ),
+        None => (form.get("client_id").cloned().ok_or("invalid_client")?, form.get("client_secret").cloned()),
     };
     // RFC 6749 §2.3.1 form-encodes Basic credentials; Xero's ids and secrets are
     // unchanged by that, but accept either spelling.
-    let id = if st.apps.contains_key(&id) {
-        id
-    } else {
-        percent_decode(&id)
-    };
+    let id = if st.apps.contains_key(&id) { id } else { percent_decode(&id) };
     let app = st.apps.get(&id).ok_or("invalid_client")?;
     match app.spec.kind {
         AppKind::Pkce => {
@@ -403,10 +352,7 @@ fn issue(shared: &Shared, st: &mut state::State, i: Issue<'_>) -> Response {
     );
     let mut body = serde_json::Map::new();
     if !i.custom && i.scopes.iter().any(|s| s == "openid") {
-        let user = st
-            .user_by_id(i.user_id)
-            .map(|u| u.user.clone())
-            .unwrap_or_default();
+        let user = st.user_by_id(i.user_id).map(|u| u.user.clone()).unwrap_or_default();
         let mut id_claims = json!({
             "nbf": now,
             "exp": now + 300,
@@ -427,55 +373,29 @@ fn issue(shared: &Shared, st: &mut state::State, i: Issue<'_>) -> Response {
         if let Some(n) = i.nonce {
             id_claims["nonce"] = Value::from(n);
         }
-        body.insert(
-            "id_token".into(),
-            Value::from(shared.signer.sign(&id_claims)),
-        );
+        body.insert("id_token".into(), Value::from(shared.signer.sign(&id_claims)));
     }
     body.insert("access_token".into(), Value::from(access_token));
     body.insert("expires_in".into(), Value::from(ttl));
     body.insert("token_type".into(), Value::from("Bearer"));
-    if let Some(g) = i
-        .grant
-        .filter(|_| i.scopes.iter().any(|s| s == "offline_access"))
-    {
+    if let Some(g) = i.grant.filter(|_| i.scopes.iter().any(|s| s == "offline_access")) {
         let rt = ids::url_safe(64);
-        st.refresh.insert(
-            rt.clone(),
-            RefreshRec {
-                grant: g,
-                issued_ms: now_ms,
-                rotated_ms: None,
-                dead: false,
-            },
-        );
+        st.refresh.insert(rt.clone(), RefreshRec { grant: g, issued_ms: now_ms, rotated_ms: None, dead: false });
         body.insert("refresh_token".into(), Value::from(rt));
     }
     body.insert("scope".into(), Value::from(i.scopes.join(" ")));
-    (
-        StatusCode::OK,
-        [
-            (header::CACHE_CONTROL, "no-store"),
-            (header::PRAGMA, "no-cache"),
-        ],
-        Json(Value::Object(body)),
-    )
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], Json(Value::Object(body)))
         .into_response()
 }
 
 /// A PKCE verifier is 43–128 characters of `A-Z a-z 0-9 - . _ ~` (RFC 7636).
 fn verifier_ok(v: &str) -> bool {
     (43..=128).contains(&v.len())
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// POST /connect/token.
-pub(crate) async fn token(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     if !is_form(&headers) {
         return oauth_error("invalid_request");
     }
@@ -508,9 +428,7 @@ pub(crate) async fn token(
             }
             if let Some(challenge) = &rec.code_challenge {
                 let verifier = get("code_verifier");
-                if !verifier_ok(verifier)
-                    || URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != *challenge
-                {
+                if !verifier_ok(verifier) || URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != *challenge {
                     return oauth_error("invalid_grant");
                 }
             }
@@ -553,9 +471,7 @@ pub(crate) async fn token(
                 || grant.revoked
                 || grant.client_id != client_id
                 || now.saturating_sub(rec.issued_ms) > REFRESH_IDLE_MS
-                || rec
-                    .rotated_ms
-                    .is_some_and(|r| now.saturating_sub(r) > ROTATION_GRACE_MS)
+                || rec.rotated_ms.is_some_and(|r| now.saturating_sub(r) > ROTATION_GRACE_MS)
             {
                 return oauth_error("invalid_grant");
             }
@@ -585,13 +501,11 @@ pub(crate) async fn token(
             }
             let requested = scopes::split(get("scope"));
             let granted: Vec<String> = if requested.is_empty() {
-                scopes::CUSTOM_DEFAULT
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect()
-            } else if requested.iter().any(|s| {
-                scopes::IDENTITY.contains(&s.as_str()) || !scopes::allowed(s, app.spec.created)
-            }) {
+                scopes::CUSTOM_DEFAULT.iter().map(|s| s.to_string()).collect()
+            } else if requested
+                .iter()
+                .any(|s| scopes::IDENTITY.contains(&s.as_str()) || !scopes::allowed(s, app.spec.created))
+            {
                 return oauth_error("invalid_scope");
             } else {
                 requested
@@ -620,11 +534,7 @@ pub(crate) async fn token(
 /// POST /connect/revocation: revoking a refresh token ends its grant and drops all of
 /// that user's connections to the app (XERO.md "Endpoints"). Unknown tokens get 200
 /// too, as RFC 7009 asks.
-pub(crate) async fn revocation(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn revocation(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     if !is_form(&headers) {
         return oauth_error("invalid_request");
     }
@@ -642,8 +552,7 @@ pub(crate) async fn revocation(
                 r.dead = true;
             }
             let user = st.grants[g].user_id.clone();
-            st.conns
-                .retain(|c| !(c.client_id == client_id && c.user_id == user));
+            st.conns.retain(|c| !(c.client_id == client_id && c.user_id == user));
         }
     }
     StatusCode::OK.into_response()

@@ -13,28 +13,12 @@ pub(crate) fn uuid() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex(&b, false);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 /// Lower- or uppercase hex of some bytes.
 pub(crate) fn hex(bytes: &[u8], upper: bool) -> String {
-    bytes
-        .iter()
-        .map(|b| {
-            if upper {
-                format!("{b:02X}")
-            } else {
-                format!("{b:02x}")
-            }
-        })
-        .collect()
+    bytes.iter().map(|b| if upper { format!("{b:02X}") } else { format!("{b:02x}") }).collect()
 }
 
 /// A client id: 32 uppercase hex characters.
@@ -46,17 +30,13 @@ pub(crate) fn client_id() -> String {
 /// `len` random characters of `[A-Za-z0-9_-]` (secrets, codes, refresh tokens).
 pub(crate) fn url_safe(len: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..len)
-        .map(|_| URL_SAFE[rng.gen_range(0..URL_SAFE.len())] as char)
-        .collect()
+    (0..len).map(|_| URL_SAFE[rng.gen_range(0..URL_SAFE.len())] as char).collect()
 }
 
 /// `len` random characters of `[A-Z0-9]` (organisation API keys and short codes).
 pub(crate) fn alnum_upper(len: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..len)
-        .map(|_| ALNUM_UPPER[rng.gen_range(0..ALNUM_UPPER.len())] as char)
-        .collect()
+    (0..len).map(|_| ALNUM_UPPER[rng.gen_range(0..ALNUM_UPPER.len())] as char).collect()
 }
 
 /// 32 random lowercase hex characters (session ids).
@@ -75,11 +55,7 @@ mod tests {
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         let c = client_id();
-        assert!(
-            c.len() == 32
-                && c.chars()
-                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
-        );
+        assert!(c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
         let s = url_safe(48);
         assert!(s.len() == 48 && s.bytes().all(|b| URL_SAFE.contains(&b)));
     }

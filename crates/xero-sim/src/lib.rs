@@ -24,13 +24,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use demo::{
-    seed_demo, Demo, DEMO_CUSTOM_CLIENT_ID, DEMO_CUSTOM_CLIENT_SECRET, DEMO_PKCE_CLIENT_ID,
-    DEMO_REDIRECT_URI, DEMO_TENANT_AU, DEMO_TENANT_NZ, DEMO_TENANT_UK, DEMO_WEB_CLIENT_ID,
-    DEMO_WEB_CLIENT_SECRET,
+    seed_demo, Demo, DEMO_CUSTOM_CLIENT_ID, DEMO_CUSTOM_CLIENT_SECRET, DEMO_PKCE_CLIENT_ID, DEMO_REDIRECT_URI,
+    DEMO_TENANT_AU, DEMO_TENANT_NZ, DEMO_TENANT_UK, DEMO_WEB_CLIENT_ID, DEMO_WEB_CLIENT_SECRET,
 };
 pub use model::{
-    App, AppKind, AppSpec, ConnectionInfo, Consent, Endpoint, Fault, FaultKind, LoggedRequest,
-    OrgSpec, User,
+    App, AppKind, AppSpec, ConnectionInfo, Consent, Endpoint, Fault, FaultKind, LoggedRequest, OrgSpec, User,
 };
 pub use tokens::decode_claims;
 
@@ -79,10 +77,7 @@ impl Simulator {
             base_url: format!("http://127.0.0.1:{}", addr.port()),
         });
         runtime.spawn(server::serve(listener, shared.clone()));
-        Ok(Simulator {
-            shared,
-            runtime: Some(runtime),
-        })
+        Ok(Simulator { shared, runtime: Some(runtime) })
     }
 
     /// The origin, e.g. `http://127.0.0.1:41234` (no trailing slash). Login, identity,
@@ -107,20 +102,9 @@ impl Simulator {
     ) -> App {
         let now = self.shared.clock.now_ms();
         let mut st = self.shared.lock();
-        let secret = secret
-            .filter(|_| spec.kind != AppKind::Pkce)
-            .map(str::to_string);
-        st.insert_app(
-            spec,
-            client_id.to_string(),
-            secret.clone(),
-            guid.to_string(),
-            now,
-        );
-        App {
-            client_id: client_id.to_string(),
-            client_secret: secret,
-        }
+        let secret = secret.filter(|_| spec.kind != AppKind::Pkce).map(str::to_string);
+        st.insert_app(spec, client_id.to_string(), secret.clone(), guid.to_string(), now);
+        App { client_id: client_id.to_string(), client_secret: secret }
     }
 
     /// "Generate another secret": adds a secret while the existing one stays valid.
@@ -130,14 +114,9 @@ impl Simulator {
     /// If the client id is unknown or belongs to a PKCE app (which has no secrets).
     pub fn generate_secret(&self, client_id: &str) -> String {
         let mut st = self.shared.lock();
-        let app = st
-            .apps
-            .get_mut(client_id)
-            .unwrap_or_else(|| panic!("generate_secret: unknown client id {client_id}"));
-        assert!(
-            app.spec.kind != AppKind::Pkce,
-            "generate_secret: PKCE apps have no client secret"
-        );
+        let app =
+            st.apps.get_mut(client_id).unwrap_or_else(|| panic!("generate_secret: unknown client id {client_id}"));
+        assert!(app.spec.kind != AppKind::Pkce, "generate_secret: PKCE apps have no client secret");
         let secret = ids::url_safe(48);
         if app.secrets.len() >= 2 {
             app.secrets.remove(0);
@@ -203,19 +182,13 @@ impl Simulator {
             .faults
             .entry(fault.endpoint)
             .or_default()
-            .push_back(state::QueuedFault {
-                kind: fault.kind,
-                remaining: fault.times,
-            });
+            .push_back(state::QueuedFault { kind: fault.kind, remaining: fault.times });
     }
 
     /// The organisation disconnects the app(s) from inside Xero: every connection to
     /// it disappears and API calls for it answer 403.
     pub fn disconnect_in_xero(&self, tenant_id: &str) {
-        self.shared
-            .lock()
-            .conns
-            .retain(|c| !c.tenant_id.eq_ignore_ascii_case(tenant_id));
+        self.shared.lock().conns.retain(|c| !c.tenant_id.eq_ignore_ascii_case(tenant_id));
     }
 
     /// Every refresh token issued so far becomes `invalid_grant` (a dead grant).
@@ -237,8 +210,7 @@ impl Simulator {
             .log
             .iter()
             .filter(|r| {
-                let m = axum::http::Method::from_bytes(r.method.as_bytes())
-                    .unwrap_or(axum::http::Method::GET);
+                let m = axum::http::Method::from_bytes(r.method.as_bytes()).unwrap_or(axum::http::Method::GET);
                 faults::classify(&m, &r.path) == endpoint
             })
             .count()
@@ -246,12 +218,7 @@ impl Simulator {
 
     /// How many token requests carried this `grant_type`.
     pub fn count_grant(&self, grant_type: &str) -> usize {
-        self.shared
-            .lock()
-            .log
-            .iter()
-            .filter(|r| r.grant_type.as_deref() == Some(grant_type))
-            .count()
+        self.shared.lock().log.iter().filter(|r| r.grant_type.as_deref() == Some(grant_type)).count()
     }
 
     /// The connections Xero holds for an app right now, across users.
@@ -263,10 +230,7 @@ impl Simulator {
             .map(|c| ConnectionInfo {
                 id: c.id.clone(),
                 tenant_id: c.tenant_id.clone(),
-                tenant_name: st
-                    .org(&c.tenant_id)
-                    .map(|o| o.spec.name.clone())
-                    .unwrap_or_default(),
+                tenant_name: st.org(&c.tenant_id).map(|o| o.spec.name.clone()).unwrap_or_default(),
                 auth_event_id: c.auth_event_id.clone(),
             })
             .collect()

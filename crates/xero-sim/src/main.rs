@@ -26,9 +26,7 @@ fn parse_port(args: &[String]) -> Result<u16, String> {
         } else {
             return Err(format!("unknown argument: {a}"));
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("not a port number: {value}"))?;
+        port = value.parse().map_err(|_| format!("not a port number: {value}"))?;
         i += 1;
     }
     Ok(port)
@@ -36,14 +34,11 @@ fn parse_port(args: &[String]) -> Result<u16, String> {
 
 /// Blocks until Ctrl-C or (on Unix) SIGTERM.
 fn wait_for_shutdown() -> std::io::Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         #[cfg(unix)]
         {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
             tokio::select! {
                 r = tokio::signal::ctrl_c() => r,
                 _ = term.recv() => Ok(()),
@@ -81,32 +76,21 @@ fn main() -> ExitCode {
     println!("Xero simulator listening on {url}");
     println!();
     println!("Point a client at it:");
-    for var in [
-        "XERO_LOGIN_URL",
-        "XERO_IDENTITY_URL",
-        "XERO_API_URL",
-        "XERO_PORTAL_URL",
-    ] {
+    for var in ["XERO_LOGIN_URL", "XERO_IDENTITY_URL", "XERO_API_URL", "XERO_PORTAL_URL"] {
         println!("export {var}={url}");
     }
     println!();
     println!("Demo apps (fake credentials, valid only against this simulator):");
     println!("  Web app \"Acme Sync\"");
     println!("    client id:     {}", demo.web.client_id);
-    println!(
-        "    client secret: {}",
-        demo.web.client_secret.as_deref().unwrap_or("")
-    );
+    println!("    client secret: {}", demo.web.client_secret.as_deref().unwrap_or(""));
     println!("    redirect URI:  {DEMO_REDIRECT_URI}");
     println!("  Mobile or desktop (PKCE) app \"Acme Desktop\"");
     println!("    client id:     {}", demo.pkce.client_id);
     println!("    redirect URI:  {DEMO_REDIRECT_URI}");
     println!("  Custom connection \"Acme Back Office\" (Demo Company (AU))");
     println!("    client id:     {}", demo.custom.client_id);
-    println!(
-        "    client secret: {}",
-        demo.custom.client_secret.as_deref().unwrap_or("")
-    );
+    println!("    client secret: {}", demo.custom.client_secret.as_deref().unwrap_or(""));
     println!();
     println!("Organisations:");
     println!("  Demo Company (AU)  AU  {}", demo.demo_company);

@@ -93,11 +93,7 @@ pub struct User {
 
 impl Default for User {
     fn default() -> Self {
-        User {
-            email: "staff@example.com".to_string(),
-            given_name: "Sam".to_string(),
-            family_name: "Staff".to_string(),
-        }
+        User { email: "staff@example.com".to_string(), given_name: "Sam".to_string(), family_name: "Staff".to_string() }
     }
 }
 

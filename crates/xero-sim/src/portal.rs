@@ -54,10 +54,7 @@ fn detail(client_id: &str, a: &AppRec) -> String {
         esc(client_id)
     );
     if a.spec.kind != AppKind::Pkce {
-        body.push_str(&format!(
-            "<p>Client secrets: {} (shown only when generated)</p>\n",
-            a.secrets.len()
-        ));
+        body.push_str(&format!("<p>Client secrets: {} (shown only when generated)</p>\n", a.secrets.len()));
     }
     body.push_str("<h2>Redirect URIs</h2>\n<ul class=\"redirect-uris\">\n");
     for u in &a.spec.redirect_uris {
@@ -70,16 +67,8 @@ fn detail(client_id: &str, a: &AppRec) -> String {
 /// GET /app/manage/app/{guid}: one app's configuration.
 pub(crate) async fn app(State(shared): State<Arc<Shared>>, Path(guid): Path<String>) -> Response {
     let st = shared.lock();
-    match st
-        .apps
-        .iter()
-        .find(|(_, a)| a.guid.eq_ignore_ascii_case(&guid))
-    {
+    match st.apps.iter().find(|(_, a)| a.guid.eq_ignore_ascii_case(&guid)) {
         Some((id, a)) => page(&a.spec.name, &detail(id, a)),
-        None => (
-            StatusCode::NOT_FOUND,
-            "The resource you're looking for cannot be found",
-        )
-            .into_response(),
+        None => (StatusCode::NOT_FOUND, "The resource you're looking for cannot be found").into_response(),
     }
 }

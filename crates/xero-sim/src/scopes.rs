@@ -54,11 +54,7 @@ const ALWAYS_VALID: &[&str] = &[
 ];
 
 /// Broad scopes replaced by granular ones for apps created on/after 2026-03-02.
-const BROAD: &[&str] = &[
-    "accounting.transactions",
-    "accounting.transactions.read",
-    "accounting.reports.read",
-];
+const BROAD: &[&str] = &["accounting.transactions", "accounting.transactions.read", "accounting.reports.read"];
 
 /// Scopes a custom connection gets when its token request names none.
 pub(crate) const CUSTOM_DEFAULT: &[&str] = &[
@@ -99,9 +95,7 @@ pub(crate) fn split(scope: &str) -> Vec<String> {
 
 /// The Organisation endpoint needs `accounting.settings` or `accounting.settings.read`.
 pub(crate) fn reaches_organisation(scopes: &[String]) -> bool {
-    scopes
-        .iter()
-        .any(|s| s == "accounting.settings" || s == "accounting.settings.read")
+    scopes.iter().any(|s| s == "accounting.settings" || s == "accounting.settings.read")
 }
 
 /// All scopes a discovery document advertises.

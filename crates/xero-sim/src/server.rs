@@ -50,13 +50,7 @@ impl Listener for SimListener {
                 Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
                     let kill = Arc::new(AtomicBool::new(false));
-                    return (
-                        KillableStream {
-                            inner: stream,
-                            kill: kill.clone(),
-                        },
-                        ConnMeta { peer, kill },
-                    );
+                    return (KillableStream { inner: stream, kill: kill.clone() }, ConnMeta { peer, kill });
                 }
                 // Too many open files and the like: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -65,10 +59,7 @@ impl Listener for SimListener {
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(ConnMeta {
-            peer: self.inner.local_addr()?,
-            kill: Arc::new(AtomicBool::new(false)),
-        })
+        Ok(ConnMeta { peer: self.inner.local_addr()?, kill: Arc::new(AtomicBool::new(false)) })
     }
 }
 
@@ -95,11 +86,7 @@ fn reset() -> io::Error {
 }
 
 impl AsyncRead for KillableStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         if self.killed() {
             return Poll::Ready(Err(reset()));
         }
@@ -108,11 +95,7 @@ impl AsyncRead for KillableStream {
 }
 
 impl AsyncWrite for KillableStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         if self.killed() {
             return Poll::Ready(Err(reset()));
         }
@@ -152,20 +135,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     use crate::{api, identity, portal};
     Router::new()
         .route("/identity/connect/authorize", get(identity::authorize))
-        .route(
-            "/identity/connect/authorize/consent",
-            post(identity::consent),
-        )
+        .route("/identity/connect/authorize/consent", post(identity::consent))
         .route("/connect/token", post(identity::token))
         .route("/connect/revocation", post(identity::revocation))
-        .route(
-            "/.well-known/openid-configuration",
-            get(identity::discovery),
-        )
-        .route(
-            "/.well-known/openid-configuration/jwks",
-            get(identity::jwks),
-        )
+        .route("/.well-known/openid-configuration", get(identity::discovery))
+        .route("/.well-known/openid-configuration/jwks", get(identity::jwks))
         .route("/connections", get(api::connections))
         .route("/Connections", get(api::connections))
         .route("/connections/{id}", delete(api::delete_connection))
@@ -176,19 +150,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/app/manage/app/{guid}", get(portal::app))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            crate::faults::front_door,
-        ))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::faults::front_door))
         .with_state(shared)
 }
 
 /// Plain-text 404 for anything Xero would not know.
 async fn not_found() -> (axum::http::StatusCode, &'static str) {
-    (
-        axum::http::StatusCode::NOT_FOUND,
-        "The resource you're looking for cannot be found",
-    )
+    (axum::http::StatusCode::NOT_FOUND, "The resource you're looking for cannot be found")
 }
 
 /// Serves until the runtime is shut down.

@@ -169,10 +169,7 @@ pub(crate) struct State {
 impl State {
     /// A fresh world with the default user signed in.
     pub(crate) fn new() -> State {
-        let mut st = State {
-            access_ttl_secs: 1800,
-            ..State::default()
-        };
+        let mut st = State { access_ttl_secs: 1800, ..State::default() };
         st.sign_in(User::default());
         st
     }
@@ -181,10 +178,8 @@ impl State {
     /// `xero_userid` per email address.
     pub(crate) fn sign_in(&mut self, user: User) -> String {
         let key = user.email.to_ascii_lowercase();
-        let rec = self.users.entry(key.clone()).or_insert_with(|| UserRec {
-            id: crate::ids::uuid(),
-            user: user.clone(),
-        });
+        let rec =
+            self.users.entry(key.clone()).or_insert_with(|| UserRec { id: crate::ids::uuid(), user: user.clone() });
         rec.user = user;
         self.current_user = key;
         rec.id.clone()
@@ -227,10 +222,7 @@ impl State {
     /// connected to the app ("the newest token reaches every organisation ever
     /// connected", XERO.md), or the one organisation of a custom connection.
     pub(crate) fn reachable(&self, tok: &AccessRec) -> Vec<&Conn> {
-        self.conns
-            .iter()
-            .filter(|c| c.client_id == tok.client_id && (tok.custom || c.user_id == tok.user_id))
-            .collect()
+        self.conns.iter().filter(|c| c.client_id == tok.client_id && (tok.custom || c.user_id == tok.user_id)).collect()
     }
 
     /// Connects (user, app) to an organisation for a consent event, renewing an
@@ -243,10 +235,8 @@ impl State {
         auth_event_id: &str,
         now_ms: u64,
     ) {
-        if let Some(c) = self
-            .conns
-            .iter_mut()
-            .find(|c| c.client_id == client_id && c.user_id == user_id && c.tenant_id == tenant_id)
+        if let Some(c) =
+            self.conns.iter_mut().find(|c| c.client_id == client_id && c.user_id == user_id && c.tenant_id == tenant_id)
         {
             c.auth_event_id = auth_event_id.to_string();
             c.updated_ms = now_ms;
@@ -277,9 +267,7 @@ impl State {
     /// Whether a secret authenticates an app (exact match: a pasted secret with a
     /// trailing space is `invalid_client` at Xero).
     pub(crate) fn secret_ok(&self, client_id: &str, secret: &str) -> bool {
-        self.apps
-            .get(client_id)
-            .is_some_and(|a| a.secrets.iter().any(|s| s == secret))
+        self.apps.get(client_id).is_some_and(|a| a.secrets.iter().any(|s| s == secret))
     }
 
     /// Registers an app with given credentials.
@@ -301,13 +289,7 @@ impl State {
         self.app_order.push(client_id.clone());
         self.apps.insert(
             client_id,
-            AppRec {
-                guid,
-                spec,
-                secrets: secret.into_iter().collect(),
-                custom_auth_event,
-                custom_user,
-            },
+            AppRec { guid, spec, secrets: secret.into_iter().collect(), custom_auth_event, custom_user },
         );
     }
 }

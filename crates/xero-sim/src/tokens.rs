@@ -38,25 +38,17 @@ impl Signer {
     /// Loads the embedded key; the key id is a thumbprint of the public key, in the
     /// 40-uppercase-hex shape Xero's `kid` has.
     pub(crate) fn new() -> Signer {
-        let key = RsaKeyPair::from_pkcs8(SIMULATOR_KEY_PKCS8)
-            .expect("embedded simulator RSA key is valid PKCS#8");
+        let key = RsaKeyPair::from_pkcs8(SIMULATOR_KEY_PKCS8).expect("embedded simulator RSA key is valid PKCS#8");
         let digest = Sha256::digest(key.public().as_ref());
         let kid = crate::ids::hex(&digest[..20], true);
-        Signer {
-            key,
-            rng: SystemRandom::new(),
-            kid,
-        }
+        Signer { key, rng: SystemRandom::new(), kid }
     }
 
     /// Signs claims as a compact JWS: `base64url(header).base64url(payload).base64url(sig)`.
     pub(crate) fn sign(&self, claims: &Value) -> String {
         let header = json!({"alg": "RS256", "kid": self.kid, "typ": "JWT"});
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let mut sig = vec![0u8; self.key.public().modulus_len()];
         self.key
             .sign(&RSA_PKCS1_SHA256, &self.rng, input.as_bytes(), &mut sig)
@@ -97,12 +89,8 @@ mod tests {
         let parts: Vec<&str> = jwt.split('.').collect();
         assert_eq!(parts.len(), 3);
         let jwks = s.jwks();
-        let n = URL_SAFE_NO_PAD
-            .decode(jwks["keys"][0]["n"].as_str().unwrap())
-            .unwrap();
-        let e = URL_SAFE_NO_PAD
-            .decode(jwks["keys"][0]["e"].as_str().unwrap())
-            .unwrap();
+        let n = URL_SAFE_NO_PAD.decode(jwks["keys"][0]["n"].as_str().unwrap()).unwrap();
+        let e = URL_SAFE_NO_PAD.decode(jwks["keys"][0]["e"].as_str().unwrap()).unwrap();
         let sig = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
         let msg = format!("{}.{}", parts[0], parts[1]);
         RsaPublicKeyComponents { n: &n, e: &e }

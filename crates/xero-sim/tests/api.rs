@@ -10,17 +10,8 @@ use common::*;
 use serde_json::Value;
 use xero_sim::{decode_claims, seed_demo, AppSpec, Consent, Endpoint, Fault, FaultKind, Simulator};
 
-async fn get_connections(
-    http: &reqwest::Client,
-    sim: &Simulator,
-    access: &str,
-    query: &str,
-) -> reqwest::Response {
-    http.get(format!("{}/connections{query}", sim.url()))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
+async fn get_connections(http: &reqwest::Client, sim: &Simulator, access: &str, query: &str) -> reqwest::Response {
+    http.get(format!("{}/connections{query}", sim.url())).bearer_auth(access).send().await.unwrap()
 }
 
 #[tokio::test]
@@ -35,27 +26,13 @@ async fn connections_listed_filtered_and_deleted() {
     let code = code_for(&http, &sim, &app, SCOPES, &[]).await;
     let (_, second) = exchange(&http, &sim, &app, &code).await;
     let access = s(&second["access_token"]).to_string();
-    let event = decode_claims(&access).unwrap()["authentication_event_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let event = decode_claims(&access).unwrap()["authentication_event_id"].as_str().unwrap().to_string();
 
     // The newest token reaches every organisation the user connected.
-    let all: Value = get_connections(&http, &sim, &access, "")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = get_connections(&http, &sim, &access, "").await.json().await.unwrap();
     assert_eq!(all.as_array().unwrap().len(), 2);
     let c = &all[0];
-    for field in [
-        "id",
-        "authEventId",
-        "tenantId",
-        "tenantName",
-        "createdDateUtc",
-        "updatedDateUtc",
-    ] {
+    for field in ["id", "authEventId", "tenantId", "tenantName", "createdDateUtc", "updatedDateUtc"] {
         assert!(c[field].is_string(), "{field}");
     }
     assert_eq!(c["tenantType"], "ORGANISATION");
@@ -63,11 +40,8 @@ async fn connections_listed_filtered_and_deleted() {
     assert_eq!(ts.len(), "2019-12-07T18:46:19.5165400".len());
     assert!(!ts.ends_with('Z'));
 
-    let just_now: Value = get_connections(&http, &sim, &access, &format!("?authEventId={event}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let just_now: Value =
+        get_connections(&http, &sim, &access, &format!("?authEventId={event}")).await.json().await.unwrap();
     assert_eq!(just_now.as_array().unwrap().len(), 1);
     assert_eq!(just_now[0]["tenantId"], b.as_str());
     assert_eq!(just_now[0]["tenantName"], "Harbour Bakery");
@@ -83,26 +57,16 @@ async fn connections_listed_filtered_and_deleted() {
     assert_eq!(resp.status(), 204);
     let resp = del(id).await;
     assert_eq!(resp.status(), 404);
-    assert!(resp.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/plain"));
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     assert!(!resp.text().await.unwrap().is_empty());
     let left = sim.connections_of(&app.client_id);
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].tenant_id, a);
     // The first consent's token also sees only what is left.
-    let rest: Value = get_connections(&http, &sim, s(&first["access_token"]), "")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rest: Value = get_connections(&http, &sim, s(&first["access_token"]), "").await.json().await.unwrap();
     assert_eq!(rest.as_array().unwrap().len(), 1);
     assert_eq!(sim.count(Endpoint::DeleteConnection), 2);
-    assert_eq!(
-        get_connections(&http, &sim, "garbage", "").await.status(),
-        401
-    );
+    assert_eq!(get_connections(&http, &sim, "garbage", "").await.status(), 401);
 }
 
 #[tokio::test]
@@ -154,10 +118,7 @@ async fn organisation_answers_json_with_schema_fields_and_xml_by_default() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .contains("xml"));
+    assert!(resp.headers()["content-type"].to_str().unwrap().contains("xml"));
     let xml = resp.text().await.unwrap();
     assert!(xml.starts_with("<Response"));
     assert!(xml.contains(&format!("<OrganisationID>{a}</OrganisationID>")));
@@ -173,27 +134,16 @@ async fn expired_token_bad_token_and_missing_scope_are_401() {
     sim.advance_clock(Duration::from_secs(1801));
     let resp = organisation(&http, &sim, &access, Some(&a)).await;
     assert_eq!(resp.status(), 401);
-    assert!(resp.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .contains("invalid_token"));
+    assert!(resp.headers()["www-authenticate"].to_str().unwrap().contains("invalid_token"));
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["Title"], "Unauthorized");
     assert_eq!(body["Status"], 401);
-    assert!(
-        body["Type"].is_null() && body["Extensions"].is_object() && body["Instance"].is_string()
-    );
-    assert!(
-        s(&body["Detail"]).starts_with("TokenExpired: token expired at "),
-        "{body}"
-    );
+    assert!(body["Type"].is_null() && body["Extensions"].is_object() && body["Instance"].is_string());
+    assert!(s(&body["Detail"]).starts_with("TokenExpired: token expired at "), "{body}");
 
     let resp = organisation(&http, &sim, "not-a-token", Some(&a)).await;
     assert_eq!(resp.status(), 401);
-    assert_eq!(
-        resp.json::<Value>().await.unwrap()["Detail"],
-        "AuthenticationUnsuccessful"
-    );
+    assert_eq!(resp.json::<Value>().await.unwrap()["Detail"], "AuthenticationUnsuccessful");
 
     // A shorter TTL applies to tokens issued afterwards.
     sim.set_access_token_ttl(60);
@@ -201,14 +151,8 @@ async fn expired_token_bad_token_and_missing_scope_are_401() {
     assert_eq!(short["expires_in"], 60);
     let resp = organisation(&http, &sim, s(&short["access_token"]), Some(&a)).await;
     assert_eq!(resp.status(), 401);
-    assert!(resp.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .contains("insufficient_scope"));
-    assert_eq!(
-        resp.json::<Value>().await.unwrap()["Detail"],
-        "AuthorizationUnsuccessful"
-    );
+    assert!(resp.headers()["www-authenticate"].to_str().unwrap().contains("insufficient_scope"));
+    assert_eq!(resp.json::<Value>().await.unwrap()["Detail"], "AuthorizationUnsuccessful");
 }
 
 #[tokio::test]
@@ -222,26 +166,10 @@ async fn tenant_missing_or_disconnected_in_xero_is_403() {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["Title"], "Forbidden");
     assert_eq!(body["Detail"], "AuthenticationUnsuccessful");
-    assert_eq!(
-        organisation(
-            &http,
-            &sim,
-            access,
-            Some("00000000-0000-0000-0000-000000000000")
-        )
-        .await
-        .status(),
-        403
-    );
+    assert_eq!(organisation(&http, &sim, access, Some("00000000-0000-0000-0000-000000000000")).await.status(), 403);
     sim.disconnect_in_xero(&a);
-    assert_eq!(
-        organisation(&http, &sim, access, Some(&a)).await.status(),
-        403
-    );
-    assert_eq!(
-        organisation(&http, &sim, access, Some(&b)).await.status(),
-        200
-    );
+    assert_eq!(organisation(&http, &sim, access, Some(&a)).await.status(), 403);
+    assert_eq!(organisation(&http, &sim, access, Some(&b)).await.status(), 200);
     assert_eq!(sim.connections_of(&app.client_id).len(), 1);
 }
 
@@ -252,31 +180,17 @@ async fn sixty_calls_a_minute_per_organisation_then_429() {
     let (_, tokens) = connected_web_app(&http, &sim, SCOPES).await;
     let access = s(&tokens["access_token"]);
     for i in 0..60 {
-        assert_eq!(
-            organisation(&http, &sim, access, Some(&a)).await.status(),
-            200,
-            "call {i}"
-        );
+        assert_eq!(organisation(&http, &sim, access, Some(&a)).await.status(), 200, "call {i}");
     }
     let resp = organisation(&http, &sim, access, Some(&a)).await;
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["x-rate-limit-problem"], "minute");
-    let retry: u64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry));
     // Another organisation has its own window.
-    assert_eq!(
-        organisation(&http, &sim, access, Some(&b)).await.status(),
-        200
-    );
+    assert_eq!(organisation(&http, &sim, access, Some(&b)).await.status(), 200);
     sim.advance_clock(Duration::from_secs(61));
-    assert_eq!(
-        organisation(&http, &sim, access, Some(&a)).await.status(),
-        200
-    );
+    assert_eq!(organisation(&http, &sim, access, Some(&a)).await.status(), 200);
 }
 
 #[tokio::test]
@@ -285,10 +199,7 @@ async fn injected_faults_apply_in_order_then_normal_service_resumes() {
     let demo = seed_demo(&sim);
     let http = http();
     let cc = [("grant_type", "client_credentials")];
-    let creds = (
-        demo.custom.client_id.as_str(),
-        demo.custom.client_secret.as_deref().unwrap(),
-    );
+    let creds = (demo.custom.client_id.as_str(), demo.custom.client_secret.as_deref().unwrap());
     sim.inject(Fault {
         endpoint: Endpoint::Token,
         kind: FaultKind::Status {
@@ -298,35 +209,16 @@ async fn injected_faults_apply_in_order_then_normal_service_resumes() {
         },
         times: 1,
     });
-    sim.inject(Fault {
-        endpoint: Endpoint::Token,
-        kind: FaultKind::ConnectionReset,
-        times: 1,
-    });
-    sim.inject(Fault {
-        endpoint: Endpoint::Token,
-        kind: FaultKind::GarbageBody,
-        times: 1,
-    });
-    sim.inject(Fault {
-        endpoint: Endpoint::Token,
-        kind: FaultKind::Delay(Duration::from_millis(300)),
-        times: 1,
-    });
-    let send = || {
-        http.post(format!("{}/connect/token", sim.url()))
-            .basic_auth(creds.0, Some(creds.1))
-            .form(&cc)
-            .send()
-    };
+    sim.inject(Fault { endpoint: Endpoint::Token, kind: FaultKind::ConnectionReset, times: 1 });
+    sim.inject(Fault { endpoint: Endpoint::Token, kind: FaultKind::GarbageBody, times: 1 });
+    sim.inject(Fault { endpoint: Endpoint::Token, kind: FaultKind::Delay(Duration::from_millis(300)), times: 1 });
+    let send = || http.post(format!("{}/connect/token", sim.url())).basic_auth(creds.0, Some(creds.1)).form(&cc).send();
     let r = send().await.unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(r.headers()["x-sim"], "1");
     assert_eq!(r.text().await.unwrap(), "Service Unavailable");
 
-    let err = send()
-        .await
-        .expect_err("connection reset gives no HTTP answer");
+    let err = send().await.expect_err("connection reset gives no HTTP answer");
     assert!(err.is_request() || err.is_connect(), "{err:?}");
     assert!(err.status().is_none());
 
@@ -341,25 +233,16 @@ async fn injected_faults_apply_in_order_then_normal_service_resumes() {
     let access = s(&r.json::<Value>().await.unwrap()["access_token"]).to_string();
     assert_eq!(send().await.unwrap().status(), 200);
 
+    sim.inject(Fault { endpoint: Endpoint::Organisation, kind: FaultKind::TokenExpired, times: 2 });
     sim.inject(Fault {
         endpoint: Endpoint::Organisation,
-        kind: FaultKind::TokenExpired,
-        times: 2,
-    });
-    sim.inject(Fault {
-        endpoint: Endpoint::Organisation,
-        kind: FaultKind::RateLimited {
-            retry_after_secs: 7,
-        },
+        kind: FaultKind::RateLimited { retry_after_secs: 7 },
         times: 1,
     });
     for _ in 0..2 {
         let r = organisation(&http, &sim, &access, None).await;
         assert_eq!(r.status(), 401);
-        assert!(r.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains("invalid_token"));
+        assert!(r.headers()["www-authenticate"].to_str().unwrap().contains("invalid_token"));
         assert!(s(&r.json::<Value>().await.unwrap()["Detail"]).starts_with("TokenExpired"));
     }
     let r = organisation(&http, &sim, &access, None).await;
@@ -368,12 +251,7 @@ async fn injected_faults_apply_in_order_then_normal_service_resumes() {
     assert_eq!(r.headers()["x-rate-limit-problem"], "minute");
     assert_eq!(organisation(&http, &sim, &access, None).await.status(), 200);
 
-    let statuses: Vec<u16> = sim
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/connect/token")
-        .map(|r| r.status)
-        .collect();
+    let statuses: Vec<u16> = sim.requests().iter().filter(|r| r.path == "/connect/token").map(|r| r.status).collect();
     assert_eq!(statuses, vec![503, 0, 200, 200, 200]);
     assert_eq!(sim.count(Endpoint::Token), 5);
     assert_eq!(sim.count_grant("client_credentials"), 5);
@@ -388,41 +266,16 @@ async fn request_log_holds_no_secrets_codes_or_tokens() {
     let code = code_for(&http, &sim, &demo.web, SCOPES, &[("state", "abc")]).await;
     let (_, tokens) = exchange(&http, &sim, &demo.web, &code).await;
     let rt = s(&tokens["refresh_token"]).to_string();
-    refresh(
-        &http,
-        &sim,
-        &demo.web.client_id,
-        demo.web.client_secret.as_deref().unwrap(),
-        &rt,
-    )
-    .await;
+    refresh(&http, &sim, &demo.web.client_id, demo.web.client_secret.as_deref().unwrap(), &rt).await;
     let log = format!("{:?}", sim.requests());
-    for secret in [
-        code.as_str(),
-        demo.web.client_secret.as_deref().unwrap(),
-        &rt,
-        s(&tokens["access_token"]),
-    ] {
+    for secret in [code.as_str(), demo.web.client_secret.as_deref().unwrap(), &rt, s(&tokens["access_token"])] {
         assert!(!log.contains(secret));
     }
-    let token_reqs: Vec<_> = sim
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == "/connect/token")
-        .collect();
-    assert_eq!(
-        token_reqs[0].grant_type.as_deref(),
-        Some("authorization_code")
-    );
+    let token_reqs: Vec<_> = sim.requests().into_iter().filter(|r| r.path == "/connect/token").collect();
+    assert_eq!(token_reqs[0].grant_type.as_deref(), Some("authorization_code"));
     assert_eq!(token_reqs[1].grant_type.as_deref(), Some("refresh_token"));
-    assert!(token_reqs
-        .iter()
-        .all(|r| r.query.is_empty() && r.method == "POST"));
-    let auth = sim
-        .requests()
-        .into_iter()
-        .find(|r| r.path == "/identity/connect/authorize")
-        .unwrap();
+    assert!(token_reqs.iter().all(|r| r.query.is_empty() && r.method == "POST"));
+    let auth = sim.requests().into_iter().find(|r| r.path == "/identity/connect/authorize").unwrap();
     assert!(auth.query.contains("client_id="));
 }
 
@@ -431,32 +284,15 @@ async fn demo_seed_portal_pages_and_unknown_paths() {
     let sim = Simulator::start().unwrap();
     let demo = seed_demo(&sim);
     assert_eq!(demo.web.client_id, xero_sim::DEMO_WEB_CLIENT_ID);
-    assert_eq!(
-        demo.web.client_secret.as_deref(),
-        Some(xero_sim::DEMO_WEB_CLIENT_SECRET)
-    );
+    assert_eq!(demo.web.client_secret.as_deref(), Some(xero_sim::DEMO_WEB_CLIENT_SECRET));
     assert_eq!(demo.pkce.client_secret, None);
     assert_eq!(demo.demo_company, xero_sim::DEMO_TENANT_AU);
-    for id in [
-        &demo.web.client_id,
-        &demo.pkce.client_id,
-        &demo.custom.client_id,
-    ] {
-        assert!(
-            id.len() == 32
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
-        );
+    for id in [&demo.web.client_id, &demo.pkce.client_id, &demo.custom.client_id] {
+        assert!(id.len() == 32 && id.chars().all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c)));
     }
     for secret in [&demo.web.client_secret, &demo.custom.client_secret] {
         let secret = secret.as_deref().unwrap();
-        assert!(
-            secret.len() == 48
-                && secret
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
+        assert!(secret.len() == 48 && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
     }
     // The custom connection is already connected to Demo Company.
     let conns = sim.connections_of(&demo.custom.client_id);
@@ -464,57 +300,27 @@ async fn demo_seed_portal_pages_and_unknown_paths() {
     assert_eq!(conns[0].tenant_name, "Demo Company (AU)");
 
     let http = http();
-    let list = http
-        .get(format!("{}/app/manage", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    let list = http.get(format!("{}/app/manage", sim.url())).send().await.unwrap();
     assert_eq!(list.status(), 200);
     let html = list.text().await.unwrap();
     for name in ["Acme Sync", "Acme Desktop", "Acme Back Office"] {
         assert!(html.contains(name));
     }
     assert!(!html.contains(demo.web.client_secret.as_deref().unwrap()));
-    let href = html
-        .split("href=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
-    let one = http
-        .get(format!("{}{href}", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    let href = html.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+    let one = http.get(format!("{}{href}", sim.url())).send().await.unwrap();
     assert_eq!(one.status(), 200);
     let page = one.text().await.unwrap();
-    assert!(
-        page.contains(&demo.web.client_id)
-            && !page.contains(demo.web.client_secret.as_deref().unwrap())
-    );
+    assert!(page.contains(&demo.web.client_id) && !page.contains(demo.web.client_secret.as_deref().unwrap()));
 
-    let nf = http
-        .get(format!("{}/nowhere", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    let nf = http.get(format!("{}/nowhere", sim.url())).send().await.unwrap();
     assert_eq!(nf.status(), 404);
-    assert!(nf.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/plain"));
+    assert!(nf.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     assert_eq!(sim.count(Endpoint::Other), 3);
 
     // The seeded UK and NZ organisations share a name.
     let consent_html = http
-        .get(authorize_url(
-            &sim,
-            &demo.web.client_id,
-            REDIRECT,
-            SCOPES,
-            &[],
-        ))
+        .get(authorize_url(&sim, &demo.web.client_id, REDIRECT, SCOPES, &[]))
         .send()
         .await
         .unwrap()
@@ -544,10 +350,7 @@ fn simulator_is_usable_from_plain_synchronous_code() {
     // Dropping the handle shuts the server down.
     let deadline = Instant::now() + Duration::from_secs(2);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-        assert!(
-            Instant::now() < deadline,
-            "server still listening after drop"
-        );
+        assert!(Instant::now() < deadline, "server still listening after drop");
         std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -35,17 +35,9 @@ fn app_listener() -> (u16, Arc<Mutex<Vec<String>>>) {
             let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
             let url = url::Url::parse(&format!("http://x{target}")).unwrap();
             let state_ok = url.query_pairs().any(|(k, v)| k == "state" && v == STATE);
-            let status = if state_ok {
-                "200 OK"
-            } else {
-                "400 Bad Request"
-            };
+            let status = if state_ok { "200 OK" } else { "400 Bad Request" };
             record.lock().unwrap().push(target);
-            let body = if state_ok {
-                "connected"
-            } else {
-                "state mismatch"
-            };
+            let body = if state_ok { "connected" } else { "state mismatch" };
             let _ = write!(
                 stream,
                 "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -69,15 +61,8 @@ fn run_browser(env: &[(&str, &str)], bad_redirect: bool) -> Run {
     sim.add_org(OrgSpec::default());
     let (port, seen) = app_listener();
     let redirect = format!("http://127.0.0.1:{port}/callback");
-    let app = sim.add_app(AppSpec {
-        redirect_uris: vec![redirect.clone()],
-        ..AppSpec::default()
-    });
-    let asked = if bad_redirect {
-        format!("http://127.0.0.1:{port}/other")
-    } else {
-        redirect
-    };
+    let app = sim.add_app(AppSpec { redirect_uris: vec![redirect.clone()], ..AppSpec::default() });
+    let asked = if bad_redirect { format!("http://127.0.0.1:{port}/other") } else { redirect };
     let mut url = url::Url::parse(&format!("{}/identity/connect/authorize", sim.url())).unwrap();
     url.query_pairs_mut()
         .append_pair("response_type", "code")
@@ -94,11 +79,7 @@ fn run_browser(env: &[(&str, &str)], bad_redirect: bool) -> Run {
         .envs(env.iter().copied())
         .output()
         .unwrap();
-    let log = std::fs::read_to_string(&log_path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default().lines().map(str::to_string).collect();
     let _ = std::fs::remove_dir_all(&dir);
     let seen = seen.lock().unwrap().clone();
     Run {
@@ -121,10 +102,7 @@ fn assert_quiet(run: &Run) {
 fn allow_delivers_a_code_to_the_callback() {
     let run = run_browser(&[], false);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        run.log,
-        vec!["GET authorize 200", "POST consent 302", "GET callback 200"]
-    );
+    assert_eq!(run.log, vec!["GET authorize 200", "POST consent 302", "GET callback 200"]);
     assert_eq!(run.seen.len(), 1);
     assert!(run.seen[0].starts_with("/callback?code="));
     assert_quiet(&run);
@@ -144,15 +122,7 @@ fn cancel_delivers_access_denied() {
 fn tamper_mode_sends_a_forged_state_first() {
     let run = run_browser(&[("XERO_SIM_BROWSER_TAMPER_STATE", "1")], false);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        run.log,
-        vec![
-            "GET authorize 200",
-            "POST consent 302",
-            "GET callback-tampered 400",
-            "GET callback 200"
-        ]
-    );
+    assert_eq!(run.log, vec!["GET authorize 200", "POST consent 302", "GET callback-tampered 400", "GET callback 200"]);
     assert_eq!(run.seen.len(), 2);
     assert_quiet(&run);
 }
@@ -162,9 +132,7 @@ fn error_page_is_reported_and_the_app_hears_nothing() {
     let run = run_browser(&[], true);
     assert_eq!(run.code, 0);
     assert!(
-        run.stderr.contains(
-            "sim-browser: Xero showed an error page: unauthorized_client : Invalid redirect_uri"
-        ),
+        run.stderr.contains("sim-browser: Xero showed an error page: unauthorized_client : Invalid redirect_uri"),
         "{}",
         run.stderr
     );

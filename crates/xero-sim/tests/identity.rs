@@ -16,38 +16,20 @@ use xero_sim::{decode_claims, AppKind, AppSpec, Consent, Endpoint, User};
 #[tokio::test]
 async fn consent_page_then_basic_exchange_issues_xero_shaped_tokens() {
     let (sim, a, b) = sim_with_orgs();
-    sim.set_user(User {
-        email: "pat@example.com".into(),
-        given_name: "Pat".into(),
-        family_name: "Lee".into(),
-    });
+    sim.set_user(User { email: "pat@example.com".into(), given_name: "Pat".into(), family_name: "Lee".into() });
     let app = sim.add_app(AppSpec::default());
     let http = http();
-    let url = authorize_url(
-        &sim,
-        &app.client_id,
-        REDIRECT,
-        SCOPES,
-        &[("state", "xyz 1/2")],
-    );
+    let url = authorize_url(&sim, &app.client_id, REDIRECT, SCOPES, &[("state", "xyz 1/2")]);
     let html = http.get(&url).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Acme Sync") && html.contains("pat@example.com"));
     assert!(html.contains("<form method=\"post\" action=\"/identity/connect/authorize/consent\">"));
-    assert!(html.contains(&format!(
-        "<input type=\"checkbox\" name=\"tenant\" value=\"{a}\" checked>"
-    )));
-    assert!(html.contains(&format!(
-        "<input type=\"checkbox\" name=\"tenant\" value=\"{b}\" checked>"
-    )));
-    assert!(html.contains(
-        "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow access</button>"
-    ));
+    assert!(html.contains(&format!("<input type=\"checkbox\" name=\"tenant\" value=\"{a}\" checked>")));
+    assert!(html.contains(&format!("<input type=\"checkbox\" name=\"tenant\" value=\"{b}\" checked>")));
+    assert!(html.contains("<button type=\"submit\" name=\"decision\" value=\"allow\">Allow access</button>"));
     assert!(html.contains("value=\"cancel\">Cancel</button>"));
 
     let loc = consent(&http, &sim, &url, "allow", None).await;
-    assert!(loc
-        .as_str()
-        .starts_with("http://localhost:8749/callback?code="));
+    assert!(loc.as_str().starts_with("http://localhost:8749/callback?code="));
     assert_eq!(param(&loc, "state").as_deref(), Some("xyz 1/2"));
     assert_eq!(param(&loc, "scope").as_deref(), Some(SCOPES));
     assert!(param(&loc, "session_state").is_some());
@@ -63,23 +45,9 @@ async fn consent_page_then_basic_exchange_issues_xero_shaped_tokens() {
     assert_eq!(at["iss"], sim.url());
     assert_eq!(at["aud"], format!("{}/resources", sim.url()));
     assert_eq!(at["client_id"], app.client_id.as_str());
-    assert!(at["scope"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s == "accounting.settings"));
-    assert_eq!(
-        at["exp"].as_u64().unwrap() - at["iat"].as_u64().unwrap(),
-        1800
-    );
-    for claim in [
-        "nbf",
-        "sub",
-        "xero_userid",
-        "global_session_id",
-        "jti",
-        "authentication_event_id",
-    ] {
+    assert!(at["scope"].as_array().unwrap().iter().any(|s| s == "accounting.settings"));
+    assert_eq!(at["exp"].as_u64().unwrap() - at["iat"].as_u64().unwrap(), 1800);
+    for claim in ["nbf", "sub", "xero_userid", "global_session_id", "jti", "authentication_event_id"] {
         assert!(!at[claim].is_null(), "access token lacks {claim}");
     }
     let id = decode_claims(s(&body["id_token"])).unwrap();
@@ -94,9 +62,7 @@ async fn consent_page_then_basic_exchange_issues_xero_shaped_tokens() {
     // Both organisations connected under the token's authentication event.
     let conns = sim.connections_of(&app.client_id);
     assert_eq!(conns.len(), 2);
-    assert!(conns
-        .iter()
-        .all(|c| c.auth_event_id == s(&at["authentication_event_id"])));
+    assert!(conns.iter().all(|c| c.auth_event_id == s(&at["authentication_event_id"])));
     assert_eq!(sim.count(Endpoint::Authorize), 2);
     assert_eq!(sim.count_grant("authorization_code"), 1);
 }
@@ -117,10 +83,7 @@ async fn body_secret_exchange_and_code_single_use() {
     let (status, body) = token(&http, &sim, None, &form).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = token(&http, &sim, None, &form).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
-    );
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
 }
 
 #[tokio::test]
@@ -130,34 +93,15 @@ async fn token_endpoint_rejects_bad_clients_and_requests() {
     let http = http();
     let code = code_for(&http, &sim, &app, SCOPES, &[]).await;
     let secret = app.client_secret.clone().unwrap();
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = [("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", REDIRECT)];
     // A pasted secret with a trailing space is invalid_client at Xero.
     let padded = format!("{secret} ");
     let (st, b) = token(&http, &sim, Some((&app.client_id, &padded)), &form).await;
     assert_eq!((st, b["error"].as_str()), (400, Some("invalid_client")));
-    let (st, b) = token(
-        &http,
-        &sim,
-        Some(("0123456789ABCDEF0123456789ABCDEF", &secret)),
-        &form,
-    )
-    .await;
+    let (st, b) = token(&http, &sim, Some(("0123456789ABCDEF0123456789ABCDEF", &secret)), &form).await;
     assert_eq!((st, b["error"].as_str()), (400, Some("invalid_client")));
-    let (st, b) = token(
-        &http,
-        &sim,
-        Some((&app.client_id, &secret)),
-        &[("grant_type", "password")],
-    )
-    .await;
-    assert_eq!(
-        (st, b["error"].as_str()),
-        (400, Some("unsupported_grant_type"))
-    );
+    let (st, b) = token(&http, &sim, Some((&app.client_id, &secret)), &[("grant_type", "password")]).await;
+    assert_eq!((st, b["error"].as_str()), (400, Some("unsupported_grant_type")));
     // Wrong redirect_uri at the exchange.
     let (st, b) = token(
         &http,
@@ -179,10 +123,7 @@ async fn token_endpoint_rejects_bad_clients_and_requests() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 400);
-    assert_eq!(
-        resp.json::<serde_json::Value>().await.unwrap()["error"],
-        "invalid_request"
-    );
+    assert_eq!(resp.json::<serde_json::Value>().await.unwrap()["error"], "invalid_request");
     // The code was not burnt by the failures above.
     let (st, _) = exchange(&http, &sim, &app, &code).await;
     assert_eq!(st, 200);
@@ -195,33 +136,14 @@ async fn pkce_requires_s256_and_a_matching_verifier() {
     assert!(app.client_secret.is_none());
     let http = http();
     // No challenge, or the plain method: Xero's error page, no redirect.
-    for extra in [
-        vec![],
-        vec![
-            ("code_challenge", VERIFIER),
-            ("code_challenge_method", "plain"),
-        ],
-    ] {
-        let resp = http
-            .get(authorize_url(
-                &sim,
-                &app.client_id,
-                REDIRECT,
-                SCOPES,
-                &extra,
-            ))
-            .send()
-            .await
-            .unwrap();
+    for extra in [vec![], vec![("code_challenge", VERIFIER), ("code_challenge_method", "plain")]] {
+        let resp = http.get(authorize_url(&sim, &app.client_id, REDIRECT, SCOPES, &extra)).send().await.unwrap();
         assert_eq!(resp.status(), 500);
         assert!(resp.headers().get("location").is_none());
         assert!(resp.text().await.unwrap().contains("invalid_request"));
     }
     let ch = challenge(VERIFIER);
-    let extra = [
-        ("code_challenge", ch.as_str()),
-        ("code_challenge_method", "S256"),
-    ];
+    let extra = [("code_challenge", ch.as_str()), ("code_challenge_method", "S256")];
     let pkce_form = |code: &str, verifier: &str| {
         vec![
             ("grant_type".to_string(), "authorization_code".to_string()),
@@ -236,10 +158,7 @@ async fn pkce_requires_s256_and_a_matching_verifier() {
         let url = format!("{}/connect/token", sim.url());
         async move {
             let r = http.post(url).form(&form).send().await.unwrap();
-            (
-                r.status().as_u16(),
-                r.json::<serde_json::Value>().await.unwrap(),
-            )
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
         }
     };
     let code = code_for(&http, &sim, &app, SCOPES, &extra).await;
@@ -283,37 +202,15 @@ async fn wrong_redirect_uri_or_client_shows_error_page_without_redirect() {
         "http://127.0.0.1:8749/callback",
         "https://localhost:8749/callback",
     ] {
-        let resp = http
-            .get(authorize_url(
-                &sim,
-                &app.client_id,
-                bad,
-                SCOPES,
-                &[("state", "s")],
-            ))
-            .send()
-            .await
-            .unwrap();
+        let resp = http.get(authorize_url(&sim, &app.client_id, bad, SCOPES, &[("state", "s")])).send().await.unwrap();
         assert_eq!(resp.status(), 500, "{bad}");
         assert!(resp.headers().get("location").is_none());
         let html = resp.text().await.unwrap();
         assert!(html.contains("Error code: 500"));
-        assert!(
-            html.contains("unauthorized_client : Invalid redirect_uri"),
-            "{html}"
-        );
+        assert!(html.contains("unauthorized_client : Invalid redirect_uri"), "{html}");
     }
-    let resp = http
-        .get(authorize_url(
-            &sim,
-            "0123456789ABCDEF0123456789ABCDEF",
-            REDIRECT,
-            SCOPES,
-            &[],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        http.get(authorize_url(&sim, "0123456789ABCDEF0123456789ABCDEF", REDIRECT, SCOPES, &[])).send().await.unwrap();
     assert_eq!(resp.status(), 500);
     assert!(resp.text().await.unwrap().contains("unauthorized_client"));
     let mut url = authorize_url(&sim, &app.client_id, REDIRECT, SCOPES, &[]);
@@ -325,69 +222,22 @@ async fn wrong_redirect_uri_or_client_shows_error_page_without_redirect() {
 async fn broad_scopes_refused_for_new_apps_only() {
     let (sim, _, _) = sim_with_orgs();
     let new_app = sim.add_app(AppSpec::default());
-    let old_app = sim.add_app(AppSpec {
-        name: "Legacy Sync".into(),
-        created: (2025, 1, 1),
-        ..AppSpec::default()
-    });
+    let old_app = sim.add_app(AppSpec { name: "Legacy Sync".into(), created: (2025, 1, 1), ..AppSpec::default() });
     let http = http();
     let broad = "openid offline_access accounting.transactions accounting.settings";
-    let resp = http
-        .get(authorize_url(
-            &sim,
-            &new_app.client_id,
-            REDIRECT,
-            broad,
-            &[],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(authorize_url(&sim, &new_app.client_id, REDIRECT, broad, &[])).send().await.unwrap();
     assert_eq!(resp.status(), 500);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Invalid scope for client"));
-    assert!(
-        !html.contains("accounting.transactions"),
-        "the scope is not named"
-    );
+    assert!(!html.contains("accounting.transactions"), "the scope is not named");
     for scope in ["accounting.reports.read", "made.up", "bankfeeds"] {
-        let resp = http
-            .get(authorize_url(
-                &sim,
-                &new_app.client_id,
-                REDIRECT,
-                scope,
-                &[],
-            ))
-            .send()
-            .await
-            .unwrap();
+        let resp = http.get(authorize_url(&sim, &new_app.client_id, REDIRECT, scope, &[])).send().await.unwrap();
         assert_eq!(resp.status(), 500, "{scope}");
     }
-    let resp = http
-        .get(authorize_url(
-            &sim,
-            &old_app.client_id,
-            REDIRECT,
-            broad,
-            &[],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(authorize_url(&sim, &old_app.client_id, REDIRECT, broad, &[])).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let granular = "offline_access accounting.invoices.read accounting.reports.profitandloss.read";
-    let resp = http
-        .get(authorize_url(
-            &sim,
-            &new_app.client_id,
-            REDIRECT,
-            granular,
-            &[],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(authorize_url(&sim, &new_app.client_id, REDIRECT, granular, &[])).send().await.unwrap();
     assert_eq!(resp.status(), 200);
 }
 
@@ -398,17 +248,13 @@ async fn refresh_rotates_with_thirty_minute_grace() {
     let (app, first) = connected_web_app(&http, &sim, SCOPES).await;
     let secret = app.client_secret.clone().unwrap();
     let rt1 = s(&first["refresh_token"]).to_string();
-    let event =
-        decode_claims(s(&first["access_token"])).unwrap()["authentication_event_id"].clone();
+    let event = decode_claims(s(&first["access_token"])).unwrap()["authentication_event_id"].clone();
 
     let (st, second) = refresh(&http, &sim, &app.client_id, &secret, &rt1).await;
     assert_eq!(st, 200, "{second}");
     let rt2 = s(&second["refresh_token"]).to_string();
     assert_ne!(rt1, rt2);
-    assert_eq!(
-        decode_claims(s(&second["access_token"])).unwrap()["authentication_event_id"],
-        event
-    );
+    assert_eq!(decode_claims(s(&second["access_token"])).unwrap()["authentication_event_id"], event);
     assert!(second["id_token"].is_string());
 
     // The previous token still works inside the grace period (a lost response).
@@ -431,14 +277,7 @@ async fn refresh_tokens_expire_after_sixty_idle_days() {
     let (app, first) = connected_web_app(&http, &sim, SCOPES).await;
     let secret = app.client_secret.clone().unwrap();
     sim.advance_clock(Duration::from_secs(59 * 86_400));
-    let (st, b) = refresh(
-        &http,
-        &sim,
-        &app.client_id,
-        &secret,
-        s(&first["refresh_token"]),
-    )
-    .await;
+    let (st, b) = refresh(&http, &sim, &app.client_id, &secret, s(&first["refresh_token"])).await;
     assert_eq!(st, 200);
     let rt = s(&b["refresh_token"]).to_string();
     sim.advance_clock(Duration::from_secs(61 * 86_400));
@@ -454,17 +293,8 @@ async fn refresh_token_belongs_to_the_client_not_the_secret() {
     let old = app.client_secret.clone().unwrap();
     let new = sim.generate_secret(&app.client_id);
     assert_eq!(new.len(), 48);
-    assert!(new
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-    let (st, b) = refresh(
-        &http,
-        &sim,
-        &app.client_id,
-        &new,
-        s(&first["refresh_token"]),
-    )
-    .await;
+    assert!(new.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    let (st, b) = refresh(&http, &sim, &app.client_id, &new, s(&first["refresh_token"])).await;
     assert_eq!(st, 200, "{b}");
     let (st, b) = refresh(&http, &sim, &app.client_id, &old, s(&b["refresh_token"])).await;
     assert_eq!(st, 200, "both secrets valid: {b}");
@@ -479,14 +309,8 @@ async fn killed_refresh_tokens_are_invalid_grant() {
     let http = http();
     let (app, first) = connected_web_app(&http, &sim, SCOPES).await;
     sim.kill_refresh_tokens();
-    let (st, b) = refresh(
-        &http,
-        &sim,
-        &app.client_id,
-        app.client_secret.as_deref().unwrap(),
-        s(&first["refresh_token"]),
-    )
-    .await;
+    let (st, b) =
+        refresh(&http, &sim, &app.client_id, app.client_secret.as_deref().unwrap(), s(&first["refresh_token"])).await;
     assert_eq!((st, b["error"].as_str()), (400, Some("invalid_grant")));
 }
 
@@ -515,14 +339,8 @@ async fn revocation_kills_the_grant_and_drops_the_users_connections() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(sim.connections_of(&app.client_id).is_empty());
-    let (st, b) = refresh(
-        &http,
-        &sim,
-        &app.client_id,
-        app.client_secret.as_deref().unwrap(),
-        s(&first["refresh_token"]),
-    )
-    .await;
+    let (st, b) =
+        refresh(&http, &sim, &app.client_id, app.client_secret.as_deref().unwrap(), s(&first["refresh_token"])).await;
     assert_eq!((st, b["error"].as_str()), (400, Some("invalid_grant")));
     assert_eq!(sim.count(Endpoint::Revocation), 1);
 }
@@ -540,13 +358,7 @@ async fn client_credentials_only_for_custom_connections() {
     let web = sim.add_app(AppSpec::default());
     let http = http();
     let cc = [("grant_type", "client_credentials")];
-    let (st, b) = token(
-        &http,
-        &sim,
-        Some((&custom.client_id, custom.client_secret.as_deref().unwrap())),
-        &cc,
-    )
-    .await;
+    let (st, b) = token(&http, &sim, Some((&custom.client_id, custom.client_secret.as_deref().unwrap())), &cc).await;
     assert_eq!(st, 200, "{b}");
     assert!(b.get("refresh_token").is_none() && b.get("id_token").is_none());
     let access = s(&b["access_token"]).to_string();
@@ -555,41 +367,15 @@ async fn client_credentials_only_for_custom_connections() {
     assert_eq!(resp.status(), 200);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["Organisations"][0]["OrganisationID"], org.as_str());
-    let conns: serde_json::Value = http
-        .get(format!("{}/connections", sim.url()))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let conns: serde_json::Value =
+        http.get(format!("{}/connections", sim.url())).bearer_auth(&access).send().await.unwrap().json().await.unwrap();
     assert_eq!(conns.as_array().unwrap().len(), 1);
     assert_eq!(conns[0]["tenantId"], org.as_str());
 
-    let (st, b) = token(
-        &http,
-        &sim,
-        Some((&web.client_id, web.client_secret.as_deref().unwrap())),
-        &cc,
-    )
-    .await;
-    assert_eq!(
-        (st, b["error"].as_str()),
-        (400, Some("unauthorized_client"))
-    );
+    let (st, b) = token(&http, &sim, Some((&web.client_id, web.client_secret.as_deref().unwrap())), &cc).await;
+    assert_eq!((st, b["error"].as_str()), (400, Some("unauthorized_client")));
     // A custom connection has no consent screen.
-    let resp = http
-        .get(authorize_url(
-            &sim,
-            &custom.client_id,
-            REDIRECT,
-            SCOPES,
-            &[],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let resp = http.get(authorize_url(&sim, &custom.client_id, REDIRECT, SCOPES, &[])).send().await.unwrap();
     assert_eq!(resp.status(), 500);
 }
 
@@ -627,11 +413,7 @@ async fn cancel_and_scripted_consent() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp
-        .text()
-        .await
-        .unwrap()
-        .contains("at least one organisation"));
+    assert!(resp.text().await.unwrap().contains("at least one organisation"));
 }
 
 #[tokio::test]
@@ -639,57 +421,27 @@ async fn discovery_and_jwks_verify_issued_tokens() {
     let (sim, _, _) = sim_with_orgs();
     let http = http();
     let (_, body) = connected_web_app(&http, &sim, SCOPES).await;
-    let disco: serde_json::Value = http
-        .get(format!("{}/.well-known/openid-configuration", sim.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let disco: serde_json::Value =
+        http.get(format!("{}/.well-known/openid-configuration", sim.url())).send().await.unwrap().json().await.unwrap();
     assert_eq!(disco["issuer"], sim.url());
-    assert_eq!(
-        disco["token_endpoint"],
-        format!("{}/connect/token", sim.url())
-    );
-    assert_eq!(
-        disco["authorization_endpoint"],
-        format!("{}/identity/connect/authorize", sim.url())
-    );
-    assert_eq!(
-        disco["revocation_endpoint"],
-        format!("{}/connect/revocation", sim.url())
-    );
+    assert_eq!(disco["token_endpoint"], format!("{}/connect/token", sim.url()));
+    assert_eq!(disco["authorization_endpoint"], format!("{}/identity/connect/authorize", sim.url()));
+    assert_eq!(disco["revocation_endpoint"], format!("{}/connect/revocation", sim.url()));
     let jwks_uri = s(&disco["jwks_uri"]).to_string();
-    assert_eq!(
-        jwks_uri,
-        format!("{}/.well-known/openid-configuration/jwks", sim.url())
-    );
-    let jwks: serde_json::Value = http
-        .get(&jwks_uri)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(jwks_uri, format!("{}/.well-known/openid-configuration/jwks", sim.url()));
+    let jwks: serde_json::Value = http.get(&jwks_uri).send().await.unwrap().json().await.unwrap();
     let key = &jwks["keys"][0];
     assert_eq!(key["kty"], "RSA");
     for token in [s(&body["access_token"]), s(&body["id_token"])] {
         let parts: Vec<&str> = token.split('.').collect();
-        let header: serde_json::Value =
-            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+        let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
         assert_eq!(header["alg"], "RS256");
         assert_eq!(header["kid"], key["kid"]);
         let n = URL_SAFE_NO_PAD.decode(s(&key["n"])).unwrap();
         let e = URL_SAFE_NO_PAD.decode(s(&key["e"])).unwrap();
         let sig = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
         RsaPublicKeyComponents { n: &n, e: &e }
-            .verify(
-                &RSA_PKCS1_2048_8192_SHA256,
-                format!("{}.{}", parts[0], parts[1]).as_bytes(),
-                &sig,
-            )
+            .verify(&RSA_PKCS1_2048_8192_SHA256, format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig)
             .expect("token verifies against the JWKS");
     }
 }

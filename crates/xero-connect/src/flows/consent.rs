@@ -88,8 +88,6 @@ pub(crate) async fn obtain(
 async fn list_organisations(ctx: &Context, tokens: &TokenSet, event: Option<&str>) -> Result<Vec<Organisation>> {
     tenants::list(&ctx.http, &ctx.endpoints, &tokens.access_token, event).await.map_err(|f| match f {
         crate::http::ApiFailure::Final(e) => e,
-        crate::http::ApiFailure::TokenRejected => {
-            Error::xero_unavailable("Xero refused the token it had just issued")
-        }
+        crate::http::ApiFailure::TokenRejected => Error::xero_unavailable("Xero refused the token it had just issued"),
     })
 }

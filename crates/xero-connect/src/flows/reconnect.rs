@@ -109,7 +109,11 @@ pub async fn reconnect(
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
-            format!("{} The new authorisation was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.", e.message(), old.name),
+            format!(
+                "{} The new authorisation was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.",
+                e.message(),
+                old.name
+            ),
         ));
     }
     Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Consent })

@@ -32,7 +32,8 @@ pub struct RemoveOutcome {
 pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<RemoveOutcome> {
     let settings = ctx.registry.load()?;
     let conn = settings.get(name)?.clone();
-    let others: Vec<_> = settings.connections.iter().filter(|c| c.id != conn.id && c.client_id == conn.client_id).collect();
+    let others: Vec<_> =
+        settings.connections.iter().filter(|c| c.id != conn.id && c.client_id == conn.client_id).collect();
     let mut outcome =
         RemoveOutcome { name: conn.name.clone(), disconnected: vec![], revoked: false, already_disconnected: false };
 

@@ -57,7 +57,9 @@ pub async fn setup(
     let creds = checked_credentials(req.app_type, req.credentials, progress)?;
     for (broad, granular) in scopes::broad_in(&req.scopes) {
         progress.step(Step::Notice {
-            message: format!("The scope {broad} is refused for Xero apps created since 2 March 2026; such apps use {granular}."),
+            message: format!(
+                "The scope {broad} is refused for Xero apps created since 2 March 2026; such apps use {granular}."
+            ),
         });
     }
     ctx.vault.check_available().await?;
@@ -105,7 +107,11 @@ pub async fn setup(
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
-            format!("{} The connection was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.", e.message(), req.name),
+            format!(
+                "{} The connection was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.",
+                e.message(),
+                req.name
+            ),
         ));
     }
     Ok(SetupOutcome { connection })

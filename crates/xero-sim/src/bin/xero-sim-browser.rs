@@ -26,11 +26,7 @@ struct StepLog {
 impl StepLog {
     fn step(&self, line: &str) {
         if let Some(p) = &self.path {
-            if let Ok(mut f) = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(p)
-            {
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(p) {
                 let _ = writeln!(f, "{line}");
             }
         }
@@ -86,8 +82,7 @@ fn start_tags(html: &str) -> Vec<Tag> {
                 break;
             }
             let ns = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
-            {
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
                 i += 1;
             }
             let aname = html[ns..i].to_ascii_lowercase();
@@ -228,23 +223,16 @@ async fn main() -> ExitCode {
         eprintln!("usage: xero-sim-browser <URL>");
         return ExitCode::from(2);
     };
-    if std::env::var("XERO_SIM_BROWSER_DETACH").is_ok_and(|v| v == "1")
-        && std::env::var_os(CHILD_MARKER).is_none()
-    {
+    if std::env::var("XERO_SIM_BROWSER_DETACH").is_ok_and(|v| v == "1") && std::env::var_os(CHILD_MARKER).is_none() {
         return detach(raw_url);
     }
     let Ok(start) = Url::parse(raw_url) else {
         eprintln!("sim-browser: not a URL");
         return ExitCode::from(2);
     };
-    let cancel =
-        std::env::var("XERO_SIM_BROWSER_DECISION").is_ok_and(|v| v.eq_ignore_ascii_case("cancel"));
+    let cancel = std::env::var("XERO_SIM_BROWSER_DECISION").is_ok_and(|v| v.eq_ignore_ascii_case("cancel"));
     let tamper = std::env::var("XERO_SIM_BROWSER_TAMPER_STATE").is_ok_and(|v| v == "1");
-    let log = StepLog {
-        path: std::env::var("XERO_SIM_BROWSER_LOG")
-            .ok()
-            .filter(|p| !p.is_empty()),
-    };
+    let log = StepLog { path: std::env::var("XERO_SIM_BROWSER_LOG").ok().filter(|p| !p.is_empty()) };
     let client = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
@@ -270,17 +258,10 @@ async fn main() -> ExitCode {
         }
     };
     log.step(&format!("GET authorize {status}"));
-    let form = if status == 200 {
-        parse_form(&page)
-    } else {
-        None
-    };
+    let form = if status == 200 { parse_form(&page) } else { None };
     let Some(form) = form else {
         log.step("error-page");
-        eprintln!(
-            "sim-browser: Xero showed an error page: {}",
-            error_reason(status, &page)
-        );
+        eprintln!("sim-browser: Xero showed an error page: {}", error_reason(status, &page));
         return ExitCode::SUCCESS;
     };
 
@@ -290,28 +271,18 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let mut fields = form.fields;
-    fields.push((
-        "decision".to_string(),
-        if cancel { "cancel" } else { "allow" }.to_string(),
-    ));
+    fields.push(("decision".to_string(), if cancel { "cancel" } else { "allow" }.to_string()));
     let resp = match client.post(action.clone()).form(&fields).send().await {
         Ok(r) => r,
         Err(e) => {
             log.step("POST consent failed");
-            eprintln!(
-                "sim-browser: could not submit the consent form: {}",
-                e.without_url()
-            );
+            eprintln!("sim-browser: could not submit the consent form: {}", e.without_url());
             return ExitCode::SUCCESS;
         }
     };
     let status = resp.status().as_u16();
     log.step(&format!("POST consent {status}"));
-    let location = resp
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let location = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let body = resp.text().await.unwrap_or_default();
     let callback = match location.filter(|_| (300..400).contains(&status)) {
         Some(l) => match action.join(&l) {
@@ -323,10 +294,7 @@ async fn main() -> ExitCode {
         },
         None => {
             log.step("error-page");
-            eprintln!(
-                "sim-browser: Xero showed an error page: {}",
-                error_reason(status, &body)
-            );
+            eprintln!("sim-browser: Xero showed an error page: {}", error_reason(status, &body));
             return ExitCode::SUCCESS;
         }
     };
@@ -339,9 +307,7 @@ async fn main() -> ExitCode {
                 log.step(&format!("GET callback-tampered {s}"));
                 if !(400..500).contains(&s) {
                     tamper_failed = true;
-                    eprintln!(
-                        "sim-browser: the app accepted a callback with a tampered state (HTTP {s})"
-                    );
+                    eprintln!("sim-browser: the app accepted a callback with a tampered state (HTTP {s})");
                 }
             }
             Err(e) => {
@@ -380,16 +346,10 @@ mod tests {
         assert_eq!(f.action, "/x/consent");
         assert_eq!(
             f.fields,
-            vec![
-                ("consent_id".to_string(), "a&b".to_string()),
-                ("tenant".to_string(), "T1".to_string())
-            ]
+            vec![("consent_id".to_string(), "a&b".to_string()), ("tenant".to_string(), "T1".to_string())]
         );
         assert_eq!(
-            error_reason(
-                500,
-                r#"<p class="error-detail">unauthorized_client : Invalid redirect_uri</p>"#
-            ),
+            error_reason(500, r#"<p class="error-detail">unauthorized_client : Invalid redirect_uri</p>"#),
             "unauthorized_client : Invalid redirect_uri"
         );
         let t = tampered(&Url::parse("http://localhost:1/cb?code=c&state=s").unwrap());

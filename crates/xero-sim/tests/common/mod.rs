@@ -10,16 +10,12 @@ use sha2::{Digest, Sha256};
 use xero_sim::{App, AppKind, AppSpec, OrgSpec, Simulator};
 
 pub const REDIRECT: &str = "http://localhost:8749/callback";
-pub const SCOPES: &str =
-    "openid profile email offline_access accounting.settings accounting.contacts";
+pub const SCOPES: &str = "openid profile email offline_access accounting.settings accounting.contacts";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K9ZSTATE-verifier_0123456789abcdef~.";
 
 /// An HTTP client that, like the tests need, never follows redirects.
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// A simulator with two organisations; returns it and their tenant ids.
@@ -37,11 +33,7 @@ pub fn sim_with_orgs() -> (Simulator, String, String) {
 }
 
 pub fn pkce_spec() -> AppSpec {
-    AppSpec {
-        name: "Acme Desktop".into(),
-        kind: AppKind::Pkce,
-        ..AppSpec::default()
-    }
+    AppSpec { name: "Acme Desktop".into(), kind: AppKind::Pkce, ..AppSpec::default() }
 }
 
 pub fn challenge(verifier: &str) -> String {
@@ -49,13 +41,7 @@ pub fn challenge(verifier: &str) -> String {
 }
 
 /// The authorize URL with the usual parameters plus `extra`.
-pub fn authorize_url(
-    sim: &Simulator,
-    client_id: &str,
-    redirect: &str,
-    scope: &str,
-    extra: &[(&str, &str)],
-) -> String {
+pub fn authorize_url(sim: &Simulator, client_id: &str, redirect: &str, scope: &str, extra: &[(&str, &str)]) -> String {
     let mut u = url::Url::parse(&format!("{}/identity/connect/authorize", sim.url())).unwrap();
     {
         let mut q = u.query_pairs_mut();
@@ -100,20 +86,13 @@ pub async fn consent(
         form.push(("tenant".into(), t));
     }
     form.push(("decision".into(), decision.into()));
-    let resp = http
-        .post(format!("{}/identity/connect/authorize/consent", sim.url()))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let resp = http.post(format!("{}/identity/connect/authorize/consent", sim.url())).form(&form).send().await.unwrap();
     assert_eq!(resp.status(), 302, "consent should redirect");
     url::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap()
 }
 
 pub fn param(u: &url::Url, name: &str) -> Option<String> {
-    u.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// Runs authorize + consent (all orgs) for a web app and returns the code.
@@ -124,14 +103,7 @@ pub async fn code_for(
     scope: &str,
     extra: &[(&str, &str)],
 ) -> String {
-    let loc = consent(
-        http,
-        sim,
-        &authorize_url(sim, &app.client_id, REDIRECT, scope, extra),
-        "allow",
-        None,
-    )
-    .await;
+    let loc = consent(http, sim, &authorize_url(sim, &app.client_id, REDIRECT, scope, extra), "allow", None).await;
     param(&loc, "code").expect("code in callback")
 }
 
@@ -144,10 +116,7 @@ pub async fn token(
 ) -> (u16, Value) {
     let mut req = http.post(format!("{}/connect/token", sim.url())).form(form);
     if let Some((id, secret)) = basic {
-        req = req.header(
-            "authorization",
-            format!("Basic {}", STANDARD.encode(format!("{id}:{secret}"))),
-        );
+        req = req.header("authorization", format!("Basic {}", STANDARD.encode(format!("{id}:{secret}"))));
     }
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
@@ -155,48 +124,23 @@ pub async fn token(
 }
 
 /// Exchanges a code for a web app with HTTP Basic.
-pub async fn exchange(
-    http: &reqwest::Client,
-    sim: &Simulator,
-    app: &App,
-    code: &str,
-) -> (u16, Value) {
+pub async fn exchange(http: &reqwest::Client, sim: &Simulator, app: &App, code: &str) -> (u16, Value) {
     token(
         http,
         sim,
         Some((&app.client_id, app.client_secret.as_deref().unwrap())),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-        ],
+        &[("grant_type", "authorization_code"), ("code", code), ("redirect_uri", REDIRECT)],
     )
     .await
 }
 
 /// Refreshes with HTTP Basic and a given secret.
-pub async fn refresh(
-    http: &reqwest::Client,
-    sim: &Simulator,
-    client_id: &str,
-    secret: &str,
-    rt: &str,
-) -> (u16, Value) {
-    token(
-        http,
-        sim,
-        Some((client_id, secret)),
-        &[("grant_type", "refresh_token"), ("refresh_token", rt)],
-    )
-    .await
+pub async fn refresh(http: &reqwest::Client, sim: &Simulator, client_id: &str, secret: &str, rt: &str) -> (u16, Value) {
+    token(http, sim, Some((client_id, secret)), &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await
 }
 
 /// A web app that has consented to all organisations; returns the app and tokens.
-pub async fn connected_web_app(
-    http: &reqwest::Client,
-    sim: &Simulator,
-    scope: &str,
-) -> (App, Value) {
+pub async fn connected_web_app(http: &reqwest::Client, sim: &Simulator, scope: &str) -> (App, Value) {
     let app = sim.add_app(AppSpec::default());
     let code = code_for(http, sim, &app, scope, &[("state", "s1")]).await;
     let (status, body) = exchange(http, sim, &app, &code).await;
