@@ -277,3 +277,36 @@ fn a_busy_port_moves_to_the_next_registered_uri_or_is_named() {
         .ok();
     assert!(run.stderr.contains(&free_uri), "listened on the second URI: {}", run.stderr);
 }
+
+#[test]
+fn no_browser_prints_the_link_and_the_wait_goes_on_until_it_is_opened() {
+    use std::io::{BufRead, BufReader, Read};
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    env.org("Maple Florists", "NZ", "NZD");
+    let mut child = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--no-browser", "--json"])
+        .stdin(&app.client_secret.clone().unwrap())
+        .spawn();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no link printed: {seen}");
+        seen.push_str(&line);
+        if let Some(url) = line.trim().strip_prefix("http") {
+            break format!("http{url}");
+        }
+    };
+    assert!(seen.contains("Open this address in a browser"), "{seen}");
+    assert!(env.browser_steps().is_empty(), "no browser was started");
+    // The person opens the link themselves.
+    let status = std::process::Command::new(&xero_connect_e2e::bins().browser).arg(&url).status().unwrap();
+    assert!(status.success());
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(child.wait().unwrap().success(), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["organisation"]["name"], "Maple Florists");
+}

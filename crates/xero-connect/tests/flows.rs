@@ -1,0 +1,98 @@
+//! The flows against the real simulator over HTTP, with the in-memory keychain double where a
+//! keychain failure must be staged: a write failing half-way, or the settings file failing after
+//! the secrets were stored, leaves nothing behind.
+
+use std::sync::Arc;
+use xero_connect::browser::Browser;
+use xero_connect::credentials;
+use xero_connect::endpoints::Endpoints;
+use xero_connect::flows::{self, ConsentOptions, SetupRequest};
+use xero_connect::progress::Silent;
+use xero_connect::registration::AppType;
+use xero_connect::registry::Registry;
+use xero_connect::vault::{MemoryStore, Vault};
+use xero_connect::{Context, ErrorCode};
+use xero_sim::{AppKind, AppSpec, OrgSpec, Simulator};
+
+struct World {
+    sim: Simulator,
+    store: Arc<MemoryStore>,
+    ctx: Context,
+    _dir: tempfile::TempDir,
+    client_id: String,
+    secret: String,
+}
+
+fn world() -> World {
+    let sim = Simulator::start().unwrap();
+    let tenant = sim.add_org(OrgSpec { name: "Back Office Ltd".into(), ..OrgSpec::default() });
+    let app = sim.add_app(AppSpec {
+        kind: AppKind::Custom,
+        redirect_uris: vec![],
+        custom_tenant: Some(tenant),
+        ..AppSpec::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let ctx = Context {
+        endpoints: Endpoints::all_at(&sim.url()).unwrap(),
+        http: xero_connect::http::client(),
+        vault: Vault::new(store.clone()),
+        registry: Registry::at(dir.path().join("xero-connect")),
+        browser: Browser::Manual,
+    };
+    World { sim, store, ctx, _dir: dir, client_id: app.client_id, secret: app.client_secret.unwrap() }
+}
+
+fn request(w: &World) -> SetupRequest {
+    SetupRequest {
+        name: "office".into(),
+        app_type: AppType::Custom,
+        credentials: credentials::check(&w.client_id, Some(&w.secret)),
+        scopes: vec!["accounting.settings.read".into()],
+        redirect_uris: vec![],
+        tenant: None,
+        consent: ConsentOptions::default(),
+    }
+}
+
+#[tokio::test]
+async fn custom_setup_then_test_with_the_memory_keychain() {
+    let w = world();
+    let out = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap();
+    assert_eq!(out.connection.organisation().unwrap().name, "Back Office Ltd");
+    let report = flows::test(&w.ctx, "office", None, &Silent).await.unwrap();
+    assert_eq!(report.organisation.name, "Back Office Ltd");
+    assert_eq!(w.store.accounts().len(), 2, "client secret and access token: {:?}", w.store.accounts());
+    assert_eq!(w.sim.count_grant("client_credentials"), 1);
+}
+
+#[tokio::test]
+async fn a_keychain_write_failing_half_way_leaves_nothing() {
+    let w = world();
+    w.store.fail_after_writes(1); // the client secret is written, the access token is not
+    let err = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
+    assert!(w.store.accounts().is_empty(), "left behind: {:?}", w.store.accounts());
+    assert!(w.ctx.registry.load().unwrap().connections.is_empty());
+}
+
+#[tokio::test]
+async fn a_settings_failure_after_storing_secrets_removes_them() {
+    let w = world();
+    // A folder where the settings lock file should be: reading works, the locked write fails.
+    std::fs::create_dir_all(w.ctx.registry.dir().join("settings.lock")).unwrap();
+    let err = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
+    assert!(w.store.accounts().is_empty(), "left behind: {:?}", w.store.accounts());
+    assert_eq!(w.sim.count_grant("client_credentials"), 1, "it failed after Xero answered");
+}
+
+#[tokio::test]
+async fn an_unavailable_keychain_stops_setup_before_xero_is_called() {
+    let w = world();
+    w.store.set_unavailable(true);
+    let err = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
+    assert!(w.sim.requests().is_empty());
+}
