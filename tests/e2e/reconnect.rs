@@ -8,7 +8,6 @@ use xero_sim::Endpoint;
 fn a_new_secret_is_proven_by_refresh_without_a_browser() {
     let env = TestEnv::new();
     let c = env.connect_web("shop");
-    let id = env.connection_id("shop");
     let old = c.secret();
     let new = env.sim.generate_secret(&c.app.client_id);
     env.sim.delete_secret(&c.app.client_id, &old);
@@ -18,7 +17,7 @@ fn a_new_secret_is_proven_by_refresh_without_a_browser() {
     assert_eq!(v["method"], "refresh");
     assert_eq!(v["organisation"]["id"], c.tenant.as_str(), "the chosen organisation is kept");
     assert_eq!(env.sim.count(Endpoint::Authorize), authorize_before, "no browser consent");
-    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")).as_deref(), Some(new.as_str()));
+    assert_eq!(env.keychain_record("shop").unwrap()["client_secret"], new.as_str());
 
     // The new secret keeps working for later refreshes.
     env.sim.advance_clock(std::time::Duration::from_secs(3600));
@@ -33,11 +32,10 @@ fn a_new_secret_is_proven_by_refresh_without_a_browser() {
 fn a_mistyped_new_secret_leaves_the_working_connection_alone() {
     let env = TestEnv::new();
     let c = env.connect_web("shop");
-    let id = env.connection_id("shop");
     let typo = xero_connect_e2e::mistyped(&c.secret());
     let run = env.cli(&["reconnect", "shop", "--json"]).stdin(&typo).run();
     assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_client"));
-    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")), Some(c.secret()), "old secret kept");
+    assert_eq!(env.keychain_record("shop").unwrap()["client_secret"], c.secret().as_str(), "old secret kept");
     env.cli(&["test", "shop"]).run().ok();
     // And the refresh token was not consumed by the failed attempt.
     env.sim.advance_clock(std::time::Duration::from_secs(3600));

@@ -20,9 +20,7 @@ fn remove_needs_confirmation_then_disconnects_and_forgets() {
     assert!(env.sim.connections_of(&c.app.client_id).is_empty(), "disconnected at Xero");
     assert_eq!(v["revoked"], true);
     assert_eq!(env.sim.count(xero_sim::Endpoint::Revocation), 1);
-    for slot in ["client_secret", "refresh_token", "access_token"] {
-        assert!(env.keychain_entry(&format!("{id}/{slot}")).is_none(), "{slot} left in the keychain");
-    }
+    assert!(env.keychain_entry(&id).is_none(), "secrets left in the keychain");
     assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
 }
 

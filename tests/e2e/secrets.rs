@@ -8,10 +8,9 @@ use xero_connect_e2e::TestEnv;
 fn no_secret_or_token_appears_anywhere_but_the_keychain() {
     let env = TestEnv::new();
     let c = env.connect_web("shop");
-    let id = env.connection_id("shop");
     let mut secrets = vec![c.secret()];
-    let rt1 = env.keychain_entry(&format!("{id}/refresh_token")).unwrap();
-    secrets.push(rt1);
+    let record = env.keychain_record("shop").unwrap();
+    secrets.push(record["refresh_token"].as_str().unwrap().to_string());
 
     env.cli(&["test", "shop"]).run().ok();
     env.cli(&["show", "shop"]).run().ok();
@@ -24,10 +23,9 @@ fn no_secret_or_token_appears_anywhere_but_the_keychain() {
     let new = env.sim.generate_secret(&c.app.client_id);
     secrets.push(new.clone());
     env.cli(&["reconnect", "shop"]).stdin(&new).run().ok();
-    secrets.push(env.keychain_entry(&format!("{id}/refresh_token")).unwrap());
-    let at_json = env.keychain_entry(&format!("{id}/access_token")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&at_json).unwrap();
-    secrets.push(v["token"].as_str().unwrap().to_string());
+    let record = env.keychain_record("shop").unwrap();
+    secrets.push(record["refresh_token"].as_str().unwrap().to_string());
+    secrets.push(record["access_token"].as_str().unwrap().to_string());
 
     // Failures too: their messages must not echo what was sent.
     let typo = xero_connect_e2e::mistyped(&new);

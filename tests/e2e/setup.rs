@@ -27,10 +27,10 @@ fn web_app_first_setup_reaches_a_green_test_connection() {
 
     // The secrets are in the real keyring, readable by another program, and the settings
     // file holds none of them.
-    let id = env.connection_id("shop");
-    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")).as_deref(), Some(secret.as_str()));
-    assert!(env.keychain_entry(&format!("{id}/refresh_token")).is_some());
-    assert!(env.keychain_entry(&format!("{id}/access_token")).is_some());
+    let record = env.keychain_record("shop").expect("secrets in the keyring");
+    assert_eq!(record["client_secret"], secret.as_str());
+    assert!(record["refresh_token"].is_string());
+    assert!(record["access_token"].is_string());
 
     let test = env.cli(&["test", "shop", "--json"]).run().ok().json();
     assert_eq!(test["ok"], true);
@@ -69,9 +69,9 @@ fn pkce_app_needs_no_secret() {
         .ok()
         .json();
     assert_eq!(v["app_type"], "pkce");
-    let id = env.connection_id("desk");
-    assert!(env.keychain_entry(&format!("{id}/client_secret")).is_none());
-    assert!(env.keychain_entry(&format!("{id}/refresh_token")).is_some());
+    let record = env.keychain_record("desk").expect("secrets in the keyring");
+    assert!(record["client_secret"].is_null(), "a PKCE app has no secret");
+    assert!(record["refresh_token"].is_string());
     // The sim refuses a PKCE exchange without the right verifier, so success proves S256.
     let q = env.sim.requests().into_iter().find(|r| r.path.ends_with("/authorize")).unwrap().query;
     assert!(q.contains("code_challenge_method=S256"), "{q}");
@@ -145,8 +145,7 @@ fn a_secret_pasted_with_a_trailing_space_is_trimmed_with_a_notice() {
         .ok();
     assert!(run.stderr.contains("Client secret: 1 trailing space — removed."), "{}", run.stderr);
     assert!(run.stderr.contains("Client ID: 2 leading spaces — removed."), "{}", run.stderr);
-    let id = env.connection_id("shop");
-    assert_eq!(env.keychain_entry(&format!("{id}/client_secret")).as_deref(), Some(secret.as_str()));
+    assert_eq!(env.keychain_record("shop").unwrap()["client_secret"], secret.as_str());
 }
 
 #[test]

@@ -321,6 +321,12 @@ impl TestEnv {
         (out.status.success() && !v.is_empty()).then_some(v)
     }
 
+    /// A connection's secrets record in the keychain, read with `secret-tool` and parsed.
+    pub fn keychain_record(&self, name: &str) -> Option<serde_json::Value> {
+        let raw = self.keychain_entry(&self.connection_id(name))?;
+        Some(serde_json::from_str(&raw).expect("the record is JSON"))
+    }
+
     /// Every file under the settings directory, with its contents.
     pub fn settings_files(&self) -> Vec<(PathBuf, String)> {
         let mut out = Vec::new();

@@ -14,7 +14,7 @@ use crate::progress::{Progress, Step};
 use crate::registration::AppType;
 use crate::registry::Connection;
 use crate::secret::Secret;
-use crate::vault::{Slot, StoredAccessToken};
+use crate::vault::{Secrets, StoredAccessToken};
 use std::future::Future;
 
 /// Refresh when less than this many seconds are left, so a token never expires mid-call.
@@ -24,10 +24,10 @@ fn is_fresh(t: &StoredAccessToken, now: u64) -> bool {
     t.expires_at > now + REFRESH_MARGIN_SECS
 }
 
-/// The app credentials of a saved connection, with its secret from the keychain.
-pub async fn app_credentials(ctx: &Context, conn: &Connection) -> Result<AppCredentials> {
+/// The app credentials of a saved connection, with its secret from the keychain record.
+pub fn app_credentials(conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
     let client_secret = if conn.app_type.has_secret() {
-        let secret = ctx.vault.get(&conn.id, Slot::ClientSecret).await?.ok_or_else(|| {
+        let secret = secrets.client_secret.clone().ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidClient,
                 "This connection's client secret is missing from the keychain: reconnect with the app's secret.",
@@ -42,7 +42,7 @@ pub async fn app_credentials(ctx: &Context, conn: &Connection) -> Result<AppCred
 
 /// A valid access token, refreshed if it expires within [`REFRESH_MARGIN_SECS`].
 pub async fn access_token(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> Result<StoredAccessToken> {
-    if let Some(t) = ctx.vault.access_token(&conn.id).await? {
+    if let Some(t) = ctx.vault.load(&conn.id).await?.access_token {
         if is_fresh(&t, now_secs()) {
             return Ok(t);
         }
@@ -60,31 +60,44 @@ pub async fn refresh(
 ) -> Result<StoredAccessToken> {
     let _lock = lock(ctx, conn).await?;
     // Another thread or process may have refreshed while we waited for the lock.
-    if let Some(t) = ctx.vault.access_token(&conn.id).await? {
+    let mut secrets = ctx.vault.load(&conn.id).await?;
+    if let Some(t) = &secrets.access_token {
         let was_rejected = rejected.is_some_and(|r| r.same_as(&t.token));
-        if is_fresh(&t, now_secs()) && !was_rejected {
-            return Ok(t);
+        if is_fresh(t, now_secs()) && !was_rejected {
+            return Ok(t.clone());
         }
     }
     progress.step(Step::Refreshing);
-    let creds = app_credentials(ctx, conn).await?;
+    let creds = app_credentials(conn, &secrets)?;
     let tokens = if conn.app_type == AppType::Custom {
         oauth::client_credentials(&ctx.http, &ctx.endpoints, &creds).await?
     } else {
-        refresh_with_stored_token(ctx, conn, &creds).await?
+        refresh_with_stored_token(ctx, conn, &creds, &mut secrets).await?
     };
-    store_tokens(ctx, &conn.id, &tokens).await?;
+    // The rotated refresh token and the new access token are written together, before the
+    // access token is handed out.
+    apply(&mut secrets, &tokens);
+    ctx.vault.save(&conn.id, &secrets).await?;
     Ok(StoredAccessToken { token: tokens.access_token, expires_at: tokens.expires_at })
 }
 
-async fn refresh_with_stored_token(ctx: &Context, conn: &Connection, creds: &AppCredentials) -> Result<TokenSet> {
-    let used = ctx.vault.get(&conn.id, Slot::RefreshToken).await?.ok_or_else(Error::invalid_grant)?;
+async fn refresh_with_stored_token(
+    ctx: &Context,
+    conn: &Connection,
+    creds: &AppCredentials,
+    secrets: &mut Secrets,
+) -> Result<TokenSet> {
+    let used = secrets.refresh_token.clone().ok_or_else(Error::invalid_grant)?;
     match oauth::refresh(&ctx.http, &ctx.endpoints, creds, &used).await {
         Err(e) if e.code() == ErrorCode::InvalidGrant => {
             // Rotated by a program that did not take our lock (or a lost race): try the
             // newest stored token once before declaring that consent is needed.
-            match ctx.vault.get(&conn.id, Slot::RefreshToken).await? {
-                Some(newer) if !newer.same_as(&used) => oauth::refresh(&ctx.http, &ctx.endpoints, creds, &newer).await,
+            let newer = ctx.vault.load(&conn.id).await?;
+            match newer.refresh_token.clone() {
+                Some(rt) if !rt.same_as(&used) => {
+                    *secrets = newer;
+                    oauth::refresh(&ctx.http, &ctx.endpoints, creds, &rt).await
+                }
                 _ => Err(e),
             }
         }
@@ -92,12 +105,14 @@ async fn refresh_with_stored_token(ctx: &Context, conn: &Connection, creds: &App
     }
 }
 
-/// Stores a token answer: the rotated refresh token first, then the access token.
-pub(crate) async fn store_tokens(ctx: &Context, connection_id: &str, tokens: &TokenSet) -> Result<()> {
+/// Puts a token answer into a connection's secrets (a custom connection has no refresh token,
+/// so the old value, if any, stays).
+pub(crate) fn apply(secrets: &mut Secrets, tokens: &TokenSet) {
     if let Some(rt) = &tokens.refresh_token {
-        ctx.vault.set(connection_id, Slot::RefreshToken, rt).await?;
+        secrets.refresh_token = Some(rt.clone());
     }
-    ctx.vault.set_access_token(connection_id, &tokens.access_token, tokens.expires_at).await
+    secrets.access_token =
+        Some(StoredAccessToken { token: tokens.access_token.clone(), expires_at: tokens.expires_at });
 }
 
 /// The per-connection refresh lock (a file lock: it spans threads and processes alike).

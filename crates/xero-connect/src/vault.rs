@@ -3,8 +3,8 @@
 //! Manager on Windows) through the `keyring` crate — never in a file, never a plaintext fallback.
 //!
 //! [`SecretStore`] is the raw keychain (with an in-memory double for unit tests); [`Vault`] adds
-//! the domain: entry names per connection, values split into parts small enough for Windows'
-//! 2.5 KB limit, a timeout on every keychain call, and clean-up when a write fails half-way.
+//! the domain: one entry per connection holding all its [`Secrets`], split into parts small
+//! enough for Windows' 2.5 KB limit, and a timeout on every keychain call.
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -16,8 +16,13 @@ use std::time::Duration;
 
 /// The keychain "service" every entry is filed under.
 pub const SERVICE: &str = "xero-connect";
-/// Longest value stored in one entry; Windows Credential Manager allows 2,560 bytes per blob.
-pub const MAX_ENTRY_BYTES: usize = 2000;
+/// Longest part stored in one entry, in UTF-16 code units: Windows Credential Manager allows
+/// 2,560 bytes per blob and the keyring crate stores passwords there as UTF-16, so 1,280 units
+/// at most; a margin is kept.
+pub const WINDOWS_PART_UNITS: usize = 1200;
+/// Elsewhere (Secret Service, macOS Keychain) there is no small limit; values are split only
+/// beyond this, which a connection's secrets never reach.
+pub const OTHER_PART_UNITS: usize = 64 * 1024;
 /// How long one keychain call may take before it counts as unavailable (a locked keyring can
 /// otherwise wait forever on an invisible unlock prompt).
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -159,29 +164,7 @@ impl SecretStore for MemoryStore {
     }
 }
 
-/// Which secret of a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
-    /// The app's client secret.
-    ClientSecret,
-    /// The (rotating) refresh token.
-    RefreshToken,
-    /// The access token with its expiry.
-    AccessToken,
-}
-
-impl Slot {
-    const ALL: [Slot; 3] = [Slot::ClientSecret, Slot::RefreshToken, Slot::AccessToken];
-    fn name(self) -> &'static str {
-        match self {
-            Slot::ClientSecret => "client_secret",
-            Slot::RefreshToken => "refresh_token",
-            Slot::AccessToken => "access_token",
-        }
-    }
-}
-
-/// An access token as kept in the keychain.
+/// An access token with its expiry.
 #[derive(Debug, Clone)]
 pub struct StoredAccessToken {
     /// The token.
@@ -190,20 +173,61 @@ pub struct StoredAccessToken {
     pub expires_at: u64,
 }
 
+/// Every secret of one connection, kept together in one keychain entry: one round trip to
+/// read or write them all (each keychain call opens a D-Bus session on Linux), and a refresh
+/// replaces the rotated refresh token and its access token in a single write.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    /// The app's client secret (web apps and custom connections).
+    pub client_secret: Option<Secret>,
+    /// The rotating refresh token (absent for custom connections).
+    pub refresh_token: Option<Secret>,
+    /// The current access token.
+    pub access_token: Option<StoredAccessToken>,
+}
+
 #[derive(Serialize, Deserialize)]
-struct AccessRecord {
-    token: String,
+struct Record {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
+    #[serde(default)]
     expires_at: u64,
 }
 
+impl Secrets {
+    fn to_record(&self) -> Secret {
+        let record = Record {
+            client_secret: self.client_secret.as_ref().map(|s| s.expose().to_string()),
+            refresh_token: self.refresh_token.as_ref().map(|s| s.expose().to_string()),
+            access_token: self.access_token.as_ref().map(|t| t.token.expose().to_string()),
+            expires_at: self.access_token.as_ref().map_or(0, |t| t.expires_at),
+        };
+        Secret::new(serde_json::to_string(&record).expect("plain struct serialises"))
+    }
+
+    fn from_record(raw: &Secret) -> Option<Secrets> {
+        let r: Record = serde_json::from_str(raw.expose()).ok()?;
+        Some(Secrets {
+            client_secret: r.client_secret.map(Secret::new),
+            refresh_token: r.refresh_token.map(Secret::new),
+            access_token: r.access_token.map(|t| StoredAccessToken { token: Secret::new(t), expires_at: r.expires_at }),
+        })
+    }
+}
+
 /// Marks an entry whose value was split: `\u{1}parts:N`, then entries `#1` … `#N`. The control
-/// character cannot begin a real secret or token.
+/// character cannot begin a real record.
 const PARTS_MARK: &str = "\u{1}parts:";
 
-/// The connection-level view of the keychain.
+/// The connection-level view of the keychain: one entry per connection, named by its ID.
 #[derive(Clone)]
 pub struct Vault {
     store: Arc<dyn SecretStore>,
+    part_units: usize,
 }
 
 impl std::fmt::Debug for Vault {
@@ -213,18 +237,15 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
-    /// A vault over a keychain.
+    /// A vault over a keychain, splitting values as Windows needs (so doubles exercise it).
     pub fn new(store: Arc<dyn SecretStore>) -> Self {
-        Vault { store }
+        Vault { store, part_units: WINDOWS_PART_UNITS }
     }
 
     /// The operating system's keychain.
     pub fn os() -> Self {
-        Vault::new(Arc::new(KeyringStore))
-    }
-
-    fn account(connection_id: &str, slot: Slot) -> String {
-        format!("{connection_id}/{}", slot.name())
+        let part_units = if cfg!(windows) { WINDOWS_PART_UNITS } else { OTHER_PART_UNITS };
+        Vault { store: Arc::new(KeyringStore), part_units }
     }
 
     /// Fails early, before anything is sent to Xero, when the keychain cannot be used.
@@ -233,41 +254,24 @@ impl Vault {
         blocking(move || store.get("availability-check").map(|_| ())).await
     }
 
-    /// Reads one secret.
-    pub async fn get(&self, connection_id: &str, slot: Slot) -> Result<Option<Secret>> {
-        let (store, account) = (self.store.clone(), Self::account(connection_id, slot));
-        blocking(move || read_value(&*store, &account)).await
+    /// The secrets of a connection (empty when there are none, or the entry is unreadable).
+    pub async fn load(&self, connection_id: &str) -> Result<Secrets> {
+        let (store, account) = (self.store.clone(), connection_id.to_string());
+        let raw = blocking(move || read_value(&*store, &account)).await?;
+        Ok(raw.as_ref().and_then(Secrets::from_record).unwrap_or_default())
     }
 
-    /// Writes one secret (split into parts when long).
-    pub async fn set(&self, connection_id: &str, slot: Slot, value: &Secret) -> Result<()> {
-        let (store, account, value) = (self.store.clone(), Self::account(connection_id, slot), value.clone());
-        blocking(move || write_value(&*store, &account, &value)).await
+    /// Replaces the secrets of a connection in one write (split into parts when long).
+    pub async fn save(&self, connection_id: &str, secrets: &Secrets) -> Result<()> {
+        let (store, account, value) = (self.store.clone(), connection_id.to_string(), secrets.to_record());
+        let units = self.part_units;
+        blocking(move || write_value(&*store, &account, &value, units)).await
     }
 
-    /// The stored access token, if any.
-    pub async fn access_token(&self, connection_id: &str) -> Result<Option<StoredAccessToken>> {
-        let Some(raw) = self.get(connection_id, Slot::AccessToken).await? else { return Ok(None) };
-        // An unreadable record is treated as absent: it will simply be refreshed.
-        Ok(serde_json::from_str::<AccessRecord>(raw.expose())
-            .ok()
-            .map(|r| StoredAccessToken { token: Secret::new(r.token), expires_at: r.expires_at }))
-    }
-
-    /// Stores an access token with its expiry.
-    pub async fn set_access_token(&self, connection_id: &str, token: &Secret, expires_at: u64) -> Result<()> {
-        let record = AccessRecord { token: token.expose().to_string(), expires_at };
-        let json = Secret::new(serde_json::to_string(&record).expect("plain struct serialises"));
-        self.set(connection_id, Slot::AccessToken, &json).await
-    }
-
-    /// Deletes every secret of a connection.
-    pub async fn delete_all(&self, connection_id: &str) -> Result<()> {
-        for slot in Slot::ALL {
-            let (store, account) = (self.store.clone(), Self::account(connection_id, slot));
-            blocking(move || delete_value(&*store, &account)).await?;
-        }
-        Ok(())
+    /// Deletes the secrets of a connection.
+    pub async fn delete(&self, connection_id: &str) -> Result<()> {
+        let (store, account) = (self.store.clone(), connection_id.to_string());
+        blocking(move || delete_value(&*store, &account)).await
     }
 }
 
@@ -291,18 +295,25 @@ fn read_value(store: &dyn SecretStore, account: &str) -> Result<Option<Secret>> 
     Ok(Some(Secret::new(value)))
 }
 
-fn write_value(store: &dyn SecretStore, account: &str, value: &Secret) -> Result<()> {
+fn write_value(store: &dyn SecretStore, account: &str, value: &Secret, part_units: usize) -> Result<()> {
     let text = value.expose();
-    if text.len() <= MAX_ENTRY_BYTES {
+    if text.encode_utf16().count() <= part_units {
         store.set(account, value)?;
         return cleanup_parts(store, account, 1);
     }
-    let parts = split_utf8(text, MAX_ENTRY_BYTES);
-    for (i, part) in parts.iter().enumerate() {
-        store.set(&format!("{account}#{}", i + 1), &Secret::new(*part))?;
+    let parts = split_units(text, part_units);
+    let written = (|| {
+        for (i, part) in parts.iter().enumerate() {
+            store.set(&format!("{account}#{}", i + 1), &Secret::new(*part))?;
+        }
+        // The head is written last, so a reader never sees a count whose parts are not all there.
+        store.set(account, &Secret::new(format!("{PARTS_MARK}{}", parts.len())))
+    })();
+    if let Err(e) = written {
+        // Best effort: leave no orphaned parts behind a failed write.
+        let _ = delete_value(store, account);
+        return Err(e);
     }
-    // The head is written last, so a reader never sees a count whose parts are not all there.
-    store.set(account, &Secret::new(format!("{PARTS_MARK}{}", parts.len())))?;
     cleanup_parts(store, account, parts.len() + 1)
 }
 
@@ -321,17 +332,18 @@ fn delete_value(store: &dyn SecretStore, account: &str) -> Result<()> {
     cleanup_parts(store, account, 1)
 }
 
-fn split_utf8(s: &str, max: usize) -> Vec<&str> {
+/// Splits at character boundaries into parts of at most `max` UTF-16 code units.
+fn split_units(s: &str, max: usize) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut rest = s;
-    while !rest.is_empty() {
-        let mut cut = rest.len().min(max);
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
+    let (mut start, mut units) = (0, 0);
+    for (i, c) in s.char_indices() {
+        if units + c.len_utf16() > max {
+            parts.push(&s[start..i]);
+            (start, units) = (i, 0);
         }
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
+        units += c.len_utf16();
     }
+    parts.push(&s[start..]);
     parts
 }
 
@@ -344,40 +356,59 @@ mod tests {
         (store.clone(), Vault::new(store))
     }
 
+    fn secrets(access: &str) -> Secrets {
+        Secrets {
+            client_secret: Some(Secret::new("sec")),
+            refresh_token: Some(Secret::new("rt")),
+            access_token: Some(StoredAccessToken { token: Secret::new(access), expires_at: 99 }),
+        }
+    }
+
     #[tokio::test]
-    async fn round_trips_each_slot() {
-        let (_, v) = vault();
-        v.set("c1", Slot::ClientSecret, &Secret::new("sec")).await.unwrap();
-        v.set_access_token("c1", &Secret::new("at"), 99).await.unwrap();
-        assert_eq!(v.get("c1", Slot::ClientSecret).await.unwrap().unwrap().expose(), "sec");
-        let at = v.access_token("c1").await.unwrap().unwrap();
+    async fn round_trips_in_one_entry() {
+        let (store, v) = vault();
+        v.save("c1", &secrets("at")).await.unwrap();
+        assert_eq!(store.accounts(), vec!["c1".to_string()]);
+        let s = v.load("c1").await.unwrap();
+        assert_eq!(s.client_secret.unwrap().expose(), "sec");
+        assert_eq!(s.refresh_token.unwrap().expose(), "rt");
+        let at = s.access_token.unwrap();
         assert_eq!((at.token.expose(), at.expires_at), ("at", 99));
-        assert!(v.get("c2", Slot::ClientSecret).await.unwrap().is_none());
+        assert!(v.load("c2").await.unwrap().client_secret.is_none());
     }
 
     #[tokio::test]
     async fn long_values_are_split_below_the_windows_limit_and_shrink_cleanly() {
         let (store, v) = vault();
-        let long = "é".repeat(3000); // 6,000 bytes, multi-byte characters across part borders
-        v.set("c1", Slot::AccessToken, &Secret::new(long.clone())).await.unwrap();
+        // Multi-byte and astral characters across part borders.
+        let long = "é😀".repeat(1500);
+        v.save("c1", &secrets(&long)).await.unwrap();
+        assert!(store.accounts().len() > 2);
         for account in store.accounts() {
             let value = store.get(&account).unwrap().unwrap();
-            assert!(value.expose().len() <= MAX_ENTRY_BYTES, "{account}");
+            assert!(value.expose().encode_utf16().count() * 2 <= 2560, "{account} over Windows' limit");
         }
-        assert_eq!(v.get("c1", Slot::AccessToken).await.unwrap().unwrap().expose(), long);
-        v.set("c1", Slot::AccessToken, &Secret::new("short")).await.unwrap();
-        assert_eq!(store.accounts(), vec!["c1/access_token".to_string()]);
-        assert_eq!(v.get("c1", Slot::AccessToken).await.unwrap().unwrap().expose(), "short");
+        assert_eq!(v.load("c1").await.unwrap().access_token.unwrap().token.expose(), long);
+        v.save("c1", &secrets("short")).await.unwrap();
+        assert_eq!(store.accounts(), vec!["c1".to_string()]);
+        assert_eq!(v.load("c1").await.unwrap().access_token.unwrap().token.expose(), "short");
     }
 
     #[tokio::test]
-    async fn delete_all_removes_every_entry_and_part() {
+    async fn a_split_write_failing_half_way_leaves_nothing() {
         let (store, v) = vault();
-        v.set("c1", Slot::RefreshToken, &Secret::new("x".repeat(5000))).await.unwrap();
-        v.set("c1", Slot::ClientSecret, &Secret::new("s")).await.unwrap();
-        v.set("c2", Slot::ClientSecret, &Secret::new("other")).await.unwrap();
-        v.delete_all("c1").await.unwrap();
-        assert_eq!(store.accounts(), vec!["c2/client_secret".to_string()]);
+        store.fail_after_writes(1);
+        assert!(v.save("c1", &secrets(&"x".repeat(5000))).await.is_err());
+        assert!(store.accounts().is_empty(), "{:?}", store.accounts());
+    }
+
+    #[tokio::test]
+    async fn delete_removes_the_entry_and_its_parts_only() {
+        let (store, v) = vault();
+        v.save("c1", &secrets(&"x".repeat(5000))).await.unwrap();
+        v.save("c2", &secrets("other")).await.unwrap();
+        v.delete("c1").await.unwrap();
+        assert_eq!(store.accounts(), vec!["c2".to_string()]);
     }
 
     #[tokio::test]

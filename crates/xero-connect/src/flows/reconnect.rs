@@ -10,12 +10,12 @@ use super::setup::checked_credentials;
 use crate::context::Context;
 use crate::credentials::CredentialCheck;
 use crate::error::{Error, ErrorCode, Result};
+use crate::jwt::XeroUser;
 use crate::oauth::{self, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
 use crate::registration::{AppType, RedirectUri};
 use crate::registry::{timestamp_now, Connection, Organisation};
 use crate::tenants;
-use crate::vault::Slot;
 use serde::Serialize;
 use std::future::Future;
 
@@ -75,9 +75,10 @@ pub async fn reconnect(
 
     if old.app_type == AppType::Custom {
         let got = consent::obtain(ctx, &creds, &[], &scopes, &req.consent, progress, cancel).await?;
-        let orgs = got.organisations;
-        let tenant = orgs.first().map(|o| o.tenant_id.clone());
-        let conn = commit(ctx, &old, &creds, &got.tokens, Some((orgs, tenant)), &scopes, &redirect_uris).await?;
+        let tenant = got.organisations.first().map(|o| o.tenant_id.clone());
+        let renewal = Renewal { organisations: got.organisations, tenant, user: None };
+        store_proven(ctx, &old, &creds, &got.tokens).await?;
+        let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris)?;
         return Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::ClientCredentials });
     }
 
@@ -87,7 +88,7 @@ pub async fn reconnect(
         progress.step(Step::ProvingSecret);
         match prove_with_refresh(ctx, &old, &creds).await {
             Ok(tokens) => {
-                let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris).await?;
+                let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris)?;
                 return Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Refresh });
             }
             Err(e) if e.code() == ErrorCode::InvalidGrant => progress.step(Step::ConsentNeeded),
@@ -97,15 +98,9 @@ pub async fn reconnect(
 
     let got = consent::obtain(ctx, &creds, &redirect_uris, &scopes, &req.consent, progress, cancel).await?;
     let (tenant, choice_error) = keep_or_choose(&old, &got.organisations, req.tenant.as_deref());
-    let mut conn =
-        commit(ctx, &old, &creds, &got.tokens, Some((got.organisations, tenant)), &scopes, &redirect_uris).await?;
-    if got.user.is_some() {
-        conn = ctx.registry.update(|s| {
-            let c = s.get_mut(&old.name)?;
-            c.authorised_by = got.user.clone();
-            Ok(c.clone())
-        })?;
-    }
+    let renewal = Renewal { organisations: got.organisations, tenant, user: got.user };
+    store_proven(ctx, &old, &creds, &got.tokens).await?;
+    let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris)?;
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
@@ -120,13 +115,26 @@ pub async fn reconnect(
 }
 
 /// A refresh with the new credentials, under the connection's refresh lock so it cannot race a
-/// `token` command; the rotated tokens are stored at once.
+/// `token` command; the new secret and the rotated tokens are stored at once, in one write.
 async fn prove_with_refresh(ctx: &Context, conn: &Connection, creds: &AppCredentials) -> Result<TokenSet> {
     let _lock = crate::tokens::lock(ctx, conn).await?;
-    let rt = ctx.vault.get(&conn.id, Slot::RefreshToken).await?.ok_or_else(Error::invalid_grant)?;
+    let mut secrets = ctx.vault.load(&conn.id).await?;
+    let rt = secrets.refresh_token.clone().ok_or_else(Error::invalid_grant)?;
     let tokens = oauth::refresh(&ctx.http, &ctx.endpoints, creds, &rt).await?;
-    crate::tokens::store_tokens(ctx, &conn.id, &tokens).await?;
+    secrets.client_secret = creds.client_secret.clone();
+    crate::tokens::apply(&mut secrets, &tokens);
+    ctx.vault.save(&conn.id, &secrets).await?;
     Ok(tokens)
+}
+
+/// Stores the new secret with tokens from a consent (or client_credentials), replacing the old
+/// record in one write, under the refresh lock.
+async fn store_proven(ctx: &Context, conn: &Connection, creds: &AppCredentials, tokens: &TokenSet) -> Result<()> {
+    let _lock = crate::tokens::lock(ctx, conn).await?;
+    let mut secrets = ctx.vault.load(&conn.id).await?;
+    secrets.client_secret = creds.client_secret.clone();
+    crate::tokens::apply(&mut secrets, tokens);
+    ctx.vault.save(&conn.id, &secrets).await
 }
 
 /// Keeps the chosen organisation if the new consent still covers it.
@@ -146,35 +154,36 @@ fn keep_or_choose(old: &Connection, orgs: &[Organisation], wanted: Option<&str>)
     }
 }
 
-/// Stores the proven state: tokens, then the new secret, then the settings.
-async fn commit(
+/// What a new consent (or client_credentials) renews beyond the tokens.
+struct Renewal {
+    organisations: Vec<Organisation>,
+    tenant: Option<String>,
+    user: Option<XeroUser>,
+}
+
+/// Saves the settings of a proven reconnect (its secrets are already stored).
+fn commit(
     ctx: &Context,
     old: &Connection,
     creds: &AppCredentials,
     tokens: &TokenSet,
-    organisations: Option<(Vec<Organisation>, Option<String>)>,
+    renewal: Option<Renewal>,
     scopes: &[String],
     redirect_uris: &[RedirectUri],
 ) -> Result<Connection> {
-    progress_free_store(ctx, &old.id, creds, tokens).await?;
     ctx.registry.update(|s| {
         let c = s.get_mut(&old.name)?;
         c.client_id = creds.client_id.clone();
         c.scopes = if tokens.scopes.is_empty() { scopes.to_vec() } else { tokens.scopes.clone() };
         c.redirect_uris = redirect_uris.iter().map(|u| u.as_str().to_string()).collect();
-        if let Some((orgs, tenant)) = &organisations {
-            c.organisations = orgs.clone();
-            c.tenant_id = tenant.clone();
+        if let Some(r) = renewal {
+            c.organisations = r.organisations;
+            c.tenant_id = r.tenant;
+            if r.user.is_some() {
+                c.authorised_by = r.user;
+            }
         }
         c.updated_at = timestamp_now();
         Ok(c.clone())
     })
-}
-
-async fn progress_free_store(ctx: &Context, id: &str, creds: &AppCredentials, tokens: &TokenSet) -> Result<()> {
-    crate::tokens::store_tokens(ctx, id, tokens).await?;
-    if let Some(secret) = &creds.client_secret {
-        ctx.vault.set(id, Slot::ClientSecret, secret).await?;
-    }
-    Ok(())
 }

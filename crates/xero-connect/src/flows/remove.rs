@@ -12,7 +12,6 @@ use crate::oauth;
 use crate::progress::{Progress, Step};
 use crate::tenants;
 use crate::tokens;
-use crate::vault::Slot;
 use serde::Serialize;
 
 /// What removal did at Xero.
@@ -59,10 +58,11 @@ pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Resul
     }
 
     if others.is_empty() && !outcome.already_disconnected && conn.app_type != crate::registration::AppType::Custom {
-        if let Some(rt) = ctx.vault.get(&conn.id, Slot::RefreshToken).await? {
+        let secrets = ctx.vault.load(&conn.id).await?;
+        if let Some(rt) = &secrets.refresh_token {
             progress.step(Step::Revoking);
-            let creds = tokens::app_credentials(ctx, &conn).await?;
-            match oauth::revoke(&ctx.http, &ctx.endpoints, &creds, &rt).await {
+            let creds = tokens::app_credentials(&conn, &secrets)?;
+            match oauth::revoke(&ctx.http, &ctx.endpoints, &creds, rt).await {
                 Ok(()) => outcome.revoked = true,
                 Err(e) if e.code() == ErrorCode::InvalidClient => {}
                 Err(e) => return Err(e),
@@ -70,7 +70,7 @@ pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Resul
         }
     }
 
-    ctx.vault.delete_all(&conn.id).await?;
+    ctx.vault.delete(&conn.id).await?;
     ctx.registry.update(|s| {
         s.connections.retain(|c| c.id != conn.id);
         Ok(())

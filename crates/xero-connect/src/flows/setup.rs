@@ -14,7 +14,7 @@ use crate::registration::{AppType, RedirectUri};
 use crate::registry::{check_name, timestamp_now, Connection};
 use crate::scopes;
 use crate::tenants;
-use crate::vault::Slot;
+use crate::vault::Secrets;
 use std::future::Future;
 
 /// What first setup needs.
@@ -98,7 +98,7 @@ pub async fn setup(
     };
     let saved = save(ctx, &connection, &creds, &got.tokens).await;
     if let Err(e) = saved {
-        let _ = ctx.vault.delete_all(&id).await;
+        let _ = ctx.vault.delete(&id).await;
         return Err(e);
     }
     if let Some(at) = got.callback_at {
@@ -148,10 +148,9 @@ pub(super) fn checked_credentials(
 }
 
 async fn save(ctx: &Context, conn: &Connection, creds: &AppCredentials, tokens: &crate::oauth::TokenSet) -> Result<()> {
-    if let Some(secret) = &creds.client_secret {
-        ctx.vault.set(&conn.id, Slot::ClientSecret, secret).await?;
-    }
-    crate::tokens::store_tokens(ctx, &conn.id, tokens).await?;
+    let mut secrets = Secrets { client_secret: creds.client_secret.clone(), ..Secrets::default() };
+    crate::tokens::apply(&mut secrets, tokens);
+    ctx.vault.save(&conn.id, &secrets).await?;
     ctx.registry.update(|s| {
         if s.find(&conn.name).is_some() {
             return Err(exists(&conn.name));
