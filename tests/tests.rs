@@ -16,3 +16,5 @@ mod secrets;
 mod setup;
 #[path = "e2e/tokens.rs"]
 mod tokens;
+#[path = "e2e/wizard.rs"]
+mod wizard;

@@ -4,8 +4,11 @@
 
 use std::process::{Command, Stdio};
 
+/// A function that opens a URL, supplied by a front end (the desktop shell's opener plugin).
+pub type OpenFn = std::sync::Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
 /// How URLs are opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Browser {
     /// The platform's default (xdg-open, open, the Windows URL handler).
     System,
@@ -13,6 +16,19 @@ pub enum Browser {
     Command(Vec<String>),
     /// Never open anything: the URL is shown for the user to open (`--no-browser`).
     Manual,
+    /// A front end's own way of opening URLs.
+    Custom(OpenFn),
+}
+
+impl std::fmt::Debug for Browser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Browser::System => f.write_str("System"),
+            Browser::Command(w) => f.debug_tuple("Command").field(w).finish(),
+            Browser::Manual => f.write_str("Manual"),
+            Browser::Custom(_) => f.write_str("Custom"),
+        }
+    }
 }
 
 impl Browser {
@@ -30,10 +46,10 @@ impl Browser {
         }
     }
 
-    /// The command line that opens `url`, or `None` for `Manual`.
+    /// The command line that opens `url`, or `None` for `Manual` and `Custom`.
     pub fn command_for(&self, url: &str) -> Option<Vec<String>> {
         match self {
-            Browser::Manual => None,
+            Browser::Manual | Browser::Custom(_) => None,
             Browser::Command(words) => {
                 let mut argv: Vec<String> = words.iter().map(|w| w.replace("%s", url)).collect();
                 if !words.iter().any(|w| w.contains("%s")) {
@@ -53,6 +69,9 @@ impl Browser {
 
     /// Starts the browser without waiting for it. `Err` says why it could not be started.
     pub fn open(&self, url: &str) -> Result<(), String> {
+        if let Browser::Custom(open) = self {
+            return open(url);
+        }
         let Some(argv) = self.command_for(url) else {
             return Err("opening a browser was turned off".into());
         };

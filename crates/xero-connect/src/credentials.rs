@@ -135,6 +135,35 @@ pub fn check(client_id: &str, client_secret: Option<&str>) -> CredentialCheck {
     CredentialCheck { client_id: id, client_secret: secret.map(Secret::new), problems }
 }
 
+/// A secret's shape: every character replaced by its class, keeping exactly what the checks
+/// look at (length, whitespace and invisible characters, quotes, `:` and `=`, hex digits versus
+/// other letters, `-` and `_`). The window sends this while the user types, so the checks run
+/// live without the secret crossing over until it is submitted; the window computes the same
+/// mapping (ui/js/shape.js).
+///
+/// Text before a `:` or `=` among the first 24 characters is kept as it is: Xero's secrets never
+/// contain those characters, so such a prefix is a pasted label ("Client secret: …"), not secret
+/// material, and the label check needs its letters.
+pub fn secret_shape(secret: &str) -> String {
+    let label_end = secret.char_indices().take(24).find(|(_, c)| matches!(c, ':' | '=')).map_or(0, |(i, _)| i);
+    let (label, rest) = secret.split_at(label_end);
+    label.to_string()
+        + &rest
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => '0',
+                'a'..='f' => 'a',
+                'A'..='F' => 'A',
+                'g'..='z' => 'g',
+                'G'..='Z' => 'G',
+                '-' | '_' | ':' | '=' => c,
+                c if is_invisible(c) => c,
+                c if QUOTE_PAIRS.iter().any(|(a, b)| *a == c || *b == c) => c,
+                _ => '*',
+            })
+            .collect::<String>()
+}
+
 fn problem(field: Field, severity: Severity, kind: ProblemKind, message: impl Into<String>) -> Problem {
     Problem { field, severity, kind, message: message.into() }
 }
@@ -464,6 +493,37 @@ mod tests {
         let c = check(ID, None);
         assert!(c.problems.is_empty());
         assert!(c.client_secret.is_none());
+    }
+
+    #[test]
+    fn a_secret_shape_gets_the_same_findings_as_the_secret_but_hides_it() {
+        let cases = [
+            format!("{SECRET} "),
+            format!("\u{200B}{SECRET}\n"),
+            format!("\"{SECRET}\""),
+            "short+secret".to_string(),
+            "abc def".to_string(),
+            format!("Client secret: {SECRET}"),
+            format!("client_secret={SECRET}"),
+            String::new(),
+            "0123456789abcdef0123456789ABCDEG".to_string(),
+        ];
+        for secret in cases {
+            let shape = secret_shape(&secret);
+            assert_eq!(shape.chars().count(), secret.chars().count());
+            let real: Vec<_> =
+                check(ID, Some(&secret)).problems.into_iter().map(|p| (p.kind, p.severity, p.message)).collect();
+            let shaped: Vec<_> =
+                check(ID, Some(&shape)).problems.into_iter().map(|p| (p.kind, p.severity, p.message)).collect();
+            assert_eq!(real, shaped, "{secret:?}");
+        }
+        assert_eq!(secret_shape("aZ9-x_ Q+"), "aG0-g_ G*");
+        assert_eq!(secret_shape("Secret: aZ9"), "Secret: aG0");
+        assert!(!secret_shape(SECRET).contains("EFGH"));
+        // The one finding a shape cannot make: a secret equal to the Client ID is only a
+        // warning while typing; the check on submit blocks it.
+        assert_eq!(check(ID, Some(&secret_shape(ID))).problems[0].severity, Severity::Warning);
+        assert!(check(ID, Some(ID)).is_blocked());
     }
 
     #[test]

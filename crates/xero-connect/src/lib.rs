@@ -24,6 +24,7 @@ pub mod secret;
 pub mod tenants;
 pub mod tokens;
 pub mod vault;
+pub mod wizard;
 
 pub use context::Context;
 pub use error::{Error, ErrorCode, Result};

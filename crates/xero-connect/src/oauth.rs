@@ -138,7 +138,7 @@ pub async fn exchange_code(
     if let Some(v) = &request.pkce_verifier {
         req = req.set_pkce_verifier(PkceCodeVerifier::new(v.expose().to_string()));
     }
-    let transport = |r| send(http, r);
+    let transport = transport(http);
     token_set(req.request_async(&transport).await)
 }
 
@@ -151,7 +151,7 @@ pub async fn refresh(
 ) -> Result<TokenSet> {
     let c = client(endpoints, creds)?;
     let rt = RefreshToken::new(refresh_token.expose().to_string());
-    let transport = |r| send(http, r);
+    let transport = transport(http);
     token_set(c.exchange_refresh_token(&rt).request_async(&transport).await)
 }
 
@@ -162,7 +162,7 @@ pub async fn client_credentials(
     creds: &AppCredentials,
 ) -> Result<TokenSet> {
     let c = client(endpoints, creds)?;
-    let transport = |r| send(http, r);
+    let transport = transport(http);
     token_set(c.exchange_client_credentials().request_async(&transport).await)
 }
 
@@ -229,9 +229,20 @@ impl std::fmt::Display for TransportError {
 }
 impl std::error::Error for TransportError {}
 
-/// The transport handed to `oauth2`: reqwest without redirects; 429 and 5xx are turned into
-/// errors here, because `oauth2` would otherwise report them only as unparseable bodies.
-async fn send(http: &reqwest::Client, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, TransportError> {
+/// The transport handed to `oauth2`. It owns a clone of the client (an `Arc` inside), so its
+/// futures borrow nothing and stay `Send` for every lifetime, as spawned tasks require.
+fn transport(
+    http: &reqwest::Client,
+) -> impl Fn(
+    oauth2::HttpRequest,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, TransportError>> + Send>> {
+    let http = http.clone();
+    move |request| Box::pin(send(http.clone(), request))
+}
+
+/// reqwest without redirects; 429 and 5xx are turned into errors here, because `oauth2` would
+/// otherwise report them only as unparseable bodies.
+async fn send(http: reqwest::Client, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, TransportError> {
     let (parts, body) = request.into_parts();
     let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).expect("oauth2 uses standard methods");
     let mut rb = http.request(method, parts.uri.to_string()).body(body);

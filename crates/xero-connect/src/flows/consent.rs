@@ -63,7 +63,7 @@ pub(crate) async fn obtain(
     match ctx.browser.open(&request.url) {
         Ok(()) => progress.step(Step::BrowserOpened { url: request.url.clone() }),
         Err(reason) => {
-            let reason = (ctx.browser != crate::browser::Browser::Manual).then_some(reason);
+            let reason = (!matches!(ctx.browser, crate::browser::Browser::Manual)).then_some(reason);
             progress.step(Step::OpenThisUrl { url: request.url.clone(), reason })
         }
     }

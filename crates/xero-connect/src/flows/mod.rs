@@ -5,11 +5,13 @@
 //! the short ones — test, token, choosing an organisation, listing — live here.
 
 mod consent;
+mod organisations;
 mod reconnect;
 mod remove;
 mod setup;
 
 pub use consent::ConsentOptions;
+pub use organisations::add_organisations;
 pub use reconnect::{reconnect, ReconnectMethod, ReconnectOutcome, ReconnectRequest};
 pub use remove::{remove, RemoveOutcome};
 pub use setup::{setup, SetupOutcome, SetupRequest};
@@ -50,6 +52,23 @@ pub fn choose_organisation(ctx: &Context, name: &str, wanted: &str) -> Result<Co
         let conn = s.get_mut(name)?;
         let tenant = tenants::select(&conn.organisations, wanted)?.tenant_id.clone();
         conn.tenant_id = Some(tenant);
+        conn.updated_at = timestamp_now();
+        Ok(conn.clone())
+    })
+}
+
+/// Renames a connection; its secrets stay where they are (they are filed under its ID).
+pub fn rename(ctx: &Context, name: &str, new_name: &str) -> Result<Connection> {
+    crate::registry::check_name(new_name)?;
+    ctx.registry.update(|s| {
+        if !new_name.eq_ignore_ascii_case(name) && s.find(new_name).is_some() {
+            return Err(Error::new(
+                ErrorCode::ConnectionExists,
+                format!("A connection called \"{new_name}\" already exists: choose another name."),
+            ));
+        }
+        let conn = s.get_mut(name)?;
+        conn.name = new_name.to_string();
         conn.updated_at = timestamp_now();
         Ok(conn.clone())
     })

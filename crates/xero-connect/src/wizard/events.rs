@@ -1,0 +1,126 @@
+//! What can happen to the wizard: `UserEvent`s, the only thing the window can send (by name,
+//! from JSON), and `Outcome`s of the work the runner does, which only Rust code can construct —
+//! so the webview can never claim "Xero answered" or "tokens stored".
+
+use crate::error::Error;
+use crate::flows::{ReconnectOutcome, SetupOutcome};
+use crate::probe::TestReport;
+use crate::progress::Step;
+use crate::registration::AppType;
+use crate::registry::Connection;
+use crate::scopes::Api;
+use serde::Deserialize;
+
+/// A user's action in the window.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+pub enum UserEvent {
+    /// Back to the welcome screen.
+    Home,
+    /// "First setup".
+    StartSetup,
+    /// "Reconnect" for a saved connection.
+    StartReconnect {
+        /// The connection.
+        name: String,
+    },
+    /// The connections page.
+    OpenConnections,
+    /// Choose the integration type on the create-app step.
+    ChooseAppType {
+        /// The type.
+        app_type: AppType,
+    },
+    /// "Open Xero developer portal".
+    OpenPortal,
+    /// Next on a step that has nothing else to submit.
+    Next,
+    /// Back one step.
+    Back,
+    /// The inputs changed (as typed). The secret is not sent: only its shape (see
+    /// [`crate::credentials::secret_shape`]), enough for every check but a pasted label.
+    CredentialsEdited {
+        /// The connection's name.
+        name: String,
+        /// The Client ID as typed.
+        client_id: String,
+        /// The secret's shape, as computed by the window.
+        secret_shape: String,
+    },
+    /// Next on the credentials step: the one time the secret crosses over.
+    SubmitCredentials {
+        /// The connection's name.
+        name: String,
+        /// The Client ID as typed.
+        client_id: String,
+        /// The secret as pasted (empty for PKCE apps, or when practice mode provided it).
+        client_secret: String,
+    },
+    /// Practice mode: use the simulator's demo credentials.
+    FillPracticeCredentials,
+    /// Tick or untick an API preset.
+    ToggleApi {
+        /// The preset.
+        api: Api,
+    },
+    /// "Allow access" (also "Try again" after a denial or timeout).
+    AllowAccess,
+    /// "Open again": reopen Xero's page in the browser.
+    OpenAgain,
+    /// Cancel the wait.
+    Cancel,
+    /// Choose an organisation.
+    ChooseOrganisation {
+        /// Its tenant ID.
+        tenant_id: String,
+    },
+    /// "Add another organisation": consent again.
+    AddOrganisation,
+    /// "Test Connection" (for the current connection, or a named one on the connections page).
+    TestConnection {
+        /// The connection, when not the current one.
+        #[serde(default)]
+        name: Option<String>,
+    },
+    /// Rename a saved connection.
+    Rename {
+        /// The connection.
+        name: String,
+        /// Its new name.
+        new_name: String,
+    },
+    /// "Disconnect": ask for confirmation.
+    Disconnect {
+        /// The connection.
+        name: String,
+    },
+    /// Confirm the disconnect.
+    ConfirmDisconnect,
+    /// Do not disconnect.
+    CancelDisconnect,
+}
+
+/// The result of work the runner did; only Rust code creates these.
+#[derive(Debug)]
+pub enum Outcome {
+    /// First setup finished its consent and saved the connection.
+    SetupDone(Result<SetupOutcome, Error>),
+    /// Reconnect finished.
+    ReconnectDone(Result<ReconnectOutcome, Error>),
+    /// More organisations were authorised for the current connection.
+    OrganisationsAdded(Result<Connection, Error>),
+    /// The organisation choice was saved.
+    OrganisationChosen(Result<Connection, Error>),
+    /// Test Connection finished.
+    Tested(Result<TestReport, Error>),
+    /// A connection was renamed.
+    Renamed(Result<Connection, Error>),
+    /// A connection was disconnected and removed.
+    Disconnected(Result<String, Error>),
+    /// The saved connections were (re)read.
+    ConnectionsLoaded(Result<Vec<Connection>, Error>),
+    /// Progress reported by a running flow (listening, browser opened, waiting…).
+    Progress(Step),
+    /// Opening the developer portal failed.
+    PortalFailed(String),
+}

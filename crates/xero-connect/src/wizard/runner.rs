@@ -1,0 +1,162 @@
+//! The wizard's runner: owns the state machine, performs its effects on the tokio runtime with
+//! the core's flows, feeds their outcomes back, and pushes every new view to the window.
+//!
+//! One consent wait at a time can be cancelled; the window's Cancel ends it through a oneshot.
+
+use super::events::{Outcome, UserEvent};
+use super::machine::{Effect, Wizard, WizardOptions};
+use super::view::View;
+use crate::context::Context;
+use crate::flows;
+use crate::progress::Step;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::oneshot;
+
+type ViewSink = Box<dyn Fn(View) + Send + Sync>;
+
+/// A running wizard. Create it with [`WizardRunner::new`]; send user events with `send`.
+pub struct WizardRunner {
+    state: Mutex<Wizard>,
+    ctx: Context,
+    runtime: tokio::runtime::Handle,
+    on_view: ViewSink,
+    cancel: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+impl WizardRunner {
+    /// A wizard on the welcome screen; it loads the saved connections at once. `on_view` is
+    /// called with every view that background work produces.
+    pub fn new(
+        ctx: Context,
+        options: WizardOptions,
+        runtime: tokio::runtime::Handle,
+        on_view: impl Fn(View) + Send + Sync + 'static,
+    ) -> Arc<WizardRunner> {
+        let runner = Arc::new(WizardRunner {
+            state: Mutex::new(Wizard::new(ctx.endpoints.clone(), options)),
+            ctx,
+            runtime,
+            on_view: Box::new(on_view),
+            cancel: Mutex::new(None),
+        });
+        runner.perform(Effect::LoadConnections);
+        runner
+    }
+
+    /// The current view.
+    pub fn view(&self) -> View {
+        self.state.lock().expect("wizard state").view()
+    }
+
+    /// Applies a user's event and returns the view right after it; work it starts reports
+    /// later through `on_view`.
+    pub fn send(self: &Arc<Self>, event: UserEvent) -> View {
+        let effects = self.state.lock().expect("wizard state").handle(event, now_ms());
+        for e in effects {
+            self.perform(e);
+        }
+        self.view()
+    }
+
+    fn apply(self: &Arc<Self>, outcome: Outcome) {
+        let effects = self.state.lock().expect("wizard state").apply(outcome, now_ms());
+        for e in effects {
+            self.perform(e);
+        }
+        (self.on_view)(self.view());
+    }
+
+    /// A cancel signal for the next wait; replacing an old one leaves its wait running alone.
+    fn cancel_signal(&self) -> impl Future<Output = ()> {
+        let (tx, rx) = oneshot::channel::<()>();
+        *self.cancel.lock().expect("cancel slot") = Some(tx);
+        async move {
+            if rx.await.is_err() {
+                // The sender was replaced or dropped without a cancel: never fire.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+
+    fn progress(self: &Arc<Self>) -> impl Fn(Step) + Send + Sync + 'static {
+        let me = self.clone();
+        move |step| me.apply(Outcome::Progress(step))
+    }
+
+    fn perform(self: &Arc<Self>, effect: Effect) {
+        let me = self.clone();
+        match effect {
+            Effect::Cancel => {
+                if let Some(tx) = self.cancel.lock().expect("cancel slot").take() {
+                    let _ = tx.send(());
+                }
+            }
+            Effect::OpenUrl(url) => {
+                if let Err(reason) = self.ctx.browser.open(&url) {
+                    self.apply(Outcome::PortalFailed(reason));
+                }
+            }
+            Effect::LoadConnections => {
+                self.runtime.spawn(async move {
+                    let list = flows::list(&me.ctx);
+                    me.apply(Outcome::ConnectionsLoaded(list));
+                });
+            }
+            Effect::Setup(request) => {
+                let cancel = self.cancel_signal();
+                self.runtime.spawn(async move {
+                    let progress = me.progress();
+                    let result = flows::setup(&me.ctx, *request, &progress, cancel).await;
+                    me.apply(Outcome::SetupDone(result));
+                });
+            }
+            Effect::Reconnect(request) => {
+                let cancel = self.cancel_signal();
+                self.runtime.spawn(async move {
+                    let progress = me.progress();
+                    let result = flows::reconnect(&me.ctx, *request, &progress, cancel).await;
+                    me.apply(Outcome::ReconnectDone(result));
+                });
+            }
+            Effect::AddOrganisations { name } => {
+                let cancel = self.cancel_signal();
+                self.runtime.spawn(async move {
+                    let progress = me.progress();
+                    let options = flows::ConsentOptions::default();
+                    let result = flows::add_organisations(&me.ctx, &name, &options, &progress, cancel).await;
+                    me.apply(Outcome::OrganisationsAdded(result));
+                });
+            }
+            Effect::ChooseOrganisation { name, tenant_id } => {
+                self.runtime.spawn(async move {
+                    let result = flows::choose_organisation(&me.ctx, &name, &tenant_id);
+                    me.apply(Outcome::OrganisationChosen(result));
+                });
+            }
+            Effect::Test { name } => {
+                self.runtime.spawn(async move {
+                    let result = flows::test(&me.ctx, &name, None, &crate::progress::Silent).await;
+                    me.apply(Outcome::Tested(result));
+                });
+            }
+            Effect::Rename { name, new_name } => {
+                self.runtime.spawn(async move {
+                    let result = flows::rename(&me.ctx, &name, &new_name);
+                    me.apply(Outcome::Renamed(result));
+                });
+            }
+            Effect::Remove { name } => {
+                self.runtime.spawn(async move {
+                    let result = flows::remove(&me.ctx, &name, &crate::progress::Silent).await.map(|o| o.name);
+                    me.apply(Outcome::Disconnected(result));
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! What the window shows: a serialisable `View` rebuilt from the wizard's state after every
+//! change. It is built only from non-secret data — no field can hold a client secret, token or
+//! authorization code (there is no `Secret` in any of these types), and a test serialises every
+//! view of whole runs to prove none appears.
+
+use crate::credentials::Problem;
+use crate::jwt::XeroUser;
+use crate::probe::OrganisationDetails;
+use crate::registration::{AppType, RegistrationGuide};
+use crate::scopes::Api;
+use serde::Serialize;
+
+/// Everything the window renders.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct View {
+    /// The screen and its data.
+    pub screen: Screen,
+    /// "Step N of M" on the numbered steps of a path.
+    pub progress: Option<StepProgress>,
+    /// Shown on every screen when the endpoints are not Xero's (practice mode, overrides).
+    pub banner: Option<String>,
+    /// An operation in progress (spinner, elapsed time, Cancel).
+    pub busy: Option<Busy>,
+    /// The last failure, in words, with the one action that fixes it.
+    pub error: Option<ErrorView>,
+}
+
+/// "Step N of M".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StepProgress {
+    /// This step, from 1.
+    pub step: u8,
+    /// Steps on this path.
+    pub of: u8,
+}
+
+/// A wait the user sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Busy {
+    /// What is happening, as a sentence.
+    pub label: String,
+    /// When it started, milliseconds since the Unix epoch (the UI shows the elapsed time).
+    pub since_ms: u64,
+    /// Whether `cancel` stops it.
+    pub cancellable: bool,
+}
+
+/// A failure as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorView {
+    /// The core's stable code (never shown alone).
+    pub code: String,
+    /// The sentence that says what to do.
+    pub message: String,
+    /// The one button that fixes it, if any.
+    pub action: Option<Action>,
+    /// For rate limits: seconds until "Try again" works.
+    pub retry_after_secs: Option<u64>,
+}
+
+/// A button the UI shows for an error: its label and the event it sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    /// The button text.
+    pub label: String,
+    /// The event, exactly as the UI sends it back (a `UserEvent` in JSON).
+    pub event: serde_json::Value,
+}
+
+/// One saved connection on the welcome and connections screens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConnectionSummary {
+    /// Its name.
+    pub name: String,
+    /// The chosen organisation's name.
+    pub organisation: Option<String>,
+    /// The chosen organisation's tenant ID.
+    pub tenant_id: Option<String>,
+    /// Web, desktop (PKCE) or custom connection.
+    pub app_type: AppType,
+    /// "Connected", "Test failed", "Not tested yet".
+    pub status: String,
+    /// The last test in words, e.g. "OK on 2026-11-22 14:25 UTC".
+    pub last_test: String,
+    /// Whether the last test succeeded (`None`: never tested).
+    pub last_test_ok: Option<bool>,
+}
+
+/// An organisation to choose, shown by name with country and ID small.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganisationChoice {
+    /// The tenant ID.
+    pub tenant_id: String,
+    /// Its name.
+    pub name: String,
+    /// `ORGANISATION`, `PRACTICE`…
+    pub tenant_type: String,
+    /// Whether it is the chosen one.
+    pub selected: bool,
+}
+
+/// An API preset checkbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiChoice {
+    /// The preset.
+    pub api: Api,
+    /// Its label.
+    pub label: String,
+    /// Whether it is ticked.
+    pub checked: bool,
+}
+
+/// Where the consent step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    /// Before "Allow access" is pressed.
+    Ready,
+    /// The browser is open on Xero's page; waiting for the answer.
+    Waiting,
+    /// The user pressed Cancel on Xero's page.
+    Denied,
+    /// No answer before the timeout.
+    TimedOut,
+}
+
+/// Test Connection's success.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestSuccess {
+    /// The organisation Xero answered for.
+    pub organisation: OrganisationDetails,
+    /// Who authorised the connection.
+    pub authorised_by: Option<XeroUser>,
+    /// When (RFC 3339).
+    pub tested_at: String,
+}
+
+/// The screens.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Screen {
+    /// Two choices, and the saved connections.
+    Welcome {
+        /// Saved connections.
+        connections: Vec<ConnectionSummary>,
+        /// Why Reconnect is not possible, when there is nothing to reconnect.
+        reconnect_unavailable: Option<String>,
+    },
+    /// Create the app in the portal (first setup) or generate another secret (reconnect).
+    CreateApp {
+        /// What to type, with Copy buttons.
+        guide: RegistrationGuide,
+        /// True on the reconnect path: the steps are about generating another secret.
+        reconnect: bool,
+        /// The reconnect steps (open the app, Configuration, Generate another secret).
+        reconnect_steps: Vec<String>,
+    },
+    /// Paste the Client ID and secret; checked as typed.
+    Credentials {
+        /// The connection's name (editable on first setup).
+        name: String,
+        /// Whether the name can be changed.
+        name_editable: bool,
+        /// The app type chosen.
+        app_type: AppType,
+        /// The Client ID to prefill (reconnect, practice mode).
+        client_id: String,
+        /// Whether this app type has a secret to paste.
+        secret_needed: bool,
+        /// Practice mode has put its demo secret in place (the input shows a placeholder).
+        secret_provided: bool,
+        /// Findings of the checks, blocking first.
+        problems: Vec<Problem>,
+        /// False while a blocking problem remains: Next is disabled.
+        can_continue: bool,
+        /// Practice mode can fill in the demo credentials.
+        practice_fill_available: bool,
+    },
+    /// Choose the APIs; the exact scopes under "Advanced".
+    Scopes {
+        /// Preset checkboxes.
+        apis: Vec<ApiChoice>,
+        /// The resulting scopes.
+        scopes: Vec<String>,
+    },
+    /// Allow access in Xero's page in the browser.
+    Consent {
+        /// Where it stands.
+        state: ConsentState,
+        /// The consent URL (no secrets), for "Copy link" when no browser opened.
+        url: Option<String>,
+        /// The redirect URI listened on.
+        redirect_uri: Option<String>,
+        /// Likely causes after a timeout, most likely first.
+        hints: Vec<String>,
+    },
+    /// Choose the organisation among those authorised just now.
+    ChooseOrganisation {
+        /// The organisations.
+        organisations: Vec<OrganisationChoice>,
+    },
+    /// Test Connection.
+    Test {
+        /// The connection.
+        connection: String,
+        /// Its organisation, before testing.
+        organisation: Option<String>,
+        /// The tenant ID, with a Copy button.
+        tenant_id: Option<String>,
+        /// The result, once tested.
+        result: Option<TestSuccess>,
+    },
+    /// Saved connections with their actions.
+    Connections {
+        /// The connections.
+        connections: Vec<ConnectionSummary>,
+        /// A disconnect waiting for confirmation.
+        confirm_disconnect: Option<DisconnectConfirmation>,
+    },
+}
+
+/// What the confirmation of Disconnect says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisconnectConfirmation {
+    /// The connection.
+    pub name: String,
+    /// The sentence: it cannot be undone, and what happens at Xero.
+    pub text: String,
+}

@@ -1,0 +1,129 @@
+//! The wizard's runner driven by user events against the simulator, the scripted browser doing
+//! the consent: first setup to a green Test Connection, then reconnect with a new secret
+//! without the browser. Every view pushed or returned is kept as JSON — what would cross IPC to
+//! the window — and must hold no secret or token.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use xero_connect::browser::Browser;
+use xero_connect::endpoints::Endpoints;
+use xero_connect::registration::RedirectUri;
+use xero_connect::registry::Registry;
+use xero_connect::vault::{MemoryStore, Vault};
+use xero_connect::wizard::{Screen, UserEvent, View, WizardOptions, WizardRunner};
+use xero_connect::Context;
+use xero_connect_e2e::{bins, TestEnv};
+
+struct Harness {
+    runner: Arc<WizardRunner>,
+    views: Arc<Mutex<Vec<String>>>,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Harness {
+    fn send(&self, event: UserEvent) -> View {
+        let v = self.runner.send(event);
+        self.views.lock().unwrap().push(serde_json::to_string(&v).unwrap());
+        v
+    }
+
+    fn wait_for(&self, what: &str, done: impl Fn(&View) -> bool) -> View {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let v = self.runner.view();
+            if done(&v) {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}: {v:#?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn harness(env: &TestEnv, store: Arc<MemoryStore>, redirect_uri: &str) -> Harness {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let ctx = Context {
+        endpoints: Endpoints::all_at(&env.sim.url()).unwrap(),
+        http: xero_connect::http::client(),
+        vault: Vault::new(store),
+        registry: Registry::at(env.dir.path().join("wizard-config")),
+        browser: Browser::Command(vec![bins().browser.display().to_string()]),
+    };
+    let views = Arc::new(Mutex::new(Vec::new()));
+    let sink = views.clone();
+    let options = WizardOptions { practice: None, redirect_uris: vec![RedirectUri::parse(redirect_uri).unwrap()] };
+    let runner = WizardRunner::new(ctx, options, rt.handle().clone(), move |v| {
+        sink.lock().unwrap().push(serde_json::to_string(&v).unwrap());
+    });
+    Harness { runner, views, rt }
+}
+
+#[test]
+fn wizard_first_setup_and_reconnect_never_show_a_secret() {
+    let env = TestEnv::without_keyring();
+    let uri = xero_connect_e2e::redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let h = harness(&env, store.clone(), &uri);
+
+    h.wait_for("connections loaded", |v| matches!(v.screen, Screen::Welcome { reconnect_unavailable: Some(_), .. }));
+    h.send(UserEvent::StartSetup);
+    h.send(UserEvent::Next);
+    h.send(UserEvent::CredentialsEdited {
+        name: "Shop".into(),
+        client_id: app.client_id.clone(),
+        secret_shape: xero_connect::credentials::secret_shape(&format!("{secret} ")),
+    });
+    h.send(UserEvent::SubmitCredentials {
+        name: "Shop".into(),
+        client_id: app.client_id.clone(),
+        client_secret: format!("{secret} "),
+    });
+    h.send(UserEvent::Next);
+    h.send(UserEvent::AllowAccess);
+    let v = h.wait_for("the test step", |v| matches!(v.screen, Screen::Test { .. }) && v.busy.is_none());
+    assert!(v.error.is_none(), "{v:#?}");
+    h.send(UserEvent::TestConnection { name: None });
+    let v = h.wait_for("a test result", |v| matches!(&v.screen, Screen::Test { result: Some(_), .. }));
+    match &v.screen {
+        Screen::Test { result: Some(r), .. } => assert_eq!(r.organisation.name, "Maple Florists"),
+        other => panic!("{other:?}"),
+    }
+
+    // Reconnect with a new secret: proven by refresh, no second consent.
+    let new = env.sim.generate_secret(&app.client_id);
+    h.send(UserEvent::Home);
+    h.wait_for(
+        "saved connection listed",
+        |v| matches!(&v.screen, Screen::Welcome { connections, .. } if connections.len() == 1),
+    );
+    h.send(UserEvent::StartReconnect { name: "Shop".into() });
+    h.send(UserEvent::Next);
+    h.send(UserEvent::SubmitCredentials {
+        name: "Shop".into(),
+        client_id: app.client_id.clone(),
+        client_secret: new.clone(),
+    });
+    h.wait_for("the test step after reconnect", |v| matches!(v.screen, Screen::Test { .. }) && v.busy.is_none());
+    assert_eq!(env.sim.count(xero_sim::Endpoint::Authorize), 1, "no browser the second time");
+    h.send(UserEvent::TestConnection { name: None });
+    h.wait_for("a test result after reconnect", |v| matches!(&v.screen, Screen::Test { result: Some(_), .. }));
+
+    // Nothing secret ever crossed to the window.
+    let id = Registry::at(env.dir.path().join("wizard-config")).load().unwrap().connections[0].id.clone();
+    let saved = h.rt.block_on(Vault::new(store).load(&id)).unwrap();
+    let tokens = [saved.refresh_token.unwrap(), saved.access_token.unwrap().token];
+    let tokens: Vec<String> = tokens.iter().map(|t| t.expose().to_string()).collect();
+    let views = h.views.lock().unwrap();
+    assert!(views.len() > 10);
+    for v in views.iter() {
+        for s in [&secret, &new] {
+            assert!(!v.contains(s.as_str()), "a client secret reached the view");
+        }
+        for token in &tokens {
+            assert!(!v.contains(token.as_str()), "a token reached the view");
+        }
+    }
+}
