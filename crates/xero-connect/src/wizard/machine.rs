@@ -116,6 +116,8 @@ pub struct Wizard {
     test: Option<TestSuccess>,
     connections: Vec<Connection>,
     confirm_disconnect: Option<String>,
+    /// The connection the last Test Connection was for (its error's action names it).
+    tested: Option<String>,
     busy: Option<Busy>,
     error: Option<Error>,
     /// Checked credentials between the credentials step and Allow access (Rust side only).
@@ -153,6 +155,7 @@ impl Wizard {
             test: None,
             connections: Vec::new(),
             confirm_disconnect: None,
+            tested: None,
             busy: None,
             error: None,
             pending: None,
@@ -228,6 +231,10 @@ impl Wizard {
             UserEvent::OpenPortal => vec![Effect::OpenUrl(self.endpoints.portal_my_apps())],
             UserEvent::Next => self.next(now_ms),
             UserEvent::Back => {
+                if self.stage == Stage::Scopes && self.pending.is_some() {
+                    // The secret was accepted already: the field says so instead of asking again.
+                    self.secret_provided = true;
+                }
                 let back = match self.stage {
                     Stage::CreateApp | Stage::Connections | Stage::Test => Stage::Welcome,
                     Stage::Credentials => Stage::CreateApp,
@@ -315,6 +322,7 @@ impl Wizard {
                     self.stage = Stage::Test;
                     self.test = None;
                 }
+                self.tested = Some(name.clone());
                 self.start_busy("Calling Xero…", false, now_ms);
                 vec![Effect::Test { name }]
             }
@@ -366,7 +374,7 @@ impl Wizard {
         let secret = if !self.app_type.has_secret() {
             None
         } else if self.secret_provided {
-            self.practice.as_ref().map(|p| credentials::secret_shape(p.client_secret.expose()))
+            self.provided_secret().map(|s| credentials::secret_shape(s.expose()))
         } else {
             Some(secret_shape.to_string())
         };
@@ -383,6 +391,14 @@ impl Wizard {
         };
     }
 
+    /// A secret the user need not type again: entered before going Back, or practice mode's.
+    fn provided_secret(&self) -> Option<Secret> {
+        self.pending
+            .as_ref()
+            .and_then(|c| c.client_secret.clone())
+            .or_else(|| self.practice.as_ref().map(|p| p.client_secret.clone()))
+    }
+
     fn can_continue(&self) -> bool {
         self.name_problem.is_none() && !self.problems.iter().any(|p| p.severity == Severity::Blocking)
     }
@@ -391,7 +407,7 @@ impl Wizard {
         let secret = if !self.app_type.has_secret() {
             None
         } else if self.secret_provided && client_secret.is_empty() {
-            self.practice.as_ref().map(|p| p.client_secret.expose().to_string())
+            self.provided_secret().map(|s| s.expose().to_string())
         } else {
             Some(client_secret)
         };
@@ -755,7 +771,7 @@ impl Wizard {
     }
 
     fn error_view(&self, e: &Error) -> ErrorView {
-        let name = self.current.as_ref().map(|c| c.name.clone());
+        let name = self.tested.clone().or_else(|| self.current.as_ref().map(|c| c.name.clone()));
         let action = |label: &str, event: serde_json::Value| Some(Action { label: label.into(), event });
         let reconnect = name.as_ref().map(|n| serde_json::json!({"event": "start_reconnect", "name": n}));
         let action = match e.code() {
@@ -763,8 +779,8 @@ impl Wizard {
             ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected | ErrorCode::MissingScope => {
                 reconnect.and_then(|ev| action("Reconnect", ev))
             }
-            ErrorCode::RateLimited | ErrorCode::XeroUnavailable | ErrorCode::NoNetwork if self.stage == Stage::Test => {
-                action("Try again", serde_json::json!({"event": "test_connection"}))
+            ErrorCode::RateLimited | ErrorCode::XeroUnavailable | ErrorCode::NoNetwork if self.tested.is_some() => {
+                action("Try again", serde_json::json!({"event": "test_connection", "name": name}))
             }
             _ => None,
         };
@@ -1043,9 +1059,43 @@ mod tests {
         w.apply(Outcome::Tested(Err(Error::rate_limited(30))), 0);
         let err = w.view().error.unwrap();
         assert_eq!(err.retry_after_secs, Some(30));
-        assert_eq!(err.action.unwrap().event, serde_json::json!({"event": "test_connection"}));
+        assert_eq!(err.action.unwrap().event, serde_json::json!({"event": "test_connection", "name": "My business"}));
         // Every action is an event the window may send.
         let _: UserEvent = serde_json::from_value(action.event).unwrap();
+    }
+
+    #[test]
+    fn going_back_keeps_the_accepted_secret_without_showing_it() {
+        let mut w = wizard();
+        to_consent(&mut w);
+        w.handle(UserEvent::Back, 0);
+        w.handle(UserEvent::Back, 0);
+        match w.view().screen {
+            Screen::Credentials { secret_provided, can_continue, .. } => assert!(secret_provided && can_continue),
+            other => panic!("{other:?}"),
+        }
+        w.handle(
+            UserEvent::CredentialsEdited {
+                name: "My business".into(),
+                client_id: ID.into(),
+                secret_shape: String::new(),
+            },
+            0,
+        );
+        assert!(matches!(w.view().screen, Screen::Credentials { can_continue: true, .. }));
+        w.handle(
+            UserEvent::SubmitCredentials {
+                name: "My business".into(),
+                client_id: ID.into(),
+                client_secret: String::new(),
+            },
+            0,
+        );
+        w.handle(UserEvent::Next, 0);
+        match &w.handle(UserEvent::AllowAccess, 0)[..] {
+            [Effect::Setup(req)] => assert_eq!(req.credentials.client_secret.as_ref().unwrap().expose(), SECRET),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

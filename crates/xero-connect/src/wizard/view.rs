@@ -167,7 +167,8 @@ pub enum Screen {
         client_id: String,
         /// Whether this app type has a secret to paste.
         secret_needed: bool,
-        /// Practice mode has put its demo secret in place (the input shows a placeholder).
+        /// A secret is already in place — entered before going Back, or practice mode's demo
+        /// secret — so the input shows a placeholder and may stay empty.
         secret_provided: bool,
         /// Findings of the checks, blocking first.
         problems: Vec<Problem>,

@@ -1,0 +1,22 @@
+// The only module that talks to the Tauri side: read the view, send a user event, hear pushed
+// views, copy text. Kept tiny so the rest of the UI runs the same against a fake __TAURI__.
+
+const tauri = () => window.__TAURI__;
+
+/** True when running inside the app (or under a fake that provides the same calls). */
+export const available = () => Boolean(tauri()?.core?.invoke);
+
+/** The view as it is now. */
+export const getView = () => tauri().core.invoke('wizard_view');
+
+/** Sends a UserEvent ({ event: 'snake_case', ... }) and resolves to the view that follows. */
+export const send = (event) => tauri().core.invoke('wizard_send', { event });
+
+/** Calls `onView` with every view Rust pushes while background work progresses. */
+export const onView = (onView) => tauri().event.listen('wizard://view', (e) => onView(e.payload));
+
+/** The welcome screen's "Practice": the wizard against a local simulated Xero; resolves to a view. */
+export const practiceStart = () => tauri().core.invoke('practice_start');
+
+/** Puts non-secret text on the clipboard. */
+export const copyText = (text) => tauri().clipboardManager.writeText(text);

@@ -1,0 +1,193 @@
+// Boots the wizard window and owns the page shell: banner, "Step N of M", the live region, and
+// one <form> per screen (scrolling content + a footer with Back/Next). Renders the View from
+// Rust after every user event and every pushed update; moves focus to the heading when the
+// screen changes, and keeps focus and scroll where they were when the same screen refreshes.
+
+import * as bridge from './bridge.js';
+import { el } from './dom.js';
+import { announce, initLive } from './a11y.js';
+import { busyBox, errorBox, statusWords, stopTimers } from './status.js';
+import { button } from './widgets.js';
+import welcome from './screens/welcome.js';
+import { createApp, scopes } from './screens/setup.js';
+import credentials from './screens/credentials.js';
+import { consent, chooseOrganisation } from './screens/consent.js';
+import test from './screens/test.js';
+import connections from './screens/connections.js';
+
+const SCREENS = {
+  welcome,
+  create_app: createApp,
+  credentials,
+  scopes,
+  consent,
+  choose_organisation: chooseOrganisation,
+  test,
+  connections,
+};
+
+const shell = {};
+let current = { key: null, view: null, screen: null, spec: null, said: '' };
+let seq = 0;
+
+function buildShell() {
+  shell.banner = el('div', { id: 'banner', class: 'banner', role: 'note', hidden: true });
+  shell.progress = el('p', { id: 'progress', class: 'progress', hidden: true });
+  shell.steps = el('span', { class: 'steps', 'aria-hidden': 'true' });
+  shell.live = el('div', { id: 'live', class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  shell.main = el('main', { id: 'main', class: 'main' });
+  document.body.append(el('div', { id: 'app', class: 'app' },
+    shell.banner,
+    el('header', { class: 'topbar' },
+      el('span', { class: 'app-name', text: 'xero-connect' }),
+      el('div', { class: 'topbar-progress' }, shell.progress, shell.steps)),
+    shell.live,
+    shell.main));
+  initLive(shell.live);
+}
+
+function showChrome(view) {
+  shell.banner.hidden = !view.banner;
+  shell.banner.textContent = view.banner ?? '';
+  const p = view.progress;
+  shell.progress.hidden = !p;
+  shell.progress.textContent = p ? `Step ${p.step} of ${p.of}` : '';
+  shell.steps.replaceChildren(...(p ? Array.from({ length: p.of }, (_, i) =>
+    el('span', { class: i + 1 < p.step ? 'step done' : i + 1 === p.step ? 'step now' : 'step' })) : []));
+}
+
+// The consent step's states read as different pages (different heading and buttons), so a
+// change of state counts as a new screen for focus.
+const screenKey = (view) => (view.screen.kind === 'consent' ? `consent:${view.screen.state}` : view.screen.kind);
+
+const focusKey = (node) => (node && node !== document.body ? node.id || node.dataset?.key || '' : '');
+
+function findByKey(key) {
+  if (!key) return null;
+  return document.getElementById(key) ?? [...document.querySelectorAll('[data-key]')].find((n) => n.dataset.key === key);
+}
+
+function context(cause, entered) {
+  return {
+    send,
+    practice: () => call(bridge.practiceStart, 'practice_start'),
+    copy: bridge.copyText,
+    announce,
+    cause,
+    entered,
+    rerender: () => render(current.view, 'local'),
+  };
+}
+
+function mount(spec, kind) {
+  spec.heading = el('h1', { id: 'step-heading', class: 'step-heading', tabIndex: -1, text: spec.title });
+  spec.status = el('div', { class: 'status-slot' });
+  spec.scroll = el('div', { class: 'scroll' },
+    el('div', { class: 'content' },
+      spec.heading,
+      typeof spec.lead === 'string' ? el('p', { class: 'lead', text: spec.lead }) : spec.lead,
+      spec.status,
+      spec.body));
+  const form = el('form', {
+    id: 'screen',
+    class: `screen screen-${kind}`,
+    noValidate: true,
+    'aria-labelledby': 'step-heading',
+    on: { submit: (e) => { e.preventDefault(); spec.onSubmit?.(); } },
+  },
+  spec.scroll,
+  spec.footer?.length ? el('div', { class: 'footer' }, el('div', { class: 'footer-inner' }, spec.footer)) : null,
+  spec.dialog);
+  shell.main.replaceChildren(form);
+}
+
+function render(view, cause) {
+  const screen = SCREENS[view.screen.kind] ?? unknownScreen;
+  const key = screenKey(view);
+  const entered = key !== current.key;
+  const focusWas = focusKey(document.activeElement);
+  const scrollWas = current.spec?.scroll?.scrollTop ?? 0;
+  const ctx = context(cause, entered);
+  stopTimers();
+  showChrome(view);
+
+  const inPlace = !entered && current.screen === screen && Boolean(screen.update?.(view, ctx));
+  const spec = inPlace ? current.spec : screen.build(view, ctx);
+  if (!inPlace) mount(spec, view.screen.kind);
+  // A screen that tells the error in its own words (e.g. consent denied) owns it; else the box.
+  const ownsError = screen.ownsError?.(view) ?? false;
+  spec.status.replaceChildren(
+    ...[view.busy && busyBox(view.busy, ctx), view.error && !ownsError && errorBox(view.error, ctx)].filter(Boolean));
+  current = { ...current, key, view, screen, spec };
+
+  if (!inPlace) {
+    spec.mounted?.();
+    if (entered) {
+      spec.heading.focus();
+    } else {
+      spec.scroll.scrollTop = scrollWas;
+      const target = spec.focus ?? findByKey(focusWas) ?? (focusWas ? spec.heading : null);
+      target?.focus({ preventScroll: !spec.focus });
+      // The control that had focus is gone or disabled: the heading is the next best place.
+      if (focusWas && document.activeElement === document.body) spec.heading.focus({ preventScroll: true });
+    }
+  }
+
+  const words = [...statusWords(view), screen.announce?.(view)].filter(Boolean).join(' ');
+  if (words && words !== current.said) announce(words);
+  current.said = words;
+}
+
+const send = (event) => call(() => bridge.send(event), event.event);
+
+async function call(request, cause) {
+  const mine = ++seq;
+  try {
+    const view = await request();
+    // A newer event was sent meanwhile (fast typing): only its answer is current.
+    if (mine === seq) render(view, cause);
+  } catch (err) {
+    if (mine === seq) showFailure(err);
+  }
+}
+
+/** A command failed: Rust's {code, message} when it sent one, else a sentence of our own. */
+function showFailure(err) {
+  const described = typeof err?.message === 'string' && typeof err?.code === 'string';
+  const message = described
+    ? err.message
+    : 'The app did not respond. Try again; if it keeps happening, close xero-connect and open it again.';
+  const box = el('div', { id: 'error-box', class: 'error-box' },
+    el('p', { id: 'error-message', class: 'error-message', text: message }),
+    described ? el('p', { class: 'error-code', text: `code: ${err.code}` }) : null);
+  if (current.spec) current.spec.status.replaceChildren(box);
+  else shell.main.replaceChildren(el('div', { class: 'content' }, box));
+  announce(message);
+}
+
+const unknownScreen = {
+  build: (view, ctx) => ({
+    title: 'This step is not available',
+    lead: 'This window is older than the app. Go back to the start and try again.',
+    body: [],
+    footer: [button('Back to start', { id: 'btn-home', kind: 'primary', onClick: () => ctx.send({ event: 'home' }) })],
+  }),
+};
+
+async function boot() {
+  buildShell();
+  if (!bridge.available()) {
+    shell.main.replaceChildren(el('div', { class: 'content' },
+      el('h1', { id: 'step-heading', class: 'step-heading', tabIndex: -1, text: 'Open this from the xero-connect app' }),
+      el('p', { class: 'lead', text: 'This page is the setup window of xero-connect and works only inside the app.' })));
+    return;
+  }
+  try {
+    await bridge.onView((view) => render(view, 'push'));
+    render(await bridge.getView(), 'load');
+  } catch (err) {
+    showFailure(err);
+  }
+}
+
+boot();

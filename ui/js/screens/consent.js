@@ -1,0 +1,123 @@
+// The consent step in its four states (ready, waiting, denied, timed out) and the choice of
+// organisation that follows it. The spinner and elapsed time while waiting come from `busy`,
+// drawn by the shell; this module adds Open again, Copy link and the calm retry screens.
+
+import { el } from '../dom.js';
+import { button, copyButton, section, valueRow } from '../widgets.js';
+
+const spacer = () => el('span', { class: 'spacer' });
+const back = (ctx) => button('Back', { id: 'btn-back', onClick: () => ctx.send({ event: 'back' }) });
+const tryAgain = (ctx) => button('Try again', { id: 'btn-try-again', kind: 'primary', onClick: () => ctx.send({ event: 'allow_access' }) });
+const ALLOW = { event: 'allow_access' };
+
+const TITLES = {
+  ready: 'Allow access in Xero',
+  waiting: 'Waiting for you in Xero',
+  denied: 'Access was not allowed',
+  timed_out: 'Xero did not answer in time',
+};
+
+function ready(s, ctx) {
+  return {
+    lead: 'Your browser will open Xero\'s page. Sign in, tick the organisation(s) this software may use, and press "Allow access". Then come back to this window.',
+    body: [el('p', { class: 'muted', text: 'Nothing is shared until you press "Allow access" on Xero\'s page.' })],
+    footer: [back(ctx), spacer(),
+      button('Allow access', { id: 'btn-allow-access', kind: 'primary', onClick: () => ctx.send(ALLOW) })],
+  };
+}
+
+function waiting(s, view, ctx) {
+  return {
+    lead: 'Finish in the browser: sign in to Xero, choose the organisation and press "Allow access". This window carries on by itself.',
+    body: [
+      el('div', { class: 'actions-row' },
+        button('Open again', { id: 'btn-open-again', onClick: () => ctx.send({ event: 'open_again' }) }),
+        s.url ? copyButton(ctx, s.url, 'link', 'btn-copy-link', 'Copy link') : null),
+      s.url ? el('p', { class: 'small muted', text: 'No browser window opened? Copy the link and paste it into your browser\'s address bar.' }) : null,
+    ],
+    // The busy strip has its own Cancel when the wait can be cancelled; never show two.
+    footer: view.busy?.cancellable ? [] : [spacer(), button('Cancel', { id: 'btn-cancel', onClick: () => ctx.send({ event: 'cancel' }) })],
+  };
+}
+
+// After a denial or timeout the screen says what happened itself, calmly, with the error's
+// sentence when there is one; its own "Try again" is the error's action (allow_access).
+const ownLead = (view, fallback) => (view.error
+  ? el('p', { class: 'lead', id: 'error-message', text: view.error.message })
+  : fallback);
+
+function denied(s, view, ctx) {
+  return {
+    lead: ownLead(view, 'Access was not allowed on Xero\'s page, so nothing was connected and nothing was changed.'),
+    body: [el('p', { class: 'muted', text: 'Nothing was connected. If that was not what you meant, press "Try again" and choose "Allow access" on Xero\'s page.' })],
+    footer: [back(ctx), spacer(), tryAgain(ctx)],
+  };
+}
+
+function timedOut(s, view, ctx) {
+  return {
+    lead: ownLead(view, 'This window heard nothing back from Xero, so nothing was connected.'),
+    body: [
+      el('h2', { class: 'block-title', text: 'What usually causes this, most likely first' }),
+      el('ol', { class: 'hints', id: 'timeout-hints' }, s.hints.map((h) => el('li', { text: h }))),
+      s.redirect_uri ? section('Redirect URI this window listens on',
+        el('div', { class: 'values' }, valueRow(ctx, 'Redirect URI', s.redirect_uri, { copyId: 'btn-copy-redirect-uri', what: 'redirect URI', valueId: 'value-redirect-uri' }))) : null,
+    ],
+    footer: [back(ctx), spacer(), tryAgain(ctx)],
+  };
+}
+
+export const consent = {
+  build(view, ctx) {
+    const s = view.screen;
+    const parts = { ready: () => ready(s, ctx), waiting: () => waiting(s, view, ctx), denied: () => denied(s, view, ctx), timed_out: () => timedOut(s, view, ctx) }[s.state]();
+    return { title: TITLES[s.state] ?? 'Allow access in Xero', ...parts };
+  },
+  // Only when the error's one action is what "Try again" does; any other error keeps its box.
+  ownsError: (view) => ['denied', 'timed_out'].includes(view.screen.state)
+    && (!view.error?.action || view.error.action.event?.event === 'allow_access'),
+  announce(view) {
+    const s = view.screen.state;
+    if (view.error) return null; // the shell announces the error's sentence
+    if (s === 'waiting' && !view.busy) return 'Waiting for you to allow access in Xero.';
+    if (s === 'denied') return 'Access was not allowed in Xero.';
+    if (s === 'timed_out') return 'Xero did not answer in time.';
+    return null;
+  },
+};
+
+const tenantType = (t) => (t ? t.charAt(0) + t.slice(1).toLowerCase() : 'Organisation');
+
+export const chooseOrganisation = {
+  build(view, ctx) {
+    const orgs = view.screen.organisations;
+    const count = (name) => orgs.filter((o) => o.name === name).length;
+    const chosen = orgs.some((o) => o.selected);
+    return {
+      title: 'Choose the organisation',
+      lead: 'Xero allowed access to more than one organisation. Choose the one this connection should use.',
+      body: [
+        el('fieldset', { class: 'radio-cards', id: 'organisations' },
+          el('legend', { class: 'sr-only', text: 'Organisations' }),
+          orgs.map((o, i) => {
+            const id = `org-${i}`;
+            return el('div', { class: 'radio-card', test: 'org-choice', 'data-tenant-id': o.tenant_id },
+              el('input', {
+                type: 'radio', name: 'organisation', id, value: o.tenant_id, checked: o.selected, 'aria-describedby': `${id}-text`,
+                on: { change: () => ctx.send({ event: 'choose_organisation', tenant_id: o.tenant_id }) },
+              }),
+              el('label', { for: id },
+                el('span', { class: 'radio-title', text: o.name }),
+                el('span', { class: 'radio-text', id: `${id}-text` },
+                  `${tenantType(o.tenant_type)} · ID `, el('span', { class: 'mono', text: o.tenant_id }),
+                  // Two organisations can share a name; only the ID tells them apart.
+                  count(o.name) > 1 ? el('span', { class: 'same-name', text: ' · same name as another: check the ID' }) : null)));
+          })),
+        el('div', { class: 'actions-row' },
+          button('Add another organisation', { id: 'btn-add-organisation', onClick: () => ctx.send({ event: 'add_organisation' }) })),
+      ],
+      footer: [spacer(), button('Next', { id: 'btn-next', kind: 'primary', type: 'submit', disabled: !chosen })],
+      onSubmit: () => chosen && ctx.send({ event: 'next' }),
+    };
+  },
+};
