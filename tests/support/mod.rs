@@ -33,7 +33,17 @@ pub fn bins() -> &'static Bins {
             .expect("under target/debug or target/release")
             .to_path_buf();
         let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "-p", "xero-connect-cli", "-p", "xero-sim", "--bins"]);
+        build.args([
+            "build",
+            "--quiet",
+            "-p",
+            "xero-connect-cli",
+            "-p",
+            "xero-sim",
+            "-p",
+            "xero-connect-wizard",
+            "--bins",
+        ]);
         if dir.ends_with("release") {
             build.arg("--release");
         }

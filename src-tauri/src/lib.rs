@@ -1,0 +1,138 @@
+//! The desktop shell of xero-connect: a Tauri window over the core crate's setup wizard. This
+//! file assembles the app — plugins, the managed wizard, the commands — and decides at start-up
+//! between the real wizard and practice mode (`--practice`). Behaviour lives in the core; the
+//! window renders views and sends user events.
+
+mod commands;
+mod error;
+mod opener;
+mod practice;
+mod state;
+
+use error::IpcError;
+use state::{ActiveWizard, MAIN_WINDOW};
+use tauri::{AppHandle, Manager, Runtime};
+use xero_connect::endpoints::Endpoints;
+use xero_connect::registry::Registry;
+use xero_connect::vault::Vault;
+use xero_connect::wizard::WizardOptions;
+use xero_connect::Context;
+
+const USAGE: &str = "usage: xero-connect-wizard [--practice]
+  --practice  rehearse against a local simulated Xero (nothing is sent to Xero)";
+
+/// How the app was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Launch {
+    Wizard,
+    Practice,
+}
+
+/// `Err` carries the text to print and the exit code (0 for `--help`, 2 for a usage error).
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Launch, (String, i32)> {
+    let mut launch = Launch::Wizard;
+    for arg in args {
+        match arg.as_str() {
+            "--practice" => launch = Launch::Practice,
+            "-h" | "--help" => return Err((USAGE.to_string(), 0)),
+            other => return Err((format!("xero-connect-wizard: unknown argument {other:?}\n{USAGE}"), 2)),
+        }
+    }
+    Ok(launch)
+}
+
+/// Starts the wizard window and runs until it is closed.
+pub fn run() {
+    let launch = match parse_args(std::env::args().skip(1)) {
+        Ok(launch) => launch,
+        Err((text, code)) => {
+            eprintln!("{text}");
+            std::process::exit(code);
+        }
+    };
+    // Registered first so a second launch is handed over before anything else starts: two
+    // wizards would fight over the loopback port and the settings file.
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)));
+    with_plugins_and_commands(builder)
+        .setup(move |app| {
+            let wizard = start_wizard(app.handle(), launch);
+            app.manage(wizard);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the wizard window could not start");
+}
+
+/// What the tests share with the real app: the plugins that need no desktop session, and the
+/// commands.
+fn with_plugins_and_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        // Used from Rust only (see opener.rs); links clicked in the page are not opened either.
+        .plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
+        // UI preferences only; connections stay in the core's settings file, shared with the CLI.
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::wizard_view,
+            commands::wizard_send,
+            commands::practice_start
+        ])
+}
+
+fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        // Best effort: a window manager may refuse focus; the window is still there.
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// The wizard the window starts with. A failure is kept and reported by every command, so the
+/// window can show it (a desktop user never sees stderr).
+fn start_wizard<R: Runtime>(app: &AppHandle<R>, launch: Launch) -> ActiveWizard {
+    let started = match launch {
+        Launch::Wizard => real_context(app).map(|ctx| (ctx, WizardOptions::default(), None)),
+        Launch::Practice => practice::prepare(app).map(|(c, o, session)| (c, o, Some(session))),
+    };
+    match started {
+        Ok((ctx, options, session)) => ActiveWizard::running(app, ctx, options, session),
+        Err(why) => {
+            eprintln!("xero-connect-wizard: {} ({})", why.message, why.code);
+            ActiveWizard::failed(why)
+        }
+    }
+}
+
+/// As the CLI's: the `XERO_*_URL` overrides, the OS keychain, the user's settings file; URLs
+/// open in `BROWSER` or the system browser, on Xero's hosts only.
+fn real_context<R: Runtime>(app: &AppHandle<R>) -> Result<Context, IpcError> {
+    let endpoints = Endpoints::from_env()?;
+    Ok(Context {
+        browser: opener::guarded(opener::system_browser(app), &endpoints),
+        endpoints,
+        http: xero_connect::http::client(),
+        vault: Vault::os(),
+        registry: Registry::default_location()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn practice_is_a_flag_and_anything_else_is_a_usage_error() {
+        assert_eq!(parse_args(args(&[])), Ok(Launch::Wizard));
+        assert_eq!(parse_args(args(&["--practice"])), Ok(Launch::Practice));
+        assert_eq!(parse_args(args(&["--help"])).unwrap_err().1, 0);
+        let (text, code) = parse_args(args(&["--practise"])).unwrap_err();
+        assert_eq!(code, 2);
+        assert!(text.contains("\"--practise\"") && text.contains("--practice"), "{text}");
+    }
+}

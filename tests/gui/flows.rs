@@ -1,0 +1,192 @@
+//! The wizard's paths as a person clicks them: first setup (web and PKCE), pasted-credential
+//! problems, Cancel and retry at consent, reconnect without the browser, a disconnected
+//! organisation, and Disconnect with its confirmation.
+
+use super::harness::{serial, Gui};
+use xero_connect_e2e::TestEnv;
+use xero_sim::{AppKind, AppSpec, Consent, Endpoint, Fault, FaultKind};
+
+const REDIRECT: &str = "http://localhost:8749/callback";
+
+fn world() -> (TestEnv, xero_sim::App) {
+    let env = TestEnv::new();
+    let app = env.web_app(&[REDIRECT.to_string()]);
+    env.org("Maple Florists", "NZ", "NZD");
+    (env, app)
+}
+
+/// Welcome → create app → credentials, with the given inputs typed.
+async fn to_credentials(gui: &Gui, client_id: &str, secret: &str) {
+    gui.click("#btn-first-setup").await;
+    gui.wait_css("#btn-open-portal").await;
+    gui.shot("create-app").await;
+    gui.click("#btn-next").await;
+    gui.fill("#input-client-id", client_id).await;
+    if !secret.is_empty() {
+        gui.fill("#input-client-secret", secret).await;
+    }
+}
+
+/// Credentials submitted → scopes → Allow access → the scripted browser consents → test step.
+async fn through_consent(gui: &Gui) {
+    gui.click("#btn-next").await;
+    gui.wait_css("[data-test=api-choice]").await;
+    gui.shot("scopes").await;
+    gui.click("#btn-next").await;
+    gui.wait_css("#btn-allow-access").await;
+    gui.shot("consent").await;
+    gui.click("#btn-allow-access").await;
+    gui.wait_css("#btn-test-connection").await;
+}
+
+async fn test_green(gui: &Gui, org: &str) {
+    gui.shot("test-ready").await;
+    gui.click("#btn-test-connection").await;
+    gui.wait_text("#org-name", org).await;
+    gui.shot("test-green").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_setup_with_a_web_app_reaches_a_green_test_connection() {
+    let _one = serial().await;
+    let (env, app) = world();
+    let secret = app.client_secret.clone().unwrap();
+    let gui = Gui::start(env, "first_setup_web", &[]).await;
+    gui.shot("welcome").await;
+    to_credentials(&gui, &app.client_id, &secret).await;
+    gui.shot("credentials").await;
+    through_consent(&gui).await;
+    test_green(&gui, "Maple Florists").await;
+    let dom = gui.dom().await;
+    assert!(!dom.contains(&secret), "the secret is not in the DOM");
+    assert!(gui.wait_text("#test-result", "NZ").await.contains("NZD"));
+    gui.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pkce_path_needs_no_secret() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let app =
+        env.sim.add_app(AppSpec { kind: AppKind::Pkce, redirect_uris: vec![REDIRECT.into()], ..AppSpec::default() });
+    env.org("Desk Co", "AU", "AUD");
+    let gui = Gui::start(env, "pkce", &[]).await;
+    gui.click("#btn-first-setup").await;
+    gui.click("[data-test=app-type-choice] input[value=pkce]").await;
+    gui.shot("create-app-pkce").await;
+    gui.click("#btn-next").await;
+    gui.fill("#input-client-id", &app.client_id).await;
+    assert!(gui.client.find(fantoccini::Locator::Css("#input-client-secret")).await.is_err(), "no secret field");
+    gui.shot("credentials-pkce").await;
+    through_consent(&gui).await;
+    test_green(&gui, "Desk Co").await;
+    gui.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trailing_space_is_shown_and_trimmed_and_a_blocking_problem_disables_next() {
+    let _one = serial().await;
+    let (env, app) = world();
+    let secret = app.client_secret.clone().unwrap();
+    let gui = Gui::start(env, "credential_problems", &[]).await;
+    // Swapped fields: blocking, Next stays disabled.
+    to_credentials(&gui, &secret, &app.client_id).await;
+    gui.wait_text("[data-test=problem][data-severity=blocking]", "swapped").await;
+    assert!(!gui.enabled("#btn-next").await, "Next is disabled while a blocking problem remains");
+    gui.shot("blocking-problem").await;
+    // The right values, the secret with a trailing space: a visible notice, and Next works.
+    gui.fill("#input-client-id", &app.client_id).await;
+    gui.fill("#input-client-secret", &format!("{secret} ")).await;
+    gui.wait_text("[data-test=problem]", "1 trailing space — removed").await;
+    assert!(gui.enabled("#btn-next").await);
+    gui.shot("trailing-space").await;
+    through_consent(&gui).await;
+    test_green(&gui, "Maple Florists").await;
+    let stored = gui.env.keychain_record("My business").expect("stored");
+    assert_eq!(stored["client_secret"], secret.as_str(), "stored trimmed");
+    gui.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_at_consent_then_try_again() {
+    let _one = serial().await;
+    let (env, app) = world();
+    let secret = app.client_secret.clone().unwrap();
+    env.sim.set_consent(Consent::Deny);
+    let gui = Gui::start(env, "cancel_and_retry", &[]).await;
+    to_credentials(&gui, &app.client_id, &secret).await;
+    gui.click("#btn-next").await;
+    gui.click("#btn-next").await;
+    gui.click("#btn-allow-access").await;
+    // Cancel pressed on Xero's page: a calm message and Try again.
+    gui.wait_css("#btn-try-again").await;
+    gui.shot("denied").await;
+    // The wizard's own Cancel while waiting: the consent page is slow to answer.
+    gui.env.sim.set_consent(Consent::AllowAsPosted);
+    gui.env.sim.inject(Fault {
+        endpoint: Endpoint::Authorize,
+        kind: FaultKind::Delay(std::time::Duration::from_secs(15)),
+        times: 1,
+    });
+    gui.click("#btn-try-again").await;
+    gui.wait_css("#btn-cancel").await;
+    gui.shot("waiting").await;
+    gui.click("#btn-cancel").await;
+    gui.wait_css("#btn-allow-access").await;
+    gui.shot("cancelled").await;
+    gui.click("#btn-allow-access").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Maple Florists").await;
+    gui.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_after_a_new_secret_needs_no_browser() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let c = env.connect_web("Shop");
+    let new = env.sim.generate_secret(&c.app.client_id);
+    let authorize_before = env.sim.count(Endpoint::Authorize);
+    let gui = Gui::start(env, "reconnect", &[]).await;
+    gui.wait_css("[data-test=saved-connection]").await;
+    gui.shot("welcome-with-connection").await;
+    gui.click("#btn-reconnect").await;
+    gui.wait_css("#reconnect-steps").await;
+    gui.shot("reconnect-portal").await;
+    gui.click("#btn-next").await;
+    let id = gui.wait_css("#input-client-id").await;
+    assert_eq!(id.prop("value").await.unwrap().unwrap_or_default(), c.app.client_id, "prefilled");
+    gui.fill("#input-client-secret", &new).await;
+    gui.shot("reconnect-secret").await;
+    gui.click("#btn-next").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Maple Florists").await;
+    assert_eq!(gui.env.sim.count(Endpoint::Authorize), authorize_before, "no browser");
+    assert!(!gui.dom().await.contains(&new));
+    gui.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disconnected_organisation_asks_to_reconnect_and_disconnect_confirms() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let c = env.connect_web("Shop");
+    env.sim.disconnect_in_xero(&c.tenant);
+    let gui = Gui::start(env, "disconnected_and_disconnect", &[]).await;
+    gui.click("#btn-open-connections").await;
+    gui.wait_css("[data-test=connection-row][data-name=Shop]").await;
+    gui.click("[data-test=connection-row][data-name=Shop] [data-test=row-test]").await;
+    let msg = gui.wait_text("#error-message", "disconnected").await;
+    assert!(msg.contains("reconnect"), "{msg}");
+    gui.shot("disconnected-hint").await;
+
+    gui.click("[data-test=connection-row][data-name=Shop] [data-test=row-disconnect]").await;
+    let text = gui.wait_text("#dialog-text", "cannot be undone").await;
+    assert!(text.contains("Maple Florists"), "{text}");
+    gui.shot("disconnect-confirm").await;
+    gui.click("#btn-disconnect-confirm").await;
+    gui.wait_css("#no-connections").await;
+    gui.shot("disconnected").await;
+    assert!(gui.env.keychain_entry(&c.name).is_none());
+    gui.close().await;
+}

@@ -1,0 +1,244 @@
+//! The real window, driven over WebDriver: a private Xvfb display, tauri-driver (which starts
+//! WebKitWebDriver and the app with its own environment: the test's keyring, settings folder,
+//! simulator and scripted browser), and a fantoccini client with helpers that save a
+//! screenshot of every step into `target/gui-screenshots/<test>/`.
+//!
+//! The wizard listens on the fixed redirect URI `http://localhost:8749/callback`, so window
+//! tests run one at a time (`serial()`).
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use xero_connect_e2e::{bins, TestEnv};
+
+/// The longest one WebDriver call may take.
+const STEP: Duration = Duration::from_secs(10);
+
+/// One window test at a time: they share the wizard's fixed loopback port. An async mutex,
+/// because the guard is held across the test's awaits.
+pub async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    LOCK.lock().await
+}
+
+/// The built desktop app.
+pub fn app_path() -> PathBuf {
+    let cli = &bins().cli;
+    let app = cli.with_file_name("xero-connect-wizard");
+    assert!(app.exists(), "{} missing: scripts/test builds it", app.display());
+    app
+}
+
+/// A child process killed on drop; with `group`, its whole process group (it must have been
+/// started as a group leader): tauri-driver's children — WebKitWebDriver, the app, WebKit's
+/// processes — must not outlive the test.
+struct Kill {
+    child: Child,
+    group: bool,
+}
+impl Drop for Kill {
+    fn drop(&mut self) {
+        if self.group {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.child.id())]).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private X display.
+fn xvfb() -> (Kill, String) {
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb (package xvfb) is installed: run scripts/install-deps");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb prints its display");
+    (Kill { child, group: false }, format!(":{}", line.trim()))
+}
+
+/// A window under test.
+pub struct Gui {
+    /// The WebDriver client.
+    pub client: Client,
+    /// The world behind it (simulator, keyring, settings).
+    pub env: TestEnv,
+    shots: PathBuf,
+    shot_no: Mutex<u32>,
+    _driver: Kill,
+    _xvfb: Kill,
+}
+
+impl Gui {
+    /// Starts Xvfb, tauri-driver and the app against `env`'s simulator.
+    pub async fn start(env: TestEnv, test: &str, extra_env: &[(&str, &str)]) -> Gui {
+        let (xvfb, display) = xvfb();
+        let port = xero_connect_e2e::free_port();
+        let native = xero_connect_e2e::free_port();
+        let root = env.dir.path();
+        let mut cmd = Command::new(tauri_driver());
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DISPLAY", &display)
+            .env("HOME", root.join("home"))
+            .env("XDG_CONFIG_HOME", root.join("config"))
+            .env("XDG_DATA_HOME", root.join("home/.local/share"))
+            .env("XDG_CACHE_HOME", root.join("cache"))
+            .env("XDG_RUNTIME_DIR", root.join("run"))
+            .env("XERO_LOGIN_URL", env.sim.url())
+            .env("XERO_IDENTITY_URL", env.sim.url())
+            .env("XERO_API_URL", env.sim.url())
+            .env("XERO_PORTAL_URL", env.sim.url())
+            .env("BROWSER", &bins().browser)
+            .env("XERO_SIM_BROWSER_LOG", env.browser_log())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(k) = &env.keyring {
+            cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address);
+        }
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let driver =
+            Kill { child: cmd.spawn().expect("tauri-driver is installed: run scripts/install-deps"), group: true };
+        wait_for_driver(port).await;
+        // Two rustls crypto providers are linked (ring and aws-lc-rs): pick one for the client.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), serde_json::json!({"application": app_path()}));
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        let client = ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/gui-screenshots").join(test);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots).unwrap();
+        let gui = Gui { client, env, shots, shot_no: Mutex::new(0), _driver: driver, _xvfb: xvfb };
+        gui.wait_css("#step-heading").await;
+        gui
+    }
+
+    /// Saves a screenshot named after the step.
+    pub async fn shot(&self, step: &str) {
+        // Let the page paint the latest change first (two animation frames), or WebKit may hand
+        // back the previous frame.
+        let paint = "const done = arguments[arguments.length - 1]; \
+                     requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));";
+        let _ = tokio::time::timeout(STEP, self.client.execute_async(paint, vec![])).await;
+        let png = tokio::time::timeout(STEP, self.client.screenshot())
+            .await
+            .expect("screenshot in time")
+            .expect("screenshot");
+        let n = {
+            let mut n = self.shot_no.lock().unwrap();
+            *n += 1;
+            *n
+        };
+        std::fs::write(self.shots.join(format!("{n:02}-{step}.png")), png).unwrap();
+    }
+
+    /// Waits until an element matching `css` exists and is displayed.
+    pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            // Every WebDriver call is bounded, so a stuck window fails the test instead of hanging it.
+            let found = tokio::time::timeout(STEP, self.client.find(Locator::Css(css))).await;
+            if let Ok(Ok(e)) = found {
+                if let Ok(Ok(true)) = tokio::time::timeout(STEP, e.is_displayed()).await {
+                    return e;
+                }
+            }
+            if Instant::now() > deadline {
+                let src = self.client.source().await.unwrap_or_default();
+                panic!("no visible {css} within 20 s; page:\n{src}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until an element's text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                let t = e.text().await.unwrap_or_default();
+                if t.contains(needle) {
+                    return t;
+                }
+                if Instant::now() > deadline {
+                    panic!("{css} says {t:?}, not {needle:?}");
+                }
+            } else if Instant::now() > deadline {
+                panic!("no {css}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, css: &str) {
+        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Replaces an input's text, as typing or pasting would: emptied (with the input event a
+    /// person's deleting would fire), then typed.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let e = self.wait_css(css).await;
+        let arg = serde_json::to_value(&e).unwrap();
+        let js = "arguments[0].scrollIntoView({block: 'center'}); arguments[0].value = ''; \
+                  arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
+        self.client.execute(js, vec![arg]).await.unwrap_or_else(|e| panic!("empty {css}: {e}"));
+        e.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// True when the element is enabled.
+    pub async fn enabled(&self, css: &str) -> bool {
+        self.wait_css(css).await.is_enabled().await.unwrap()
+    }
+
+    /// The whole DOM as HTML, for leak checks.
+    pub async fn dom(&self) -> String {
+        self.client.source().await.unwrap_or_default()
+    }
+
+    /// Ends the session.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return p.into();
+    }
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+    let p = home.join("bin/tauri-driver");
+    if p.exists() {
+        p
+    } else {
+        "tauri-driver".into()
+    }
+}
+
+async fn wait_for_driver(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("tauri-driver did not listen on {port}");
+}
