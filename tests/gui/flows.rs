@@ -162,7 +162,17 @@ async fn reconnect_after_a_new_secret_needs_no_browser() {
     gui.wait_css("#btn-test-connection").await;
     test_green(&gui, "Maple Florists").await;
     assert_eq!(gui.env.sim.count(Endpoint::Authorize), authorize_before, "no browser");
-    assert!(!gui.dom().await.contains(&new));
+    // Neither secret nor any token reached the page.
+    let record = gui.env.keychain_record("Shop").expect("stored");
+    let dom = gui.dom().await;
+    for secret in [
+        new.as_str(),
+        c.secret().as_str(),
+        record["refresh_token"].as_str().unwrap(),
+        record["access_token"].as_str().unwrap(),
+    ] {
+        assert!(!dom.contains(secret), "a secret or token is in the DOM");
+    }
     gui.close().await;
 }
 

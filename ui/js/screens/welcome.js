@@ -83,7 +83,8 @@ export default {
       footer: [
         button('Manage connections', { id: 'btn-open-connections', onClick: () => ctx.send({ event: 'open_connections' }) }),
         el('span', { class: 'spacer' }),
-        button('Practise with a simulated Xero', { id: 'btn-practice', kind: 'quiet', onClick: () => ctx.practice() }),
+        view.practice ? null
+          : button('Practise with a simulated Xero', { id: 'btn-practice', kind: 'quiet', onClick: () => ctx.practice() }),
       ],
       // After opening or closing the list, focus its first choice or goes back to Reconnect.
       focus: ctx.cause === 'local' ? (pick?.querySelector('button') ?? reconnect) : null,

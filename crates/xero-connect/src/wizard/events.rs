@@ -121,6 +121,11 @@ pub enum Outcome {
     ConnectionsLoaded(Result<Vec<Connection>, Error>),
     /// Progress reported by a running flow (listening, browser opened, waiting…).
     Progress(Step),
-    /// Opening the developer portal failed.
-    PortalFailed(String),
+    /// A URL (the portal, or the consent page again) could not be opened.
+    BrowserFailed {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
 }

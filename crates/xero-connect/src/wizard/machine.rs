@@ -496,13 +496,10 @@ impl Wizard {
                 }
                 Vec::new()
             }
-            Outcome::PortalFailed(reason) => {
+            Outcome::BrowserFailed { url, reason } => {
                 self.error = Some(Error::new(
                     ErrorCode::InvalidInput,
-                    format!(
-                        "The browser could not be opened ({reason}): open {} yourself.",
-                        self.endpoints.portal_my_apps()
-                    ),
+                    format!("The browser could not be opened ({reason}): open {url} in a browser yourself."),
                 ));
                 Vec::new()
             }
@@ -645,6 +642,7 @@ impl Wizard {
             screen: self.screen(),
             progress: self.progress(),
             banner,
+            practice: self.practice.is_some(),
             busy: self.busy.clone(),
             error: self.error.as_ref().map(|e| self.error_view(e)),
         }

@@ -99,7 +99,7 @@ impl WizardRunner {
             }
             Effect::OpenUrl(url) => {
                 if let Err(reason) = self.ctx.browser.open(&url) {
-                    self.apply(Outcome::PortalFailed(reason));
+                    self.apply(Outcome::BrowserFailed { url, reason });
                 }
             }
             Effect::LoadConnections => {

@@ -19,6 +19,8 @@ pub struct View {
     pub progress: Option<StepProgress>,
     /// Shown on every screen when the endpoints are not Xero's (practice mode, overrides).
     pub banner: Option<String>,
+    /// True in practice mode (the window then offers no "Practice" choice).
+    pub practice: bool,
     /// An operation in progress (spinner, elapsed time, Cancel).
     pub busy: Option<Busy>,
     /// The last failure, in words, with the one action that fixes it.
