@@ -80,29 +80,12 @@ impl Gui {
         let (xvfb, display) = xvfb();
         let port = xero_connect_e2e::free_port();
         let native = xero_connect_e2e::free_port();
-        let root = env.dir.path();
         let mut cmd = Command::new(tauri_driver());
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DISPLAY", &display)
-            .env("HOME", root.join("home"))
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_DATA_HOME", root.join("home/.local/share"))
-            .env("XDG_CACHE_HOME", root.join("cache"))
-            .env("XDG_RUNTIME_DIR", root.join("run"))
-            .env("XERO_LOGIN_URL", env.sim.url())
-            .env("XERO_IDENTITY_URL", env.sim.url())
-            .env("XERO_API_URL", env.sim.url())
-            .env("XERO_PORTAL_URL", env.sim.url())
-            .env("BROWSER", &bins().browser)
-            .env("XERO_SIM_BROWSER_LOG", env.browser_log())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(k) = &env.keyring {
-            cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address);
-        }
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()]);
+        // The app inherits tauri-driver's environment: the test's world, on the private display.
+        env.configure(&mut cmd);
+        cmd.env("DISPLAY", &display).stdout(Stdio::null()).stderr(Stdio::null());
         for (k, v) in extra_env {
             cmd.env(k, v);
         }

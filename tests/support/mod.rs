@@ -257,12 +257,12 @@ impl TestEnv {
         Cmd { env: self, args: args.iter().map(|s| s.as_ref().to_string()).collect(), stdin: None, vars: Vec::new() }
     }
 
-    fn command(&self, args: &[String], vars: &[(String, String)]) -> Command {
-        let b = bins();
+    /// Gives a command this world's environment and nothing else: its HOME and XDG folders,
+    /// its keychain's bus (or one that leads nowhere), the simulator as every Xero host, and
+    /// the scripted browser. The app under tauri-driver gets the same.
+    pub fn configure(&self, cmd: &mut Command) {
         let root = self.dir.path();
-        let mut cmd = Command::new(&b.cli);
-        cmd.args(args)
-            .env_clear()
+        cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", root.join("home"))
             .env("XDG_CONFIG_HOME", root.join("config"))
@@ -273,14 +273,23 @@ impl TestEnv {
             .env("XERO_IDENTITY_URL", self.sim.url())
             .env("XERO_API_URL", self.sim.url())
             .env("XERO_PORTAL_URL", self.sim.url())
-            .env("BROWSER", &b.browser)
+            .env("BROWSER", &bins().browser)
             .env("XERO_SIM_BROWSER_LOG", self.browser_log());
         match &self.keyring {
             Some(k) => cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address),
             // A bus address that leads nowhere: no keychain daemon is reachable.
             None => cmd.env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", root.join("run/no-bus").display())),
         };
-        for (k, v) in self.extra_env.lock().unwrap().iter().chain(vars) {
+        for (k, v) in self.extra_env.lock().unwrap().iter() {
+            cmd.env(k, v);
+        }
+    }
+
+    fn command(&self, args: &[String], vars: &[(String, String)]) -> Command {
+        let mut cmd = Command::new(&bins().cli);
+        cmd.args(args);
+        self.configure(&mut cmd);
+        for (k, v) in vars {
             cmd.env(k, v);
         }
         cmd
