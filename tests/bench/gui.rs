@@ -405,21 +405,6 @@ struct TestTimes {
     core: Vec<f64>,
 }
 
-fn tauri_driver() -> PathBuf {
-    if let Ok(p) = std::env::var("TAURI_DRIVER") {
-        return p.into();
-    }
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
-    let p = home.join("bin/tauri-driver");
-    if p.exists() {
-        p
-    } else {
-        "tauri-driver".into()
-    }
-}
-
 async fn wait_css(client: &Client, css: &str) -> fantoccini::elements::Element {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -459,7 +444,7 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
     // The window, over WebDriver.
     let port = free_port();
     let native = free_port();
-    let mut cmd = Command::new(tauri_driver());
+    let mut cmd = Command::new(xero_connect_e2e::tauri_driver());
     world.env(&mut cmd);
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])

@@ -80,7 +80,7 @@ impl Gui {
         let (xvfb, display) = xvfb();
         let port = xero_connect_e2e::free_port();
         let native = xero_connect_e2e::free_port();
-        let mut cmd = Command::new(tauri_driver());
+        let mut cmd = Command::new(xero_connect_e2e::tauri_driver());
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()]);
         // The app inherits tauri-driver's environment: the test's world, on the private display.
@@ -197,21 +197,6 @@ impl Gui {
     /// Ends the session.
     pub async fn close(self) {
         let _ = self.client.close().await;
-    }
-}
-
-fn tauri_driver() -> PathBuf {
-    if let Ok(p) = std::env::var("TAURI_DRIVER") {
-        return p.into();
-    }
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
-    let p = home.join("bin/tauri-driver");
-    if p.exists() {
-        p
-    } else {
-        "tauri-driver".into()
     }
 }
 

@@ -444,6 +444,23 @@ impl TestEnv {
     }
 }
 
+/// The tauri-driver binary: `TAURI_DRIVER`, else cargo's bin folder (where scripts/install-deps
+/// puts it), else whatever `PATH` finds.
+pub fn tauri_driver() -> PathBuf {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return p.into();
+    }
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+    let p = home.join("bin/tauri-driver");
+    if p.exists() {
+        p
+    } else {
+        "tauri-driver".into()
+    }
+}
+
 /// A free loopback port (on 127.0.0.1 and ::1) for a redirect URI.
 pub fn free_port() -> u16 {
     loop {
