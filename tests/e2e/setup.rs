@@ -153,8 +153,9 @@ fn blocking_credential_problems_stop_before_xero_is_called() {
     let env = TestEnv::new();
     let app = env.web_app(&[redirect_uri()]);
     let secret = app.client_secret.clone().unwrap();
-    // Swapped fields.
-    let run = env.cli(&["setup", "shop", "--client-id", &secret, "--json"]).stdin(&app.client_id).run();
+    // Swapped fields. `--client-id=…` because a secret may begin with "-", which would otherwise
+    // read as an option.
+    let run = env.cli(&["setup", "shop", &format!("--client-id={secret}"), "--json"]).stdin(&app.client_id).run();
     assert_eq!((run.code, run.error_code().as_str()), (2, "credential_problem"));
     assert!(run.json()["error"]["message"].as_str().unwrap().contains("swapped"));
     // Empty secret.
