@@ -118,6 +118,13 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     let tokens: Vec<String> = tokens.iter().map(|t| t.expose().to_string()).collect();
     let views = h.views.lock().unwrap();
     assert!(views.len() > 10);
+    // Every view is numbered, so the window can drop one that arrives after a newer one.
+    let mut seqs: Vec<u64> =
+        views.iter().map(|v| serde_json::from_str::<serde_json::Value>(v).unwrap()["seq"].as_u64().unwrap()).collect();
+    let n = seqs.len();
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), n, "view numbers are unique");
     for v in views.iter() {
         for s in [&secret, &new] {
             assert!(!v.contains(s.as_str()), "a client secret reached the view");

@@ -129,6 +129,9 @@ async fn cancel_at_consent_then_try_again() {
         times: 1,
     });
     gui.click("#btn-try-again").await;
+    // "Copy link" appears once the browser was asked to open Xero's page — the last view pushed
+    // before the answer — so Cancel is not clicked on a button about to be redrawn.
+    gui.wait_css("#btn-copy-link").await;
     gui.wait_css("#btn-cancel").await;
     gui.shot("waiting").await;
     gui.click("#btn-cancel").await;

@@ -101,7 +101,13 @@ function mount(spec, kind) {
   shell.main.replaceChildren(form);
 }
 
+// Views are numbered in the order Rust built them. The answer to a click can arrive after a view
+// Rust pushed later (the work finished meanwhile); drawing it would step back in time.
+let newestSeq = -1;
+
 function render(view, cause) {
+  if (view.seq < newestSeq) return;
+  newestSeq = view.seq;
   const screen = SCREENS[view.screen.kind] ?? unknownScreen;
   const key = screenKey(view);
   const entered = key !== current.key;

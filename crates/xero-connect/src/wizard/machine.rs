@@ -639,6 +639,7 @@ impl Wizard {
             None => n,
         });
         View {
+            seq: 0,
             screen: self.screen(),
             progress: self.progress(),
             banner,

@@ -23,6 +23,8 @@ pub struct WizardRunner {
     runtime: tokio::runtime::Handle,
     on_view: ViewSink,
     cancel: Mutex<Option<oneshot::Sender<()>>>,
+    /// Numbers views in the order of the states they show (taken under the state lock).
+    views_built: std::sync::atomic::AtomicU64,
 }
 
 fn now_ms() -> u64 {
@@ -44,6 +46,7 @@ impl WizardRunner {
             runtime,
             on_view: Box::new(on_view),
             cancel: Mutex::new(None),
+            views_built: std::sync::atomic::AtomicU64::new(0),
         });
         runner.perform(Effect::LoadConnections);
         runner
@@ -51,7 +54,10 @@ impl WizardRunner {
 
     /// The current view.
     pub fn view(&self) -> View {
-        self.state.lock().expect("wizard state").view()
+        let state = self.state.lock().expect("wizard state");
+        let mut view = state.view();
+        view.seq = self.views_built.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        view
     }
 
     /// Applies a user's event and returns the view right after it; work it starts reports

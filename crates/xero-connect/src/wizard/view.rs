@@ -13,6 +13,9 @@ use serde::Serialize;
 /// Everything the window renders.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct View {
+    /// Increases with every view the runner builds: the window draws a view only if it is newer
+    /// than the last one drawn, because a click's answer can arrive after a later pushed view.
+    pub seq: u64,
     /// The screen and its data.
     pub screen: Screen,
     /// "Step N of M" on the numbered steps of a path.
