@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod first_view;
 mod opener;
 mod practice;
 mod state;
@@ -57,7 +58,9 @@ pub fn run() {
     with_plugins_and_commands(builder)
         .setup(move |app| {
             let wizard = start_wizard(app.handle(), launch);
+            let first = wizard.view();
             app.manage(wizard);
+            first_view::open_main_window(app.handle(), &first)?;
             Ok(())
         })
         .run(tauri::generate_context!())

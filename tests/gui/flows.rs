@@ -1,6 +1,6 @@
 //! The wizard's paths as a person clicks them: first setup (web and PKCE), pasted-credential
 //! problems, Cancel and retry at consent, reconnect without the browser, a disconnected
-//! organisation, and Disconnect with its confirmation.
+//! organisation, Disconnect with its confirmation, and a wizard that cannot start.
 
 use super::harness::{serial, Gui};
 use xero_connect_e2e::TestEnv;
@@ -201,5 +201,18 @@ async fn a_disconnected_organisation_asks_to_reconnect_and_disconnect_confirms()
     gui.wait_css("#no-connections").await;
     gui.shot("disconnected").await;
     assert!(gui.env.keychain_entry(&c.name).is_none());
+    gui.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wizard_that_cannot_start_says_why_in_its_own_words() {
+    let _one = serial().await;
+    let (env, _app) = world();
+    let gui = Gui::start(env, "cannot_start", &[("XERO_LOGIN_URL", "http://127.0.0.1:5055/login")]).await;
+    gui.wait_text("#step-heading", "could not start").await;
+    let message = gui.wait_text("#error-message", "XERO_LOGIN_URL").await;
+    assert!(message.contains("fix or unset it"), "{message}");
+    assert!(gui.wait_text("#error-box", "code: invalid_input").await.contains("invalid_input"));
+    gui.shot("cannot-start").await;
     gui.close().await;
 }

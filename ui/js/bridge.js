@@ -6,6 +6,12 @@ const tauri = () => window.__TAURI__;
 /** True when running inside the app (or under a fake that provides the same calls). */
 export const available = () => Boolean(tauri()?.core?.invoke);
 
+/**
+ * What the app handed over with the page (src-tauri/src/first_view.rs): `{ view }`, or `{ error }`
+ * with Rust's {code, message} when no wizard could start; undefined outside the app.
+ */
+export const firstView = () => window.__XERO_CONNECT_FIRST__;
+
 /** The view as it is now. */
 export const getView = () => tauri().core.invoke('wizard_view');
 

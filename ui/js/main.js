@@ -166,8 +166,14 @@ function showFailure(err) {
   const box = el('div', { id: 'error-box', class: 'error-box' },
     el('p', { id: 'error-message', class: 'error-message', text: message }),
     described ? el('p', { class: 'error-code', text: `code: ${err.code}` }) : null);
-  if (current.spec) current.spec.status.replaceChildren(box);
-  else shell.main.replaceChildren(el('div', { class: 'content' }, box));
+  if (current.spec) {
+    current.spec.status.replaceChildren(box);
+  } else {
+    // Nothing drawn yet: the wizard could not start (a bad XERO_*_URL, no settings folder).
+    const heading = el('h1', { id: 'step-heading', class: 'step-heading', tabIndex: -1, text: 'The wizard could not start' });
+    shell.main.replaceChildren(el('div', { class: 'content' }, heading, box));
+    heading.focus();
+  }
   announce(message);
 }
 
@@ -180,7 +186,9 @@ const unknownScreen = {
   }),
 };
 
-async function boot() {
+// The first view comes with the page, so the Welcome screen is in the first paint; only then
+// does the page start listening, and it asks once more for a view pushed before it listened.
+function boot() {
   buildShell();
   if (!bridge.available()) {
     shell.main.replaceChildren(el('div', { class: 'content' },
@@ -188,9 +196,19 @@ async function boot() {
       el('p', { class: 'lead', text: 'This page is the setup window of xero-connect and works only inside the app.' })));
     return;
   }
+  const first = bridge.firstView();
+  if (first?.view) render(first.view, 'load');
+  else if (first?.error) showFailure(first.error);
+  follow();
+}
+
+const sameView = (a, b) => Boolean(b) && JSON.stringify({ ...a, seq: 0 }) === JSON.stringify({ ...b, seq: 0 });
+
+async function follow() {
   try {
     await bridge.onView((view) => render(view, 'push'));
-    render(await bridge.getView(), 'load');
+    const view = await bridge.getView();
+    if (!sameView(view, current.view)) render(view, 'load');
   } catch (err) {
     showFailure(err);
   }
