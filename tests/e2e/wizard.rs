@@ -111,6 +111,17 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     h.send(UserEvent::TestConnection { name: None });
     h.wait_for("a test result after reconnect", |v| matches!(&v.screen, Screen::Test { result: Some(_), .. }));
 
+    // A wizard started now (as the window starts, or practice mode replaces one) has the saved
+    // connection in its very first view, numbered after every view of the one before it.
+    let last = h.runner.view().seq;
+    let second = harness(&env, Arc::new(MemoryStore::default()), &uri);
+    let first = second.runner.view();
+    assert!(first.seq > last, "views of a new wizard are newer: {} after {last}", first.seq);
+    match &first.screen {
+        Screen::Welcome { connections, reconnect_unavailable: None } => assert_eq!(connections[0].name, "Shop"),
+        other => panic!("the first view lacks the saved connection: {other:?}"),
+    }
+
     // Nothing secret ever crossed to the window.
     let id = Registry::at(env.dir.path().join("wizard-config")).load().unwrap().connections[0].id.clone();
     let saved = h.rt.block_on(Vault::new(store).load(&id)).unwrap();

@@ -127,7 +127,7 @@ pub struct Wizard {
 const DEFAULT_NAME: &str = "My business";
 
 impl Wizard {
-    /// A wizard on the welcome screen; `LoadConnections` should be run first.
+    /// A wizard on the welcome screen; apply `Outcome::ConnectionsLoaded` first (the runner does).
     pub fn new(endpoints: Endpoints, options: WizardOptions) -> Wizard {
         let redirect_uris = if options.redirect_uris.is_empty() {
             vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")]

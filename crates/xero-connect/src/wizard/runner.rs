@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::flows;
 use crate::progress::Step;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::oneshot;
@@ -23,32 +24,40 @@ pub struct WizardRunner {
     runtime: tokio::runtime::Handle,
     on_view: ViewSink,
     cancel: Mutex<Option<oneshot::Sender<()>>>,
-    /// Numbers views in the order of the states they show (taken under the state lock).
-    views_built: std::sync::atomic::AtomicU64,
 }
+
+/// Numbers views in the order of the states they show (taken under the state lock). One count
+/// for the whole process: a window whose wizard is replaced (practice mode) must still find the
+/// new wizard's views newer than the old one's.
+static VIEWS_BUILT: AtomicU64 = AtomicU64::new(0);
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 impl WizardRunner {
-    /// A wizard on the welcome screen; it loads the saved connections at once. `on_view` is
-    /// called with every view that background work produces.
+    /// A wizard on the welcome screen with the saved connections already loaded (a read of the
+    /// settings file), so its first view is complete: a window drawing it at once must not show
+    /// "no saved connection" for a moment. `on_view` is called with every view that background
+    /// work produces.
     pub fn new(
         ctx: Context,
         options: WizardOptions,
         runtime: tokio::runtime::Handle,
         on_view: impl Fn(View) + Send + Sync + 'static,
     ) -> Arc<WizardRunner> {
+        let mut wizard = Wizard::new(ctx.endpoints.clone(), options);
+        let follow_up = wizard.apply(Outcome::ConnectionsLoaded(flows::list(&ctx)), now_ms());
         let runner = Arc::new(WizardRunner {
-            state: Mutex::new(Wizard::new(ctx.endpoints.clone(), options)),
+            state: Mutex::new(wizard),
             ctx,
             runtime,
             on_view: Box::new(on_view),
             cancel: Mutex::new(None),
-            views_built: std::sync::atomic::AtomicU64::new(0),
         });
-        runner.perform(Effect::LoadConnections);
+        for e in follow_up {
+            runner.perform(e);
+        }
         runner
     }
 
@@ -56,7 +65,7 @@ impl WizardRunner {
     pub fn view(&self) -> View {
         let state = self.state.lock().expect("wizard state");
         let mut view = state.view();
-        view.seq = self.views_built.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        view.seq = VIEWS_BUILT.fetch_add(1, Ordering::SeqCst) + 1;
         view
     }
 
