@@ -3,6 +3,7 @@
 //! the window exactly the commands it uses (an app command without a grant is refused).
 
 fn main() {
-    let commands = tauri_build::AppManifest::new().commands(&["wizard_view", "wizard_send", "practice_start"]);
+    let commands =
+        tauri_build::AppManifest::new().commands(&["wizard_view", "wizard_send", "wizard_next_view", "practice_start"]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands)).expect("tauri build script");
 }

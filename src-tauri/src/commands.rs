@@ -19,6 +19,13 @@ pub fn wizard_send(wizard: State<'_, ActiveWizard>, event: serde_json::Value) ->
     wizard.send(event)
 }
 
+/// The next view that background work produces after view number `after` (the newest the
+/// window drew): the window keeps one of these pending to hear progress and results.
+#[tauri::command]
+pub async fn wizard_next_view(wizard: State<'_, ActiveWizard>, after: u64) -> Result<View, IpcError> {
+    wizard.next_view(after).await
+}
+
 /// The Welcome screen's "Practice": the wizard against a local simulated Xero.
 #[tauri::command]
 pub fn practice_start<R: Runtime>(app: AppHandle<R>, wizard: State<'_, ActiveWizard>) -> Result<View, IpcError> {
@@ -62,7 +69,7 @@ mod tests {
             vault: keychain,
             registry: Registry::at(settings.path()),
         };
-        app.manage(ActiveWizard::running(app.handle(), ctx, WizardOptions::default(), None));
+        app.manage(ActiveWizard::running(ctx, WizardOptions::default(), None));
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         Fixture { _app: app, window, _settings: settings }
     }
@@ -104,6 +111,32 @@ mod tests {
         let view = invoke(&f.window, "wizard_send", json!({"event": {"event": "start_setup"}})).unwrap();
         assert_eq!(view["screen"]["kind"], "create_app", "{view}");
         assert_eq!(without_seq(invoke(&f.window, "wizard_view", json!({})).unwrap()), without_seq(view));
+    }
+
+    #[test]
+    fn wizard_next_view_waits_for_a_view_newer_than_the_window_drew() {
+        let f = fixture();
+        let wizard = f.window.state::<ActiveWizard>();
+        let drawn = wizard.view().unwrap();
+        let older = wizard.view().unwrap();
+        let newer = invoke(&f.window, "wizard_send", json!({"event": {"event": "start_setup"}})).unwrap();
+        let window = f.window.clone();
+        let after = older.seq;
+        let asked = std::thread::spawn(move || invoke(&window, "wizard_next_view", json!({ "after": after })));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!asked.is_finished(), "nothing newer was published yet: it waits");
+        // Published out of order: the one the window already has is skipped, the newer one answers.
+        ActiveWizard::publish_for_tests(&wizard, drawn);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!asked.is_finished(), "a view the window drew does not answer");
+        let pushed = wizard.view().unwrap();
+        ActiveWizard::publish_for_tests(&wizard, pushed.clone());
+        let got = asked.join().unwrap().unwrap();
+        assert_eq!(got["seq"], pushed.seq);
+        assert_eq!(got["screen"]["kind"], newer["screen"]["kind"]);
+        // Asked again for anything newer than that, it answers at once with nothing older.
+        let again = invoke(&f.window, "wizard_next_view", json!({ "after": older.seq })).unwrap();
+        assert_eq!(again["seq"], pushed.seq);
     }
 
     #[test]
@@ -150,9 +183,8 @@ mod tests {
         let f = app(tauri::generate_context!());
         invoke(&f.window, "wizard_view", json!({})).unwrap();
         invoke(&f.window, "wizard_send", json!({"event": {"event": "home"}})).unwrap();
-        let listen = json!({"event": crate::state::VIEW_EVENT, "target": {"kind": "Any"}, "handler": 7});
-        invoke(&f.window, "plugin:event|listen", listen).unwrap();
         for (cmd, args) in [
+            ("plugin:event|listen", json!({"event": "wizard://view", "target": {"kind": "Any"}, "handler": 7})),
             ("plugin:opener|open_url", json!({"url": "https://evil.example/"})),
             ("plugin:opener|open_path", json!({"path": "/etc/passwd"})),
             ("plugin:store|load", json!({"path": "prefs.json"})),

@@ -2,8 +2,8 @@
 //! initialization script defines `window.__XERO_CONNECT_FIRST__` before the page's own script
 //! runs, so the Welcome screen is drawn in the page's first paint. Asking for it over IPC after
 //! the modules load cost a round trip plus a frame drawn without it (BENCHMARKS.md, "Desktop
-//! wizard"). The page still listens for pushed views and asks once more afterwards, to catch
-//! anything that changed in between.
+//! wizard"). Views produced later, even before the page started asking, come from
+//! `wizard_next_view`.
 //!
 //! Views carry no secret (see the core's `wizard::view`), so the script holds nothing that the
 //! `wizard_view` command would not return.

@@ -79,6 +79,7 @@ fn with_plugins_and_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::B
         .invoke_handler(tauri::generate_handler![
             commands::wizard_view,
             commands::wizard_send,
+            commands::wizard_next_view,
             commands::practice_start
         ])
 }
@@ -100,7 +101,7 @@ fn start_wizard<R: Runtime>(app: &AppHandle<R>, launch: Launch) -> ActiveWizard 
         Launch::Practice => practice::prepare(app).map(|(c, o, session)| (c, o, Some(session))),
     };
     match started {
-        Ok((ctx, options, session)) => ActiveWizard::running(app, ctx, options, session),
+        Ok((ctx, options, session)) => ActiveWizard::running(ctx, options, session),
         Err(why) => {
             eprintln!("xero-connect-wizard: {} ({})", why.message, why.code);
             ActiveWizard::failed(why)

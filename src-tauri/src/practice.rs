@@ -63,5 +63,5 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, wizard: &ActiveWizard) -> Result<Vi
         return wizard.view();
     }
     let (ctx, options, session) = prepare(app)?;
-    Ok(wizard.start_practice(app, ctx, options, session))
+    Ok(wizard.start_practice(ctx, options, session))
 }

@@ -1,5 +1,5 @@
 // A fake window.__TAURI__ for trying the wizard UI in a plain browser: core.invoke answers
-// wizard_view / wizard_send from a small scripted wizard, event.listen receives pushed views,
+// wizard_view / wizard_send from a small scripted wizard, wizard_next_view answers with pushed views,
 // and clipboardManager.writeText records what was copied. Test scripts drive it through
 // window.__mock (events received, copies, show(scenario), push(view)).
 // Start on any screen with ?scenario=NAME (see SCENARIOS below).
@@ -208,8 +208,8 @@
 
   // ---- the wizard's answers to events ----
   let view = null;
-  const listeners = [];
-  const push = (v) => { view = v; setTimeout(() => listeners.forEach((cb) => cb({ payload: clone(v) })), 0); };
+  const waiting = [];
+  const push = (v) => { view = v; setTimeout(() => waiting.splice(0).forEach((answer) => answer(clone(v))), 0); };
   const later = (ms, fn) => setTimeout(() => push(fn()), ms);
 
   function step(e) {
@@ -275,6 +275,7 @@
     core: {
       async invoke(cmd, args) {
         if (cmd === 'wizard_view') return clone(view);
+        if (cmd === 'wizard_next_view') return new Promise((answer) => waiting.push(answer));
         if (cmd === 'practice_start') {
           mock.commands.push(cmd);
           view = V.welcome();
@@ -286,12 +287,6 @@
           return clone(view);
         }
         throw new Error(`unknown command ${cmd}`);
-      },
-    },
-    event: {
-      async listen(name, cb) {
-        if (name === 'wizard://view') listeners.push(cb);
-        return () => listeners.splice(listeners.indexOf(cb), 1);
       },
     },
     clipboardManager: {

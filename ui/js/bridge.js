@@ -1,5 +1,6 @@
-// The only module that talks to the Tauri side: read the view, send a user event, hear pushed
-// views, copy text. Kept tiny so the rest of the UI runs the same against a fake __TAURI__.
+// The only module that talks to the Tauri side: read the view, send a user event, collect the
+// views background work produces, copy text. Kept tiny so the rest of the UI runs the same
+// against a fake __TAURI__.
 
 const tauri = () => window.__TAURI__;
 
@@ -18,8 +19,15 @@ export const getView = () => tauri().core.invoke('wizard_view');
 /** Sends a UserEvent ({ event: 'snake_case', ... }) and resolves to the view that follows. */
 export const send = (event) => tauri().core.invoke('wizard_send', { event });
 
-/** Calls `onView` with every view Rust pushes while background work progresses. */
-export const onView = (onView) => tauri().event.listen('wizard://view', (e) => onView(e.payload));
+/**
+ * Calls `onView` with every view that background work produces, for as long as the page lives:
+ * one `wizard_next_view` is always pending, asking for a view newer than `newest()`, the newest
+ * the page drew (see src-tauri/src/state.rs for why the page asks rather than listens). Rejects
+ * with Rust's {code, message} when asking fails.
+ */
+export async function watchViews(newest, onView) {
+  for (;;) onView(await tauri().core.invoke('wizard_next_view', { after: Math.max(0, newest()) }));
+}
 
 /** The welcome screen's "Practice": the wizard against a local simulated Xero; resolves to a view. */
 export const practiceStart = () => tauri().core.invoke('practice_start');

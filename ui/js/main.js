@@ -186,8 +186,8 @@ const unknownScreen = {
   }),
 };
 
-// The first view comes with the page, so the Welcome screen is in the first paint; only then
-// does the page start listening, and it asks once more for a view pushed before it listened.
+// The first view comes with the page, so the Welcome screen is in the first paint; then the page
+// keeps asking for the views that background work produces.
 function boot() {
   buildShell();
   if (!bridge.available()) {
@@ -197,21 +197,13 @@ function boot() {
     return;
   }
   const first = bridge.firstView();
-  if (first?.view) render(first.view, 'load');
-  else if (first?.error) showFailure(first.error);
-  follow();
-}
-
-const sameView = (a, b) => Boolean(b) && JSON.stringify({ ...a, seq: 0 }) === JSON.stringify({ ...b, seq: 0 });
-
-async function follow() {
-  try {
-    await bridge.onView((view) => render(view, 'push'));
-    const view = await bridge.getView();
-    if (!sameView(view, current.view)) render(view, 'load');
-  } catch (err) {
-    showFailure(err);
+  if (first?.error) {
+    showFailure(first.error);
+    return;
   }
+  if (first?.view) render(first.view, 'load');
+  else call(bridge.getView, 'load');
+  bridge.watchViews(() => newestSeq, (view) => render(view, 'push')).catch(showFailure);
 }
 
 boot();
