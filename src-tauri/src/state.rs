@@ -23,7 +23,7 @@ pub const MAIN_WINDOW: &str = "main";
 /// The wizard behind the window. See the module documentation.
 pub struct ActiveWizard {
     runner: RwLock<Result<Arc<WizardRunner>, IpcError>>,
-    /// Bumped on every new runner; a runner's views are emitted only while it matches.
+    /// Bumped on every new runner; a runner's views are published only while it matches.
     generation: Arc<AtomicU64>,
     /// The newest view background work produced.
     published: Arc<watch::Sender<Option<View>>>,
