@@ -1,6 +1,6 @@
 //! Contract: the simulator's `GET /connections` and `GET Organisation` answers, and the client's
-//! parsing of them, checked against Xero's published OpenAPI definitions in
-//! `../shared/xero-openapi/` — their schemas and their example responses. A simulator that
+//! parsing of them, checked against Xero's published OpenAPI definitions vendored in
+//! `tests/contract/xero-openapi/` — their schemas and their example responses. A simulator that
 //! invents or mistypes a field fails here, and so does a client that cannot read what Xero's
 //! own examples show.
 
@@ -119,13 +119,11 @@ fn is_ms_date(s: &str) -> bool {
 // ---- Xero's definitions --------------------------------------------------------------------
 
 fn openapi_dir() -> PathBuf {
-    let dir = std::env::var_os("XERO_OPENAPI_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/xero-openapi"));
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("contract/xero-openapi");
     assert!(
         dir.join("xero-identity.yaml").is_file() && dir.join("xero_accounting.yaml").is_file(),
         "Xero's OpenAPI definitions (xero-identity.yaml, xero_accounting.yaml) are not in {}: \
-         they live in shared/xero-openapi beside the repository; set XERO_OPENAPI_DIR to point elsewhere",
+         they are vendored in tests/contract/xero-openapi (see SOURCE.md there)",
         dir.display()
     );
     dir

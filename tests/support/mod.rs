@@ -444,21 +444,21 @@ impl TestEnv {
     }
 }
 
-/// The tauri-driver binary: `TAURI_DRIVER`, else cargo's bin folder (where scripts/install-deps
-/// puts it), else whatever `PATH` finds.
+/// The folder of the project's own tools (scripts/tools.sh): `XC_TOOLS_DIR`, else `target/tools`
+/// in this checkout.
+pub fn tools_dir() -> PathBuf {
+    match std::env::var_os("XC_TOOLS_DIR") {
+        Some(dir) => dir.into(),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools"),
+    }
+}
+
+/// The tauri-driver that scripts/install-deps installed at its pinned version. Only there: a
+/// copy found on PATH could hide a broken install step.
 pub fn tauri_driver() -> PathBuf {
-    if let Ok(p) = std::env::var("TAURI_DRIVER") {
-        return p.into();
-    }
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
-    let p = home.join("bin/tauri-driver");
-    if p.exists() {
-        p
-    } else {
-        "tauri-driver".into()
-    }
+    let p = tools_dir().join("bin/tauri-driver");
+    assert!(p.exists(), "{} is missing: run scripts/install-deps", p.display());
+    p
 }
 
 /// A free loopback port (on 127.0.0.1 and ::1) for a redirect URI.

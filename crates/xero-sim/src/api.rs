@@ -17,7 +17,7 @@ use crate::ids;
 use crate::scopes;
 use crate::state::{AccessRec, OrgRec, Shared, State as SimState};
 
-/// Per-organisation limits (XERO.md "Errors").
+/// Per-organisation limits (docs/xero-platform.md §8).
 const ORG_PER_MINUTE: usize = 60;
 const ORG_PER_DAY: u32 = 5000;
 const APP_PER_MINUTE: usize = 10_000;

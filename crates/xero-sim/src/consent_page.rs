@@ -1,7 +1,7 @@
 //! The HTML pages Xero's login site shows: the consent page (app name, signed-in
 //! user, one checked box per organisation, Allow/Cancel) and the error page shown
-//! instead of redirecting when a client id, redirect URI or scope is wrong (XERO.md
-//! "Redirect URIs"). Markup is deliberately plain, with double-quoted attributes, so
+//! instead of redirecting when a client id, redirect URI or scope is wrong (docs/xero-platform.md
+//! §4). Markup is deliberately plain, with double-quoted attributes, so
 //! the scripted browser's tiny parser can read it.
 
 use axum::http::StatusCode;

@@ -1,5 +1,5 @@
 //! The demo world the `xero-sim` binary (and a GUI practice mode) starts with: three
-//! organisations, two of them sharing a name on purpose (XERO.md: identify
+//! organisations, two of them sharing a name on purpose (docs/xero-platform.md §7: identify
 //! organisations by tenantId), and a Web, a PKCE and a Custom app. Credentials and ids
 //! are fixed constants so documentation can quote them; they are fake and only ever
 //! valid against this simulator.

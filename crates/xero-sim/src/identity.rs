@@ -1,6 +1,6 @@
 //! Xero's identity service: the authorize request and consent form (login.xero.com),
 //! the token endpoint with its three grants, revocation, and OpenID discovery/JWKS
-//! (identity.xero.com). Each rule cites the part of XERO.md it enforces.
+//! (identity.xero.com). Each rule cites the section of docs/xero-platform.md it enforces.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use crate::model::{AppKind, Consent};
 use crate::scopes;
 use crate::state::{self, CodeRec, Grant, PendingConsent, RefreshRec, Shared};
 
-/// Authorization codes live 5 minutes (XERO.md "Tokens").
+/// Authorization codes live 5 minutes (docs/xero-platform.md §6).
 const CODE_TTL_MS: u64 = 5 * 60 * 1000;
 /// A rotated refresh token keeps working this long, so a lost response is survivable.
 const ROTATION_GRACE_MS: u64 = 30 * 60 * 1000;
@@ -55,7 +55,7 @@ fn redirect(location: &str) -> Response {
 }
 
 /// GET /identity/connect/authorize. Any problem shows Xero's error page and never
-/// redirects back (XERO.md "Redirect URIs"); success shows the consent page.
+/// redirects back (docs/xero-platform.md §4); success shows the consent page.
 pub(crate) async fn authorize(State(shared): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
     let p = first_values(q.unwrap_or_default().as_bytes());
     let get = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
@@ -239,7 +239,7 @@ pub(crate) async fn consent(State(shared): State<Arc<Shared>>, body: Bytes) -> R
     redirect(&with_query(&pending.redirect_uri, &pairs))
 }
 
-/// A token-endpoint error: HTTP 400 with `{"error": …}` (XERO.md "Errors").
+/// A token-endpoint error: HTTP 400 with `{"error": …}` (docs/xero-platform.md §8).
 fn oauth_error(code: &str) -> Response {
     (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Json(json!({ "error": code }))).into_response()
 }
@@ -532,7 +532,7 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
 }
 
 /// POST /connect/revocation: revoking a refresh token ends its grant and drops all of
-/// that user's connections to the app (XERO.md "Endpoints"). Unknown tokens get 200
+/// that user's connections to the app (docs/xero-platform.md §1). Unknown tokens get 200
 /// too, as RFC 7009 asks.
 pub(crate) async fn revocation(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     if !is_form(&headers) {

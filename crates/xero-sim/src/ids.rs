@@ -1,6 +1,6 @@
 //! Random identifiers in the shapes Xero uses: uuids, 32-hex client ids, 48-character
 //! secrets, opaque codes and refresh tokens. Shapes matter because clients validate
-//! them (XERO.md "Credentials": client id `^[0-9A-F]{32}$`, secret `[A-Za-z0-9_-]{48}`).
+//! them (docs/xero-platform.md §3: client id `^[0-9A-F]{32}$`, secret `[A-Za-z0-9_-]{48}`).
 
 use rand::Rng;
 

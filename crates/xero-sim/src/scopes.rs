@@ -1,4 +1,4 @@
-//! Xero's scope rules (XERO.md "Scopes"): which scopes exist, which broad accounting
+//! Xero's scope rules (docs/xero-platform.md §5): which scopes exist, which broad accounting
 //! scopes apps created on or after 2 March 2026 may no longer ask for, and which
 //! scope unlocks the Organisation endpoint. A request with any unknown or disallowed
 //! scope fails as a whole without naming the scope, as Xero does.

@@ -220,7 +220,7 @@ impl State {
 
     /// Connections an access token reaches: every organisation the token's user
     /// connected to the app ("the newest token reaches every organisation ever
-    /// connected", XERO.md), or the one organisation of a custom connection.
+    /// connected", docs/xero-platform.md §7), or the one organisation of a custom connection.
     pub(crate) fn reachable(&self, tok: &AccessRec) -> Vec<&Conn> {
         self.conns.iter().filter(|c| c.client_id == tok.client_id && (tok.custom || c.user_id == tok.user_id)).collect()
     }

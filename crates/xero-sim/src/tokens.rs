@@ -1,6 +1,6 @@
 //! RS256 signing of access and id tokens, and the public key the JWKS endpoint
 //! publishes. Xero's access token is an RS256 JWT whose claims clients read
-//! (`authentication_event_id`, `xero_userid`, `scope` as an array: XERO.md "Tokens"),
+//! (`authentication_event_id`, `xero_userid`, `scope` as an array: docs/xero-platform.md §6),
 //! so simulated tokens are real, verifiable JWTs rather than opaque strings.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
