@@ -4,6 +4,8 @@
 
 #[path = "e2e/contract.rs"]
 mod contract;
+#[path = "e2e/injection.rs"]
+mod injection;
 #[path = "e2e/probe.rs"]
 mod probe;
 #[path = "e2e/reconnect.rs"]
@@ -16,5 +18,7 @@ mod secrets;
 mod setup;
 #[path = "e2e/tokens.rs"]
 mod tokens;
+#[path = "e2e/usage.rs"]
+mod usage;
 #[path = "e2e/wizard.rs"]
 mod wizard;

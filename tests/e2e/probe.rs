@@ -105,3 +105,22 @@ fn an_expired_authorisation_needs_consent_again() {
     assert_eq!((code, err.as_str()), (1, "invalid_grant"));
     assert!(msg.contains("reconnect"), "{msg}");
 }
+
+#[test]
+fn a_daily_rate_limit_names_the_limit_and_the_wait_in_hours() {
+    let env = TestEnv::new();
+    env.connect_web("shop");
+    env.sim.inject(Fault {
+        endpoint: Endpoint::Organisation,
+        kind: FaultKind::Status {
+            status: 429,
+            body: "Rate limit exceeded".into(),
+            headers: vec![("Retry-After".into(), "86400".into()), ("X-Rate-Limit-Problem".into(), "day".into())],
+        },
+        times: 1,
+    });
+    let (code, err, msg) = error(&env.cli(&["test", "shop", "--json"]).run());
+    assert_eq!((code, err.as_str()), (1, "rate_limited"));
+    assert!(msg.contains("daily limit of 5,000 calls") && msg.contains("about 24 hours"), "{msg}");
+    assert!(!msg.contains("86400"), "{msg}");
+}

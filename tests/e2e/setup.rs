@@ -183,7 +183,12 @@ fn a_wrong_secret_is_refused_and_nothing_is_saved() {
         .stdin(&wrong)
         .run();
     assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_client"));
-    assert!(run.json()["error"]["message"].as_str().unwrap().contains("generate another secret"));
+    let message = run.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("Client ID and client secret") && message.contains("generate another"), "{message}");
+    // Found before the user was sent to Xero: no consent page, no browser.
+    assert!(run.stderr.contains("Checking the Client ID and secret with Xero"), "{}", run.stderr);
+    assert_eq!(env.sim.count(xero_sim::Endpoint::Authorize), 0);
+    assert!(env.browser_steps().is_empty(), "no browser opened: {}", env.browser_steps());
     assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
 }
 
@@ -198,7 +203,9 @@ fn no_keychain_is_a_clear_error_before_the_browser_opens() {
         .run();
     assert_eq!((run.code, run.error_code().as_str()), (1, "keychain_unavailable"));
     let msg = run.json()["error"]["message"].as_str().unwrap().to_string();
-    assert!(msg.contains("gnome-keyring-daemon --unlock"), "says how to fix it: {msg}");
+    assert!(msg.contains("GNOME Keyring"), "{msg}");
+    let hint = run.json()["error"]["hint"].as_str().unwrap().to_string();
+    assert!(hint.contains("gnome-keyring-daemon --unlock"), "the command line says how to fix it: {hint}");
     assert!(env.browser_steps().is_empty(), "no browser opened");
     assert!(env.sim.requests().is_empty());
     assert!(!env.config_dir().join("settings.json").exists(), "nothing half-written");
@@ -269,6 +276,10 @@ fn a_busy_port_moves_to_the_next_registered_uri_or_is_named() {
         .run();
     assert_eq!((only_busy.code, only_busy.error_code().as_str()), (1, "port_busy"));
     assert!(only_busy.stdout.contains(&busy.to_string()), "names the port: {}", only_busy.stdout);
+    // The sentence is the window's too; the command line adds its own option as the fix.
+    let err = &only_busy.json()["error"];
+    assert!(!err["message"].as_str().unwrap().contains("--"), "{err}");
+    assert!(err["hint"].as_str().unwrap().contains("--redirect-uri"), "{err}");
 
     let run = env
         .cli(&["setup", "b", "--client-id", &app.client_id, "--redirect-uri", &busy_uri, "--redirect-uri", &free_uri])
@@ -309,4 +320,64 @@ fn no_browser_prints_the_link_and_the_wait_goes_on_until_it_is_opened() {
     assert!(child.wait().unwrap().success(), "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["organisation"]["name"], "Maple Florists");
+}
+
+/// Every wrong credential is found before the user is sent to Xero's consent page: one token
+/// request with an authorization code that cannot exist tells `invalid_client` (wrong) from
+/// `invalid_grant` (accepted), for each app type; the wrong app type and no network too.
+#[test]
+fn wrong_credentials_are_found_before_the_browser_opens() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let web = env.web_app(std::slice::from_ref(&uri));
+    let pkce = env.sim.add_app(AppSpec { kind: AppKind::Pkce, redirect_uris: vec![uri.clone()], ..AppSpec::default() });
+    let tenant = env.org("Maple Florists", "NZ", "NZD");
+    let custom = env.sim.add_app(AppSpec {
+        kind: AppKind::Custom,
+        redirect_uris: vec![],
+        custom_tenant: Some(tenant),
+        ..AppSpec::default()
+    });
+    let setup = |app_type: &str, client_id: &str| {
+        vec!["setup", "x", "--app-type", app_type, "--client-id", client_id, "--redirect-uri", &uri, "--json"]
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let unknown = "FEDCBA9876543210FEDCBA9876543210";
+
+    // A mobile or desktop app's Client ID that Xero does not know (only its shape is right).
+    let run = env.cli(&setup("pkce", unknown)).run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_client"), "{run:?}");
+    assert!(run.json()["error"]["message"].as_str().unwrap().contains("does not know this Client ID"));
+    assert!(run.stderr.contains("Checking the Client ID with Xero"), "{}", run.stderr);
+
+    // A web app's right Client ID with another app's secret.
+    let run = env.cli(&setup("web", &web.client_id)).stdin(&custom.client_secret.clone().unwrap()).run();
+    assert_eq!(run.error_code(), "invalid_client");
+
+    // A custom connection's credentials entered as a web app, and a web app's as a custom
+    // connection: Xero's unauthorized_client, with the fix in this front end's words.
+    for (app_type, app) in [("web", &custom), ("custom", &web)] {
+        let run = env.cli(&setup(app_type, &app.client_id)).stdin(&app.client_secret.clone().unwrap()).run();
+        assert_eq!((run.code, run.error_code().as_str()), (1, "wrong_app_type"), "{app_type}: {run:?}");
+        assert!(run.json()["error"]["hint"].as_str().unwrap().contains("--app-type"), "{run:?}");
+    }
+
+    // Xero cannot be reached at all.
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let run = env
+        .cli(&setup("web", &web.client_id))
+        .stdin(&web.client_secret.clone().unwrap())
+        .env("XERO_IDENTITY_URL", &closed)
+        .run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "no_network"), "{run:?}");
+
+    // None of them reached the consent page or a browser, and nothing was saved.
+    assert_eq!(env.sim.count(xero_sim::Endpoint::Authorize), 0);
+    assert!(env.browser_steps().is_empty(), "{}", env.browser_steps());
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+
+    // The right ones pass the same check and go on to the consent.
+    env.cli(&setup("pkce", &pkce.client_id)).run().ok();
 }

@@ -50,3 +50,50 @@ fn a_second_401_after_refresh_is_not_retried_forever() {
     assert_eq!((run.code, run.error_code().as_str()), (1, "invalid_grant"));
     assert_eq!(env.sim.count_grant("refresh_token"), 1);
 }
+
+/// A refresh stopped half-way (Ctrl-Z while it waits for Xero) holds the connection's refresh
+/// lock; everyone else waits a bounded time, then fails with a stable code and a sentence
+/// naming the cause, and the stopped one still finishes when it is resumed.
+#[test]
+fn a_refresh_stopped_with_ctrl_z_does_not_block_everyone_else() {
+    use std::fs::{File, TryLockError};
+    let env = TestEnv::new();
+    env.sim.set_access_token_ttl(60);
+    env.connect_web("shop");
+    env.sim.set_access_token_ttl(1800);
+    let lock = env.config_dir().join(format!("refresh-{}.lock", env.connection_id("shop")));
+    // Xero is slow to answer the refresh, so the first process is caught holding the lock.
+    env.sim.inject(Fault {
+        endpoint: Endpoint::Token,
+        kind: FaultKind::Delay(std::time::Duration::from_secs(5)),
+        times: 1,
+    });
+    let stopped = env.cli(&["token", "shop", "--json"]).spawn();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let held = File::open(&lock).ok().is_some_and(|f| matches!(f.try_lock(), Err(TryLockError::WouldBlock)));
+        if held {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the first refresh never took its lock");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let signal = |sig: &str| {
+        assert!(std::process::Command::new("kill").args([sig, &stopped.id().to_string()]).status().unwrap().success())
+    };
+    signal("-STOP");
+
+    let run = env.cli(&["token", "shop", "--json"]).run();
+    assert_eq!((run.code, run.error_code().as_str()), (1, "refresh_in_progress"), "{run:?}");
+    let message = run.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("Ctrl-Z") && message.contains("30 seconds"), "{message}");
+    assert!(run.stderr.contains("Another xero-connect is refreshing"), "progress said why it waits: {}", run.stderr);
+
+    // Resumed, the first one ends (its own 30-second HTTP timeout may have run out while it
+    // was stopped), and the connection still works: Xero keeps a rotated refresh token valid
+    // for 30 minutes, so nothing was lost either way.
+    signal("-CONT");
+    env.finish(stopped);
+    env.cli(&["token", "shop"]).run().ok();
+    env.cli(&["test", "shop"]).run().ok();
+}

@@ -10,13 +10,16 @@ use clap::Parser;
 use serde_json::json;
 use std::time::Duration;
 use xero_connect::credentials::{self, CredentialCheck, Severity};
+use xero_connect::error::Remedy;
 use xero_connect::flows::{self, ConsentOptions, ReconnectMethod, ReconnectRequest, SetupRequest};
 use xero_connect::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 use xero_connect::scopes::{self, Api};
 use xero_connect::{Context, Error, ErrorCode, Result};
 
 fn main() {
-    let json_requested = std::env::args().any(|a| a == "--json");
+    // Arguments are read as the OS gives them: one that is not valid UTF-8 is a usage error
+    // (clap reports it, exit 2), never a panic.
+    let json_requested = std::env::args_os().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if json_requested && e.use_stderr() => {
@@ -276,6 +279,13 @@ async fn reconnect(
         consent: consent_options(cli)?,
     };
     let out = flows::reconnect(ctx, request, progress, cancel).await?;
+    if let Some(gone) = &out.organisation_gone {
+        eprintln!(
+            "note: {} (ID {}) was no longer connected, so access was allowed again.",
+            render::plain(&gone.name),
+            gone.tenant_id
+        );
+    }
     let conn = choose_if_needed(cli, ctx, out.connection)?;
     let how = match out.method {
         ReconnectMethod::Refresh => "the new secret works; no browser was needed",
@@ -286,35 +296,59 @@ async fn reconnect(
     Ok(())
 }
 
-/// Several organisations and none chosen: ask a person, or tell a script what to pass.
+/// No organisation chosen although Xero authorised some (several, or one that merely shares a
+/// vanished organisation's name and has a new ID): ask a person, or tell a script what to pass.
+/// Nothing is chosen silently.
 fn choose_if_needed(
     cli: &Cli,
     ctx: &Context,
     conn: xero_connect::registry::Connection,
 ) -> Result<xero_connect::registry::Connection> {
-    if conn.tenant_id.is_some() || conn.organisations.len() < 2 {
+    if conn.tenant_id.is_some() || conn.organisations.is_empty() || conn.app_type == AppType::Custom {
         return Ok(conn);
     }
+    let orgs = &conn.organisations;
     if !input::interactive() || cli.json {
+        let what = if orgs.len() == 1 {
+            format!(
+                "Xero authorised {} with a new ID, so it is not taken without your choice",
+                render::plain(&orgs[0].name)
+            )
+        } else {
+            format!("{} organisations were authorised", orgs.len())
+        };
         return Err(Error::new(
             ErrorCode::OrganisationChoiceNeeded,
             format!(
-                "{} organisations were authorised: {}. The connection was saved; choose one with `xero-connect test {} --tenant NAME_OR_ID`.",
-                conn.organisations.len(),
-                xero_connect::tenants::describe(&conn.organisations),
-                conn.name
+                "{what}: {}. The connection was saved; choose its organisation.",
+                render::plain(&xero_connect::tenants::describe(orgs))
             ),
-        ));
+        )
+        .with_remedy(Remedy::ChooseOrganisation { connection: conn.name.clone() }));
+    }
+    if let [only] = orgs.as_slice() {
+        let q = format!(
+            "Xero authorised {} with the ID {}, which is not the one saved before (a reset demo company gets a new ID). Use it for \"{}\"?",
+            render::plain(&only.name),
+            only.tenant_id,
+            conn.name
+        );
+        if !input::confirm(&q)? {
+            return Err(Error::new(
+                ErrorCode::Cancelled,
+                "No organisation was chosen; the new authorisation is saved.",
+            )
+            .with_remedy(Remedy::ChooseOrganisation { connection: conn.name.clone() }));
+        }
+        return flows::choose_organisation(ctx, &conn.name, &only.tenant_id);
     }
     eprintln!("Several organisations were authorised. Which one should \"{}\" use?", conn.name);
-    for (i, o) in conn.organisations.iter().enumerate() {
-        eprintln!("  {}. {}  (ID {})", i + 1, o.name, o.tenant_id);
+    for (i, o) in orgs.iter().enumerate() {
+        eprintln!("  {}. {}  (ID {})", i + 1, render::plain(&o.name), o.tenant_id);
     }
     loop {
-        let answer = input::ask(&format!("Number (1-{}): ", conn.organisations.len()))?;
-        if let Some(o) =
-            answer.trim().parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| conn.organisations.get(i))
-        {
+        let answer = input::ask(&format!("Number (1-{}): ", orgs.len()))?;
+        if let Some(o) = answer.trim().parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| orgs.get(i)) {
             return flows::choose_organisation(ctx, &conn.name, &o.tenant_id);
         }
     }
@@ -342,13 +376,5 @@ fn report_connected(
     if let Some(u) = &conn.authorised_by {
         println!("  Authorised by: {}", render::user_text(u));
     }
-    println!("  Next: xero-connect test {}", shell_quote(&conn.name));
-}
-
-fn shell_quote(s: &str) -> String {
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{s}'")
-    }
+    println!("  Next: xero-connect test {}", render::shell_quote(&conn.name));
 }

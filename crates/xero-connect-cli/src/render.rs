@@ -2,6 +2,7 @@
 //! errors as a sentence (or `{"error": {"code", "message"}}`) with exit code 1 or 2.
 
 use serde_json::{json, Value};
+use xero_connect::error::Remedy;
 use xero_connect::progress::{Progress, Step};
 use xero_connect::registry::Connection;
 use xero_connect::Error;
@@ -34,6 +35,12 @@ impl Progress for StderrProgress {
             Step::ProvingSecret => "Checking the new secret with Xero (no browser needed if it works)…".into(),
             Step::ConsentNeeded => "The saved authorisation has expired: you need to allow access again.".into(),
             Step::Refreshing => "Refreshing the access token…".into(),
+            Step::WaitingForOtherRefresh { timeout_secs } => format!(
+                "Another xero-connect is refreshing this connection's tokens; waiting for it (up to {timeout_secs} s)…"
+            ),
+            Step::CheckingCredentials { with_secret: true } => "Checking the Client ID and secret with Xero…".into(),
+            Step::CheckingCredentials { with_secret: false } => "Checking the Client ID with Xero…".into(),
+            Step::OrganisationGone { message } => format!("note: {message}"),
             Step::Testing => "Calling Xero…".into(),
             Step::Disconnecting { organisation } => format!("Disconnecting {organisation} at Xero…"),
             Step::Revoking => "Revoking the authorisation at Xero…".into(),
@@ -49,17 +56,66 @@ impl Progress for StderrProgress {
     }
 }
 
-/// Prints an error and gives the exit code.
+/// Prints an error, with what fixes it in this command line's words, and gives the exit code.
 pub fn error(e: &Error, as_json: bool) -> i32 {
+    let hint = e.remedy().map(remedy_hint);
     if as_json {
-        println!("{}", json!({"error": {"code": e.code().as_str(), "message": e.message()}}));
+        let mut err = json!({"code": e.code().as_str(), "message": e.message()});
+        if let Some(h) = &hint {
+            err["hint"] = json!(h);
+        }
+        println!("{}", json!({ "error": err }));
     } else {
         eprintln!("error ({}): {}", e.code(), e.message());
+        if let Some(h) = &hint {
+            eprintln!("  {h}");
+        }
     }
     if e.code().is_usage() {
         2
     } else {
         1
+    }
+}
+
+/// The core's remedy as this command line says it: the option or command that applies it.
+pub fn remedy_hint(remedy: &Remedy) -> String {
+    match remedy {
+        Remedy::ChooseOrganisation { connection } => format!(
+            "Choose with: xero-connect test {} --tenant NAME_OR_ID (a name or an ID listed above).",
+            shell_quote(connection)
+        ),
+        Remedy::RegisterRedirectUri => {
+            "Register another redirect URI for your app in the portal, then add it with --redirect-uri URI.".into()
+        }
+        Remedy::Reconnect { connection } => {
+            format!("Renew it with: xero-connect reconnect {}", shell_quote(connection))
+        }
+        Remedy::ChooseAppType => {
+            "Pass --app-type web, pkce (mobile or desktop app) or custom (custom connection), as created in the portal."
+                .into()
+        }
+        Remedy::SetUp => "Start with: xero-connect guide, then xero-connect setup NAME".into(),
+        Remedy::UnlockKeychain => {
+            "On a server without a desktop: dbus-run-session -- sh -c 'printf %s \"$KEYRING_PASSWORD\" \
+             | gnome-keyring-daemon --unlock --components=secrets; xero-connect …' (see the README)."
+                .into()
+        }
+    }
+}
+
+/// Text from Xero (an organisation's name) as it may be printed: control characters, which a
+/// terminal would obey, are shown as `?`.
+pub fn plain(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+/// A name as it must be typed in a shell.
+pub fn shell_quote(s: &str) -> String {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{s}'")
     }
 }
 

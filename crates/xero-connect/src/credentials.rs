@@ -14,6 +14,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// The connection name input (the window's first setup).
+    Name,
     /// The Client ID input.
     ClientId,
     /// The Client secret input.
@@ -23,6 +25,7 @@ pub enum Field {
 impl Field {
     fn label(self) -> &'static str {
         match self {
+            Field::Name => "Connection name",
             Field::ClientId => "Client ID",
             Field::ClientSecret => "Client secret",
         }
@@ -65,6 +68,8 @@ pub enum ProblemKind {
     Swapped,
     /// The secret equals the Client ID.
     SecretIsClientId,
+    /// The connection name is not allowed, or another connection has it.
+    ConnectionName,
 }
 
 /// One finding about one input.

@@ -2,7 +2,9 @@
 //! and one plain sentence that says what to do next.
 //!
 //! Messages are written here, never copied from a server's response body, so no secret, token or
-//! authorization code can reach an error through them.
+//! authorization code can reach an error through them. A message never names a command-line
+//! option, a command or a button: what fixes the failure travels beside it as a [`Remedy`], which
+//! each front end words for itself (the command line names its option, the window its button).
 
 use serde::Serialize;
 use std::fmt;
@@ -53,6 +55,16 @@ pub enum ErrorCode {
     SettingsUnavailable,
     /// The user declined a confirmation.
     Cancelled,
+    /// The tokens Xero returned do not belong to the sign-in this program started (the id_token's
+    /// `nonce` differs): an authorization code from someone else's sign-in was delivered to the
+    /// listener (RFC 9700 §4.5). The tokens were revoked and nothing was saved.
+    AuthorizationMismatch,
+    /// Another xero-connect process has held this connection's refresh lock for too long (it
+    /// may be stopped, e.g. with Ctrl-Z).
+    RefreshInProgress,
+    /// Xero says the app is of another type than the one chosen (for example a web app's
+    /// credentials entered as a custom connection): `unauthorized_client`.
+    WrongAppType,
 }
 
 impl ErrorCode {
@@ -80,6 +92,9 @@ impl ErrorCode {
             ErrorCode::KeychainUnavailable => "keychain_unavailable",
             ErrorCode::SettingsUnavailable => "settings_unavailable",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::AuthorizationMismatch => "authorization_mismatch",
+            ErrorCode::RefreshInProgress => "refresh_in_progress",
+            ErrorCode::WrongAppType => "wrong_app_type",
         }
     }
 
@@ -104,28 +119,112 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// A failure with its code, a sentence for people, and, for rate limits, the wait.
+/// What fixes a failure, as data. The core never words it as an option, a command or a button;
+/// the command line and the window each turn it into their own words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Remedy {
+    /// Choose which of the connection's organisations it uses (several were authorised, or a
+    /// name matched several).
+    ChooseOrganisation {
+        /// The saved connection.
+        connection: String,
+    },
+    /// Free the port, or register another redirect URI (another port) in the developer portal
+    /// and use it as well.
+    RegisterRedirectUri,
+    /// Renew the connection's authorisation (reconnect).
+    Reconnect {
+        /// The saved connection.
+        connection: String,
+    },
+    /// Choose the integration type the app was created with in the developer portal.
+    ChooseAppType,
+    /// Set up a first connection.
+    SetUp,
+    /// Start and unlock a Secret Service keychain (Linux without a desktop session).
+    UnlockKeychain,
+}
+
+/// Which of Xero's rate limits a 429 answer hit, from its `X-Rate-Limit-Problem` header
+/// (docs/xero-platform.md §8: `minute`, `day`, `appminute`; `concurrent` for the 5 calls in flight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateLimit {
+    /// 60 calls a minute per organisation.
+    Minute,
+    /// 5,000 calls a day per organisation.
+    Day,
+    /// 10,000 calls a minute per app, across all its organisations.
+    AppMinute,
+    /// 5 calls in flight at once per organisation.
+    Concurrent,
+}
+
+impl RateLimit {
+    /// Reads the `X-Rate-Limit-Problem` header's value (case-insensitive); `None` when unknown.
+    pub fn from_header(value: &str) -> Option<RateLimit> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "minute" => Some(RateLimit::Minute),
+            "day" => Some(RateLimit::Day),
+            "appminute" => Some(RateLimit::AppMinute),
+            "concurrent" => Some(RateLimit::Concurrent),
+            _ => None,
+        }
+    }
+}
+
+/// A wait in the units a person uses: "17 seconds" under a minute and a half, "about 5 minutes"
+/// under an hour, else "about 24 hours".
+pub fn human_wait(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    match secs {
+        0..90 => plural(secs.max(1), "second"),
+        90..3600 => format!("about {}", plural((secs + 30) / 60, "minute")),
+        _ => format!("about {}", plural((secs + 1800) / 3600, "hour")),
+    }
+}
+
+/// A failure with its code, a sentence for people, what fixes it, and, for rate limits, the wait.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     code: ErrorCode,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    remedy: Option<Remedy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     retry_after_secs: Option<u64>,
 }
 
 impl Error {
-    /// A new error; `message` must be a sentence that says what to do next.
+    /// A new error; `message` must be a sentence that says what to do next, in words that suit
+    /// every front end (no option, command or button names: see [`Remedy`]).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), retry_after_secs: None }
+        Error { code, message: message.into(), remedy: None, retry_after_secs: None }
     }
 
-    /// Xero's rate limit, with the wait it asked for.
-    pub fn rate_limited(retry_after_secs: u64) -> Self {
+    /// The same error with what fixes it.
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
+        self
+    }
+
+    /// Xero's rate limit, naming which limit was hit and the wait it asked for in human units.
+    pub fn rate_limited(retry_after_secs: u64, limit: Option<RateLimit>) -> Self {
+        let wait = human_wait(retry_after_secs);
+        let what = match limit {
+            Some(RateLimit::Minute) => "Xero's limit of 60 calls a minute for this organisation was reached",
+            Some(RateLimit::Day) => "Xero's daily limit of 5,000 calls for this organisation was reached",
+            Some(RateLimit::AppMinute) => {
+                "This app's limit of 10,000 calls a minute, across all its organisations, was reached"
+            }
+            Some(RateLimit::Concurrent) => "Too many calls to this organisation were in progress at once",
+            None => "Xero's rate limit was reached",
+        };
         Error {
             code: ErrorCode::RateLimited,
-            message: format!(
-                "Xero's rate limit for this organisation was reached: try again in {retry_after_secs} seconds."
-            ),
+            message: format!("{what}: try again in {wait}."),
+            remedy: None,
             retry_after_secs: Some(retry_after_secs),
         }
     }
@@ -140,7 +239,12 @@ impl Error {
         &self.message
     }
 
-    /// For `rate_limited`: how long Xero asked us to wait.
+    /// What fixes it, when there is one thing to do.
+    pub fn remedy(&self) -> Option<&Remedy> {
+        self.remedy.as_ref()
+    }
+
+    /// For `rate_limited`: how long Xero asked us to wait, in seconds.
     pub fn retry_after_secs(&self) -> Option<u64> {
         self.retry_after_secs
     }
@@ -164,6 +268,30 @@ impl Error {
              (a secret copied with a space is refused), or generate another secret in the Xero \
              developer portal and reconnect.",
         )
+    }
+
+    /// The credential check before the browser opens found the Client ID (or, for apps with a
+    /// secret, the Client ID and secret together) unknown to Xero.
+    pub(crate) fn credentials_refused(app_type: crate::registration::AppType) -> Self {
+        let message = if app_type.has_secret() {
+            "Xero did not accept this Client ID and client secret together: check the Client ID is the one on \
+             your app's Configuration page, and paste the secret again (a secret deleted in the portal no longer \
+             works; generate another if in doubt)."
+        } else {
+            "Xero does not know this Client ID as a mobile or desktop app: copy the Client ID again from your \
+             app's Configuration page, and check the app's integration type in the developer portal."
+        };
+        Error::new(ErrorCode::InvalidClient, message)
+    }
+
+    /// Xero's `unauthorized_client`: the credentials belong to an app of another integration type.
+    pub(crate) fn wrong_app_type() -> Self {
+        Error::new(
+            ErrorCode::WrongAppType,
+            "Xero says these credentials belong to an app of another integration type: choose the type your app \
+             was created with in the developer portal (Web app, Mobile or desktop app, or Custom connection).",
+        )
+        .with_remedy(Remedy::ChooseAppType)
     }
 
     pub(crate) fn invalid_grant() -> Self {
@@ -230,6 +358,9 @@ mod tests {
             (ErrorCode::KeychainUnavailable, "keychain_unavailable"),
             (ErrorCode::SettingsUnavailable, "settings_unavailable"),
             (ErrorCode::Cancelled, "cancelled"),
+            (ErrorCode::AuthorizationMismatch, "authorization_mismatch"),
+            (ErrorCode::RefreshInProgress, "refresh_in_progress"),
+            (ErrorCode::WrongAppType, "wrong_app_type"),
         ];
         for (code, text) in all {
             assert_eq!(code.as_str(), text);
@@ -238,10 +369,43 @@ mod tests {
     }
 
     #[test]
-    fn rate_limit_carries_the_wait() {
-        let e = Error::rate_limited(42);
+    fn rate_limit_names_the_limit_and_the_wait_in_human_units() {
+        let e = Error::rate_limited(42, Some(RateLimit::Minute));
         assert_eq!(e.code(), ErrorCode::RateLimited);
         assert_eq!(e.retry_after_secs(), Some(42));
-        assert!(e.message().contains("42 seconds"));
+        assert_eq!(
+            e.message(),
+            "Xero's limit of 60 calls a minute for this organisation was reached: try again in 42 seconds."
+        );
+        let day = Error::rate_limited(86_400, RateLimit::from_header("day"));
+        assert_eq!(
+            day.message(),
+            "Xero's daily limit of 5,000 calls for this organisation was reached: try again in about 24 hours."
+        );
+        assert!(!day.message().contains("86400"));
+        let app = Error::rate_limited(60, RateLimit::from_header("AppMinute"));
+        assert!(app.message().starts_with("This app's limit of 10,000 calls a minute"), "{}", app.message());
+        assert!(Error::rate_limited(5, RateLimit::from_header("other")).message().contains("Xero's rate limit"));
+    }
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        assert_eq!(human_wait(0), "1 second");
+        assert_eq!(human_wait(1), "1 second");
+        assert_eq!(human_wait(17), "17 seconds");
+        assert_eq!(human_wait(89), "89 seconds");
+        assert_eq!(human_wait(90), "about 2 minutes");
+        assert_eq!(human_wait(600), "about 10 minutes");
+        assert_eq!(human_wait(3599), "about 60 minutes");
+        assert_eq!(human_wait(3600), "about 1 hour");
+        assert_eq!(human_wait(5400), "about 2 hours");
+        assert_eq!(human_wait(86_400), "about 24 hours");
+    }
+
+    #[test]
+    fn the_remedy_travels_with_the_error() {
+        let e = Error::new(ErrorCode::PortBusy, "busy").with_remedy(Remedy::RegisterRedirectUri);
+        assert_eq!(e.remedy(), Some(&Remedy::RegisterRedirectUri));
+        assert_eq!(serde_json::to_value(&e).unwrap()["remedy"], serde_json::json!({"kind": "register_redirect_uri"}));
     }
 }

@@ -4,7 +4,7 @@
 //! misconfiguration, not something to chase), and every call has a timeout, so a silent Xero
 //! becomes `xero_unavailable` instead of a hang.
 
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, RateLimit};
 use reqwest::header::{HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -40,7 +40,7 @@ pub(crate) enum ApiFailure {
     Final(Error),
 }
 
-/// Classifies a non-success API response (XERO.md "Errors").
+/// Classifies a non-success API response (docs/xero-platform.md §8).
 pub(crate) fn classify_api_failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiFailure {
     let detail = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
@@ -61,7 +61,7 @@ pub(crate) fn classify_api_failure(status: StatusCode, headers: &HeaderMap, body
             "The organisation has disconnected this app from inside Xero (or can no longer be reached with \
              this connection): reconnect to connect it again.",
         )),
-        429 => ApiFailure::Final(Error::rate_limited(retry_after(headers))),
+        429 => ApiFailure::Final(rate_limit_error(headers)),
         s @ 500..=599 => ApiFailure::Final(Error::xero_unavailable(&format!("HTTP {s}"))),
         s => ApiFailure::Final(Error::xero_unavailable(&format!("unexpected HTTP {s}"))),
     }
@@ -70,6 +70,12 @@ pub(crate) fn classify_api_failure(status: StatusCode, headers: &HeaderMap, body
 /// Seconds from a `Retry-After` header; a minute when absent or unreadable (Xero's minute limit).
 pub(crate) fn retry_after(headers: &HeaderMap) -> u64 {
     headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).unwrap_or(60)
+}
+
+/// A 429 answer as an error naming the limit hit (`X-Rate-Limit-Problem`) and the wait.
+pub(crate) fn rate_limit_error(headers: &HeaderMap) -> Error {
+    let limit = headers.get("x-rate-limit-problem").and_then(|v| v.to_str().ok()).and_then(RateLimit::from_header);
+    Error::rate_limited(retry_after(headers), limit)
 }
 
 #[cfg(test)]
@@ -115,6 +121,13 @@ mod tests {
             ApiFailure::Final(e) => {
                 assert_eq!(e.code(), ErrorCode::RateLimited);
                 assert_eq!(e.retry_after_secs(), Some(17));
+                assert!(e.message().contains("60 calls a minute") && e.message().ends_with("in 17 seconds."), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match classify(429, &[("retry-after", "86400"), ("x-rate-limit-problem", "day")], "") {
+            ApiFailure::Final(e) => {
+                assert!(e.message().contains("daily limit") && e.message().contains("about 24 hours"))
             }
             other => panic!("{other:?}"),
         }

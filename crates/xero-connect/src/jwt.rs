@@ -1,9 +1,11 @@
-//! Reading claims from Xero's JWTs without trusting them for anything but display and lookup.
+//! Reading claims from Xero's JWTs: the id_token's binding to the sign-in this program started,
+//! and otherwise only what is displayed or looked up.
 //!
 //! Xero's access token is treated as opaque except for `authentication_event_id` (to list the
-//! organisations of this consent) and `exp`; the id_token, received straight from the token
-//! endpoint over TLS, names the Xero user (OpenID Connect Core §3.1.3.7 allows skipping the
-//! signature check in that case). Nothing read here is ever used as proof of identity.
+//! organisations of this consent) and `exp`. The id_token arrives straight from the token
+//! endpoint over TLS, so its signature need not be checked (OpenID Connect Core §3.1.3.7, item 6);
+//! its issuer, audience and `nonce` are (items 2, 3 and 11): the nonce is what ties the tokens
+//! to this program's authorize request (RFC 9700 §4.5). Its user is shown, never trusted.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -35,15 +37,58 @@ pub struct XeroUser {
     pub name: String,
 }
 
-/// The user from an id_token, provided it was issued for this client.
-pub fn user_from_id_token(id_token: &str, client_id: &str) -> Option<XeroUser> {
-    let claims = payload(id_token)?;
-    let aud_ok = match claims.get("aud") {
+/// Why an id_token does not belong to the sign-in this program started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdTokenMismatch {
+    /// No id_token came back, though `openid` was asked for.
+    Missing,
+    /// It is not a readable JWT.
+    Unreadable,
+    /// `iss` is not the identity host this program talks to.
+    Issuer,
+    /// `aud` does not name this Client ID.
+    Audience,
+    /// `nonce` is absent or differs from the one sent.
+    Nonce,
+}
+
+/// Checks an id_token from the code exchange against what this program sent: `iss` equals
+/// `issuer`, `aud` names `client_id`, and `nonce` equals `nonce` exactly.
+///
+/// # Errors
+/// The first check that fails, as an [`IdTokenMismatch`].
+pub fn check_id_token(
+    id_token: Option<&str>,
+    client_id: &str,
+    issuer: &str,
+    nonce: &str,
+) -> Result<(), IdTokenMismatch> {
+    let claims = payload(id_token.ok_or(IdTokenMismatch::Missing)?).ok_or(IdTokenMismatch::Unreadable)?;
+    let text = |k: &str| claims.get(k).and_then(|v| v.as_str());
+    if text("iss").map(|i| i.trim_end_matches('/')) != Some(issuer.trim_end_matches('/')) {
+        return Err(IdTokenMismatch::Issuer);
+    }
+    if !audience_is(&claims, client_id) {
+        return Err(IdTokenMismatch::Audience);
+    }
+    if text("nonce") != Some(nonce) {
+        return Err(IdTokenMismatch::Nonce);
+    }
+    Ok(())
+}
+
+fn audience_is(claims: &serde_json::Value, client_id: &str) -> bool {
+    match claims.get("aud") {
         Some(serde_json::Value::String(a)) => a == client_id,
         Some(serde_json::Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(client_id)),
         _ => false,
-    };
-    if !aud_ok {
+    }
+}
+
+/// The user from an id_token, provided it was issued for this client.
+pub fn user_from_id_token(id_token: &str, client_id: &str) -> Option<XeroUser> {
+    let claims = payload(id_token)?;
+    if !audience_is(&claims, client_id) {
         return None;
     }
     let text = |k: &str| claims.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -71,6 +116,27 @@ mod tests {
         let id = jwt(serde_json::json!({"aud": "CID", "email": "a@b.test", "given_name": "Ann", "family_name": "Lee"}));
         assert_eq!(user_from_id_token(&id, "CID"), Some(XeroUser { email: "a@b.test".into(), name: "Ann Lee".into() }));
         assert_eq!(user_from_id_token(&id, "OTHER"), None, "an id_token for another client is ignored");
+    }
+
+    #[test]
+    fn the_id_token_must_carry_back_this_sign_ins_nonce() {
+        let good = serde_json::json!({"iss": "https://identity.xero.com", "aud": "CID", "nonce": "n-1"});
+        let token = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut c = good.clone();
+            f(&mut c);
+            jwt(c)
+        };
+        let check = |t: &str| check_id_token(Some(t), "CID", "https://identity.xero.com", "n-1");
+        assert_eq!(check(&token(&|_| {})), Ok(()));
+        assert_eq!(check(&token(&|c| c["nonce"] = "n-2".into())), Err(IdTokenMismatch::Nonce));
+        assert_eq!(
+            check(&token(&|c| c.as_object_mut().unwrap().remove("nonce").map(drop).unwrap())),
+            Err(IdTokenMismatch::Nonce)
+        );
+        assert_eq!(check(&token(&|c| c["aud"] = "OTHER".into())), Err(IdTokenMismatch::Audience));
+        assert_eq!(check(&token(&|c| c["iss"] = "https://evil.example".into())), Err(IdTokenMismatch::Issuer));
+        assert_eq!(check("not-a-jwt"), Err(IdTokenMismatch::Unreadable));
+        assert_eq!(check_id_token(None, "CID", "https://identity.xero.com", "n-1"), Err(IdTokenMismatch::Missing));
     }
 
     #[test]

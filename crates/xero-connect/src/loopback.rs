@@ -6,7 +6,7 @@
 //! A wrong or missing `state` gets an error page but does not end the wait (RFC 6749 §10.12);
 //! the page after a good callback never contains the code.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::registration::RedirectUri;
 use crate::secret::Secret;
 use std::future::Future;
@@ -42,7 +42,10 @@ pub struct Callback {
 /// Binds the first registered redirect URI whose port is free.
 pub async fn bind(uris: &[RedirectUri]) -> Result<Listener> {
     if uris.is_empty() {
-        return Err(Error::invalid_input("No redirect URI is configured: add one with --redirect-uri."));
+        return Err(Error::invalid_input(
+            "No redirect URI is configured, so Xero's answer has nowhere to go: give the one registered for your app.",
+        )
+        .with_remedy(Remedy::RegisterRedirectUri));
     }
     let mut busy = Vec::new();
     for uri in uris {
@@ -53,7 +56,8 @@ pub async fn bind(uris: &[RedirectUri]) -> Result<Listener> {
                 return Err(Error::new(
                     ErrorCode::PortBusy,
                     format!("Could not listen on port {} for {} ({}).", uri.port(), uri.as_str(), e.kind()),
-                ))
+                )
+                .with_remedy(Remedy::RegisterRedirectUri))
             }
         }
     }
@@ -63,11 +67,12 @@ pub async fn bind(uris: &[RedirectUri]) -> Result<Listener> {
         ErrorCode::PortBusy,
         format!(
             "{noun} {} {verb} in use by another program, so Xero's answer cannot be received: close that program \
-             (or another xero-connect window), or register one more redirect URI with another port in the Xero \
-             developer portal and add it with --redirect-uri.",
+             (perhaps another copy of this one still waiting for Xero), or register one more redirect URI with \
+             another port for your app in the Xero developer portal and use it as well.",
             ports.join(", ")
         ),
-    ))
+    )
+    .with_remedy(Remedy::RegisterRedirectUri))
 }
 
 async fn bind_one(uri: &RedirectUri) -> std::io::Result<Vec<TcpListener>> {
@@ -155,17 +160,35 @@ impl Listener {
 }
 
 fn timeout_error(uri: &RedirectUri, timeout: Duration) -> Error {
+    let causes = timeout_causes(uri.as_str());
     Error::new(
         ErrorCode::ConsentTimeout,
         format!(
-            "Xero did not send the browser back within {}. Most likely the redirect URI registered for your app \
-             is not exactly {} (Xero then shows its own error page, \"Invalid redirect_uri\", and never comes back). \
-             Also check the Client ID, that the app allows the requested scopes (\"Invalid scope for client\"), and \
-             that the browser tab was not closed; then try again.",
+            "Xero did not send the browser back within {}. Likely causes, most likely first: {}",
             humantime::format_duration(timeout),
-            uri.as_str()
+            causes.join(" ")
         ),
     )
+}
+
+/// Why Xero may never send the browser back, most likely first: each time, Xero shows an
+/// error page of its own and never redirects (docs/xero-platform.md §4 and §7). One sentence
+/// each; the command line joins them, the window lists them.
+pub fn timeout_causes(redirect_uri: &str) -> Vec<String> {
+    vec![
+        format!(
+            "The redirect URI registered for your app must be exactly {redirect_uri}: when it differs, Xero shows \
+             its own error page (\"Invalid redirect_uri\") and never comes back."
+        ),
+        "The Client ID may belong to another app, or the app may not allow the scopes asked for (\"Invalid \
+         scope for client\")."
+            .to_string(),
+        "The app may have reached its limit of connected organisations (25 while it is not certified, 5 on the \
+         Starter tier that apps created since 2 March 2026 start on): Xero then refuses the connection on its \
+         own page."
+            .to_string(),
+        "The browser tab may have been closed before \"Allow access\" was pressed.".to_string(),
+    ]
 }
 
 /// Reads one request, answers it, and says what it meant (`None`: not a callback at all).
@@ -274,12 +297,12 @@ fn page_html(page: Page) -> String {
     let (title, text) = match page {
         Page::Connected => ("Connected", "Xero sent its answer. You can close this tab and go back to xero-connect."),
         Page::Denied => ("Access not allowed", "Nothing was connected. You can close this tab and go back to xero-connect."),
-        Page::Failed => ("Xero reported a problem", "Go back to xero-connect to see what to do next."),
+        Page::Failed => ("Xero reported a problem", "Go back to the window or terminal where you started: it says what to do next."),
         Page::BadState => (
             "This link is out of date",
-            "This answer does not belong to the sign-in that xero-connect is waiting for. Go back to xero-connect and press \"Allow access\" again.",
+            "This answer does not belong to the sign-in that is waiting on this computer. Go back to the window or terminal where you started, and allow access again.",
         ),
-        Page::WrongHost => ("Refused", "This address is only for xero-connect on this computer."),
+        Page::WrongHost => ("Refused", "This address only answers Xero's redirect on this computer."),
         Page::NotFound => ("Not found", "Nothing is served here."),
         Page::WrongMethod => ("Not allowed", "Only the browser's redirect from Xero is accepted here."),
     };

@@ -1,5 +1,6 @@
-//! Xero's OAuth 2.0 protocol on the `oauth2` crate: the authorize URL (with state, and PKCE
-//! S256 for desktop apps), code exchange, refresh, client_credentials and revocation.
+//! Xero's OAuth 2.0 protocol on the `oauth2` crate: the authorize URL (with state, an OpenID
+//! Connect nonce, and PKCE S256 for desktop apps), the credential check before the browser
+//! opens, code exchange, refresh, client_credentials and revocation.
 //!
 //! Web apps authenticate with HTTP Basic; PKCE apps send only `client_id` in the body. Token
 //! endpoint failures become the core's error codes here; the server's body is never copied into
@@ -7,7 +8,7 @@
 
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{retry_after, transport_error};
+use crate::http::{rate_limit_error, transport_error};
 use crate::registration::{AppType, RedirectUri};
 use crate::secret::Secret;
 use oauth2::basic::{
@@ -55,6 +56,9 @@ pub struct AuthorizeRequest {
     pub url: String,
     /// The `state` the callback must carry back.
     pub state: String,
+    /// The OpenID Connect `nonce` the id_token must carry back: the one binding between this
+    /// request and the tokens that web apps have (Xero documents PKCE for desktop apps only).
+    pub nonce: String,
     /// The PKCE verifier (desktop apps).
     pub pkce_verifier: Option<Secret>,
     /// The redirect URI sent, which the code exchange must repeat.
@@ -97,7 +101,9 @@ fn client(endpoints: &Endpoints, creds: &AppCredentials) -> Result<XeroClient> {
     Ok(c)
 }
 
-/// Builds Xero's consent URL with a fresh `state` (and PKCE challenge for desktop apps).
+/// Builds Xero's consent URL with a fresh `state`, a fresh `nonce` (256 random bits: OpenID
+/// Connect Core §3.1.2.1; RFC 9700 §4.5.3.2 names it a defence against code injection) and, for
+/// desktop apps, a PKCE challenge.
 pub fn authorize_url(
     endpoints: &Endpoints,
     creds: &AppCredentials,
@@ -107,7 +113,11 @@ pub fn authorize_url(
     let redirect = RedirectUrl::new(redirect_uri.as_str().to_string())
         .map_err(|_| Error::invalid_input("The redirect URI is not a valid URL."))?;
     let c = client(endpoints, creds)?.set_redirect_uri(redirect);
-    let mut req = c.authorize_url(CsrfToken::new_random).add_scopes(scopes.iter().map(|s| Scope::new(s.clone())));
+    let nonce = CsrfToken::new_random_len(32).secret().clone();
+    let mut req = c
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(scopes.iter().map(|s| Scope::new(s.clone())))
+        .add_extra_param("nonce", nonce.clone());
     let mut verifier = None;
     if creds.app_type == AppType::Pkce {
         let (challenge, v) = PkceCodeChallenge::new_random_sha256();
@@ -118,9 +128,58 @@ pub fn authorize_url(
     Ok(AuthorizeRequest {
         url: url.to_string(),
         state: state.secret().clone(),
+        nonce,
         pkce_verifier: verifier,
         redirect_uri: redirect_uri.clone(),
     })
+}
+
+/// Proves the Client ID (and, for web apps, the secret) before the user is sent to Xero: one
+/// token request carrying an authorization code that cannot exist. Xero's identity server
+/// authenticates the client before it looks at the grant (docs/xero-platform.md §9), so
+/// `invalid_grant` means the credentials were accepted and `invalid_client` means they were not;
+/// `unauthorized_client` means the app is of another type. A mobile or desktop app sends its
+/// Client ID alone (and a well-formed verifier), which tells an unknown Client ID apart.
+///
+/// # Errors
+/// `invalid_client` (saying what to check for this app type), `wrong_app_type`, `no_network`,
+/// `rate_limited`, `xero_unavailable`. Any other answer is not held against the credentials:
+/// the real exchange will tell.
+pub async fn check_credentials(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+    redirect_uri: &RedirectUri,
+) -> Result<()> {
+    let bogus_code = format!("credential-check-{}", CsrfToken::new_random().secret());
+    let verifier = PkceCodeChallenge::new_random_sha256().1;
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", bogus_code.as_str()),
+        ("redirect_uri", redirect_uri.as_str()),
+    ];
+    let mut req = http.post(endpoints.token());
+    match (&creds.client_secret, creds.app_type) {
+        (Some(secret), AppType::Web | AppType::Custom) => req = req.basic_auth(&creds.client_id, Some(secret.expose())),
+        _ => {
+            form.push(("client_id", &creds.client_id));
+            form.push(("code_verifier", verifier.secret()));
+        }
+    }
+    let resp = req.form(&form).send().await.map_err(|e| transport_error(&e))?;
+    let status = resp.status();
+    if status.as_u16() == 429 {
+        return Err(rate_limit_error(resp.headers()));
+    }
+    if status.is_server_error() {
+        return Err(Error::xero_unavailable(&format!("HTTP {}", status.as_u16())));
+    }
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    match body.get("error").and_then(|e| e.as_str()) {
+        Some("invalid_client") => Err(Error::credentials_refused(creds.app_type)),
+        Some("unauthorized_client") => Err(Error::wrong_app_type()),
+        _ => Ok(()),
+    }
 }
 
 /// Exchanges the authorization code from the callback for tokens.
@@ -188,7 +247,7 @@ pub async fn revoke(
         return Ok(());
     }
     if status.as_u16() == 429 {
-        return Err(Error::rate_limited(retry_after(resp.headers())));
+        return Err(rate_limit_error(resp.headers()));
     }
     let body: serde_json::Value = resp.json().await.unwrap_or_default();
     match body.get("error").and_then(|e| e.as_str()) {
@@ -203,7 +262,7 @@ pub(crate) enum TransportError {
     /// No answer (connect failure, timeout, reset).
     Failed(Error),
     /// 429 at the token endpoint.
-    RateLimited(u64),
+    RateLimited(Error),
     /// A 5xx answer.
     ServerError(u16),
 }
@@ -212,7 +271,7 @@ impl TransportError {
     fn into_error(self) -> Error {
         match self {
             TransportError::Failed(e) => e,
-            TransportError::RateLimited(s) => Error::rate_limited(s),
+            TransportError::RateLimited(e) => e,
             TransportError::ServerError(s) => Error::xero_unavailable(&format!("HTTP {s}")),
         }
     }
@@ -222,7 +281,7 @@ impl std::fmt::Display for TransportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TransportError::Failed(e) => write!(f, "{e}"),
-            TransportError::RateLimited(s) => write!(f, "rate limited for {s} s"),
+            TransportError::RateLimited(e) => write!(f, "{e}"),
             TransportError::ServerError(s) => write!(f, "HTTP {s}"),
         }
     }
@@ -252,7 +311,7 @@ async fn send(http: reqwest::Client, request: oauth2::HttpRequest) -> Result<oau
     let response = rb.send().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
     let status = response.status();
     if status.as_u16() == 429 {
-        return Err(TransportError::RateLimited(retry_after(response.headers())));
+        return Err(TransportError::RateLimited(rate_limit_error(response.headers())));
     }
     if status.is_server_error() {
         return Err(TransportError::ServerError(status.as_u16()));
@@ -289,11 +348,7 @@ fn token_error(e: RequestTokenError<TransportError, BasicErrorResponse>) -> Erro
                 ErrorCode::ConsentFailed,
                 "Xero refused the requested scopes for this app: check the scopes allowed in the developer portal.",
             ),
-            BasicErrorResponseType::UnauthorizedClient => Error::new(
-                ErrorCode::InvalidClient,
-                "Xero says this app may not use this kind of sign-in: check the app type chosen in the developer \
-                 portal (web app, mobile or desktop app, custom connection) matches --app-type.",
-            ),
+            BasicErrorResponseType::UnauthorizedClient => Error::wrong_app_type(),
             other => Error::xero_unavailable(&format!("token endpoint error {}", other.as_ref())),
         },
         RequestTokenError::Parse(..) => Error::xero_unavailable("an unreadable answer from the token endpoint"),
@@ -340,6 +395,12 @@ mod tests {
         assert!(web.pkce_verifier.is_none());
         assert!(!web.url.contains("code_challenge"));
         assert_ne!(web.state, r.state, "state is fresh every time");
+        let wq: std::collections::HashMap<_, _> =
+            url::Url::parse(&web.url).unwrap().query_pairs().into_owned().collect();
+        assert_eq!(wq["nonce"], web.nonce, "web apps send a nonce too");
+        assert_eq!(q["nonce"], r.nonce);
+        assert!(web.nonce.len() >= 43, "at least 256 bits, base64url: {}", web.nonce);
+        assert_ne!(web.nonce, r.nonce, "the nonce is fresh every time");
     }
 
     #[test]
@@ -349,7 +410,9 @@ mod tests {
         };
         assert_eq!(server(BasicErrorResponseType::InvalidClient), ErrorCode::InvalidClient);
         assert_eq!(server(BasicErrorResponseType::InvalidGrant), ErrorCode::InvalidGrant);
-        assert_eq!(token_error(RequestTokenError::Request(TransportError::RateLimited(5))).retry_after_secs(), Some(5));
+        assert_eq!(server(BasicErrorResponseType::UnauthorizedClient), ErrorCode::WrongAppType);
+        let limited = TransportError::RateLimited(Error::rate_limited(5, None));
+        assert_eq!(token_error(RequestTokenError::Request(limited)).retry_after_secs(), Some(5));
         assert_eq!(
             token_error(RequestTokenError::Request(TransportError::ServerError(503))).code(),
             ErrorCode::XeroUnavailable

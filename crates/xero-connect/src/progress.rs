@@ -46,6 +46,22 @@ pub enum Step {
     ConsentNeeded,
     /// Refreshing the access token.
     Refreshing,
+    /// Another process is refreshing this connection's tokens; waiting for it to finish.
+    WaitingForOtherRefresh {
+        /// How long before giving up.
+        timeout_secs: u64,
+    },
+    /// Proving the Client ID (and secret) at Xero's token endpoint before the browser opens.
+    CheckingCredentials {
+        /// Whether a client secret is being checked too (web apps).
+        with_secret: bool,
+    },
+    /// The saved organisation is no longer among those the connection reaches: a new consent
+    /// follows, where the user chooses the organisation again.
+    OrganisationGone {
+        /// What happened, in one sentence.
+        message: String,
+    },
     /// Calling Xero's Organisation endpoint.
     Testing,
     /// Disconnecting an organisation at Xero.

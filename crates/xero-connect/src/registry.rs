@@ -6,7 +6,7 @@
 //! temporary file, fsynced and renamed over the old one, so two programs changing it at once
 //! never lose each other's change and a crash never leaves half a file.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::jwt::XeroUser;
 use crate::registration::AppType;
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,11 @@ use std::path::{Path, PathBuf};
 
 /// The file format version this build writes.
 pub const VERSION: u32 = 1;
+
+/// The longest wait for the settings file's lock, which is held only for a read-modify-write.
+pub const SETTINGS_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often a held lock is tried again.
+pub(crate) const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// The whole settings file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,12 +62,17 @@ impl Settings {
 
 fn unknown_connection(name: &str, settings: &Settings) -> Error {
     let names: Vec<&str> = settings.connections.iter().map(|c| c.name.as_str()).collect();
-    let known = if names.is_empty() {
-        "There are no saved connections yet: run `xero-connect setup NAME` first.".to_string()
-    } else {
-        format!("Saved connections: {}.", names.join(", "))
-    };
-    Error::new(ErrorCode::UnknownConnection, format!("No connection is called \"{name}\". {known}"))
+    if names.is_empty() {
+        return Error::new(
+            ErrorCode::UnknownConnection,
+            format!("No connection is called \"{name}\": there are no saved connections yet, so set one up first."),
+        )
+        .with_remedy(Remedy::SetUp);
+    }
+    Error::new(
+        ErrorCode::UnknownConnection,
+        format!("No connection is called \"{name}\". Saved connections: {}.", names.join(", ")),
+    )
 }
 
 /// One saved connection: everything but its secrets, which live in the keychain under `id`.
@@ -184,9 +194,37 @@ impl Registry {
         Ok(out)
     }
 
-    /// An exclusive lock on a named file in this directory, held until the guard drops; also
-    /// used to make token refreshes single-flight across processes.
+    /// An exclusive lock on a named file in this directory, held until the guard drops. Waits
+    /// at most [`SETTINGS_LOCK_WAIT`]: a program stopped while holding it (Ctrl-Z) must not make
+    /// every other one wait for ever.
+    ///
+    /// # Errors
+    /// `settings_unavailable` when the file cannot be opened or the wait runs out.
     pub fn lock_file(&self, name: &str) -> Result<File> {
+        let deadline = std::time::Instant::now() + SETTINGS_LOCK_WAIT;
+        loop {
+            if let Some(file) = self.try_lock_file(name)? {
+                return Ok(file);
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(Error::settings(format!(
+                    "Another copy of this program has held the lock on {} for {} seconds (it may be stopped, for \
+                     example with Ctrl-Z in a terminal): let it finish or end it, then try again.",
+                    self.dir.join(name).display(),
+                    SETTINGS_LOCK_WAIT.as_secs()
+                )));
+            }
+            std::thread::sleep(LOCK_POLL);
+        }
+    }
+
+    /// Takes an exclusive lock on a named file in this directory if nobody holds it: `None`
+    /// while another thread or process does. Token refreshes use it to be single-flight across
+    /// processes, waiting in their own way (see `tokens`).
+    ///
+    /// # Errors
+    /// `settings_unavailable` when the folder or the file cannot be created or locked.
+    pub fn try_lock_file(&self, name: &str) -> Result<Option<File>> {
         self.ensure_dir()?;
         let path = self.dir.join(name);
         let file = OpenOptions::new()
@@ -195,16 +233,31 @@ impl Registry {
             .write(true)
             .open(&path)
             .map_err(|e| io_error("open the lock file", &path, e))?;
-        file.lock().map_err(|e| io_error("lock", &path, e))?;
-        Ok(file)
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_error("lock", &path, e)),
+        }
     }
 
+    /// Creates the folder, and makes sure only this user can enter it (0700 on Unix): the
+    /// settings name the user's organisations and Client IDs. A folder that cannot be
+    /// restricted is reported, not used as it is.
     fn ensure_dir(&self) -> Result<()> {
         fs::create_dir_all(&self.dir).map_err(|e| io_error("create the folder", &self.dir, e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
+            let mode = fs::metadata(&self.dir).map_err(|e| io_error("read", &self.dir, e))?.permissions().mode();
+            if mode & 0o077 != 0 {
+                fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(|e| {
+                    Error::settings(format!(
+                        "Could not make the settings folder {} private to this user ({}): check who owns it.",
+                        self.dir.display(),
+                        e.kind()
+                    ))
+                })?;
+            }
         }
         Ok(())
     }
@@ -233,7 +286,7 @@ fn read(path: &Path) -> Result<Settings> {
     let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version > u64::from(VERSION) {
         return Err(Error::settings(format!(
-            "The settings file {} was written by a newer xero-connect (format {version}): update this program.",
+            "The settings file {} was written by a newer version of this program (format {version}): update it.",
             path.display()
         )));
     }
@@ -247,10 +300,9 @@ fn read(path: &Path) -> Result<Settings> {
 
 fn write_atomically(path: &Path, settings: &Settings) -> Result<()> {
     let dir = path.parent().expect("settings path has a folder");
-    let tmp = dir.join(format!("settings.json.tmp-{}", std::process::id()));
     let text = serde_json::to_string_pretty(settings).expect("settings serialise");
+    let (tmp, mut f) = create_temporary(dir).map_err(|e| io_error("create a temporary file in", dir, e))?;
     let result = (|| -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.write_all(b"\n")?;
         f.sync_all()?;
@@ -265,6 +317,29 @@ fn write_atomically(path: &Path, settings: &Settings) -> Result<()> {
         return Err(io_error("write", path, e));
     }
     Ok(())
+}
+
+/// A new temporary file beside the settings: created exclusively under a random name (so an
+/// existing file or a symbolic link planted there is never opened or followed), never through
+/// a symbolic link, and readable by this user only (0600) from the moment it exists.
+fn create_temporary(dir: &Path) -> std::io::Result<(PathBuf, File)> {
+    use rand::Rng;
+    let mut attempts = 0;
+    loop {
+        let tmp = dir.join(format!("settings.json.tmp-{:016x}", rand::thread_rng().gen::<u64>()));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        match options.open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Now, as RFC 3339 in UTC with seconds.

@@ -16,6 +16,7 @@ use crate::registry::Connection;
 use crate::secret::Secret;
 use crate::vault::{Secrets, StoredAccessToken};
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 /// Refresh when less than this many seconds are left, so a token never expires mid-call.
 pub const REFRESH_MARGIN_SECS: u64 = 120;
@@ -58,7 +59,7 @@ pub async fn refresh(
     rejected: Option<&Secret>,
     progress: &dyn Progress,
 ) -> Result<StoredAccessToken> {
-    let _lock = lock(ctx, conn).await?;
+    let _lock = lock(ctx, conn, progress).await?;
     // Another thread or process may have refreshed while we waited for the lock.
     let mut secrets = ctx.vault.load(&conn.id).await?;
     if let Some(t) = &secrets.access_token {
@@ -115,13 +116,44 @@ pub(crate) fn apply(secrets: &mut Secrets, tokens: &TokenSet) {
         Some(StoredAccessToken { token: tokens.access_token.clone(), expires_at: tokens.expires_at });
 }
 
-/// The per-connection refresh lock (a file lock: it spans threads and processes alike).
-pub(crate) async fn lock(ctx: &Context, conn: &Connection) -> Result<std::fs::File> {
-    let registry = ctx.registry.clone();
+/// The longest wait for another process's refresh of the same connection. A refresh is one
+/// request to Xero (at most the HTTP client's 30-second timeout), so a lock held longer than
+/// this belongs to a process that is stopped (Ctrl-Z) or hung.
+pub const REFRESH_LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// The per-connection refresh lock (a file lock: it spans threads and processes alike). When
+/// another process holds it, says so through `progress` and waits at most
+/// [`REFRESH_LOCK_WAIT`]; dropping the future stops the wait (the window's Cancel).
+///
+/// # Errors
+/// `refresh_in_progress` when the wait runs out; `settings_unavailable` when the lock file
+/// cannot be used.
+pub(crate) async fn lock(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> Result<std::fs::File> {
     let name = format!("refresh-{}.lock", conn.id);
-    tokio::task::spawn_blocking(move || registry.lock_file(&name))
-        .await
-        .unwrap_or_else(|_| Err(Error::settings("Could not take the refresh lock.")))
+    let deadline = Instant::now() + REFRESH_LOCK_WAIT;
+    let mut said = false;
+    loop {
+        if let Some(file) = ctx.registry.try_lock_file(&name)? {
+            return Ok(file);
+        }
+        if !said {
+            progress.step(Step::WaitingForOtherRefresh { timeout_secs: REFRESH_LOCK_WAIT.as_secs() });
+            said = true;
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::new(
+                ErrorCode::RefreshInProgress,
+                format!(
+                    "Another copy of this program has been refreshing the tokens of \"{}\" for over {} seconds and \
+                     still holds its lock (it may be stopped, for example with Ctrl-Z in a terminal): let it finish \
+                     or end it, then try again.",
+                    conn.name,
+                    REFRESH_LOCK_WAIT.as_secs()
+                ),
+            ));
+        }
+        tokio::time::sleep(crate::registry::LOCK_POLL * 2).await;
+    }
 }
 
 /// Runs an API call with a valid token; after a 401 for the token it refreshes once and

@@ -94,19 +94,24 @@ fn keyring_error(e: keyring::Error) -> Error {
     // The platform's own text is not shown: it could in principle echo attribute values.
     let how = if cfg!(target_os = "linux") {
         "On Linux a Secret Service keychain must be running and unlocked: log in to a desktop session with \
-         GNOME Keyring or KWallet, or on a server run the command inside `dbus-run-session` after \
-         `gnome-keyring-daemon --unlock`."
+         GNOME Keyring or KWallet, or on a server start GNOME Keyring unlocked inside a D-Bus session (the \
+         README's troubleshooting section shows how)."
     } else if cfg!(target_os = "macos") {
         "Unlock the login keychain (Keychain Access) and try again."
     } else {
         "Check that Windows Credential Manager is available for this user and try again."
     };
-    match e {
+    let error = match e {
         keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
             Error::keychain(format!("The operating system's keychain cannot be used. {how}"))
         }
-        keyring::Error::TooLong(..) => Error::keychain("A value was too long for the keychain."),
+        keyring::Error::TooLong(..) => return Error::keychain("A value was too long for the keychain."),
         _ => Error::keychain(format!("The keychain refused the request. {how}")),
+    };
+    if cfg!(target_os = "linux") {
+        error.with_remedy(crate::error::Remedy::UnlockKeychain)
+    } else {
+        error
     }
 }
 

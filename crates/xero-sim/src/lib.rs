@@ -1,6 +1,6 @@
 //! A local simulator of Xero's OAuth 2.0 identity service (login, consent, token,
 //! revocation, discovery) and the slice of its API a connector touches
-//! (`/connections`, `Organisation`), enforcing the rules in XERO.md. It runs its own
+//! (`/connections`, `Organisation`), enforcing the rules in docs/xero-platform.md. It runs its own
 //! tokio runtime on background threads so synchronous tests, CLI harnesses and a GUI
 //! practice mode can all drive it through the [`Simulator`] handle.
 #![deny(missing_docs)]
@@ -189,6 +189,27 @@ impl Simulator {
     /// it disappears and API calls for it answer 403.
     pub fn disconnect_in_xero(&self, tenant_id: &str) {
         self.shared.lock().conns.retain(|c| !c.tenant_id.eq_ignore_ascii_case(tenant_id));
+    }
+
+    /// Resets a demo company, as Xero does on request or on its own schedule: the organisation
+    /// comes back with the same name but a new tenant ID, and no app is connected to it any
+    /// more (docs/xero-platform.md §7). Returns the new tenant ID.
+    ///
+    /// # Panics
+    /// If no organisation has that tenant ID, or it is not a demo company.
+    pub fn reset_demo_company(&self, tenant_id: &str) -> String {
+        let new_id = ids::uuid();
+        let mut st = self.shared.lock();
+        let org = st
+            .orgs
+            .iter_mut()
+            .find(|o| o.tenant_id.eq_ignore_ascii_case(tenant_id))
+            .unwrap_or_else(|| panic!("reset_demo_company: unknown tenant {tenant_id}"));
+        assert!(org.spec.is_demo, "reset_demo_company: {} is not a demo company", org.spec.name);
+        org.tenant_id = new_id.clone();
+        org.short_code = format!("!{}", ids::url_safe(5).replace(['-', '_'], "x"));
+        st.conns.retain(|c| !c.tenant_id.eq_ignore_ascii_case(tenant_id));
+        new_id
     }
 
     /// Every refresh token issued so far becomes `invalid_grant` (a dead grant).

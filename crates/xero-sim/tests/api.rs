@@ -173,6 +173,33 @@ async fn tenant_missing_or_disconnected_in_xero_is_403() {
     assert_eq!(sim.connections_of(&app.client_id).len(), 1);
 }
 
+/// A reset demo company keeps its name but gets a new tenant ID, and no app stays connected
+/// to it: the old ID answers 403 and is gone from `/connections` (docs/xero-platform.md §7).
+#[tokio::test]
+async fn a_reset_demo_company_comes_back_with_a_new_id_and_no_connections() {
+    let (sim, demo, other) = sim_with_orgs();
+    let http = http();
+    let (app, tokens) = connected_web_app(&http, &sim, SCOPES).await;
+    let access = s(&tokens["access_token"]);
+    let fresh = sim.reset_demo_company(&demo);
+    assert_ne!(fresh, demo);
+    assert_eq!(organisation(&http, &sim, access, Some(&demo)).await.status(), 403);
+    assert_eq!(organisation(&http, &sim, access, Some(&fresh)).await.status(), 403, "not connected to the new one");
+    let listed: Value = get_connections(&http, &sim, access, "").await.json().await.unwrap();
+    let ids: Vec<&str> = listed.as_array().unwrap().iter().map(|c| s(&c["tenantId"])).collect();
+    assert_eq!(ids, [other.as_str()]);
+    assert_eq!(sim.connections_of(&app.client_id).len(), 1);
+    // Connecting again reaches it under its new ID, with the same name.
+    sim.set_consent(Consent::Allow(vec![fresh.clone()]));
+    let code = code_for(&http, &sim, &app, SCOPES, &[]).await;
+    let (_, again) = exchange(&http, &sim, &app, &code).await;
+    let resp = organisation(&http, &sim, s(&again["access_token"]), Some(&fresh)).await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["Organisations"][0]["Name"], "Demo Company (AU)");
+    assert_eq!(body["Organisations"][0]["OrganisationID"], fresh.as_str());
+}
+
 #[tokio::test]
 async fn sixty_calls_a_minute_per_organisation_then_429() {
     let (sim, a, b) = sim_with_orgs();

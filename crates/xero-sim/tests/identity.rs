@@ -445,3 +445,69 @@ async fn discovery_and_jwks_verify_issued_tokens() {
             .expect("token verifies against the JWKS");
     }
 }
+
+/// Xero's identity server authenticates the client before it looks at the grant
+/// (docs/xero-platform.md §9): a code that cannot exist tells wrong credentials
+/// (`invalid_client`) from accepted ones (`invalid_grant`), for every app type. The wizard
+/// relies on this to prove credentials before sending anyone to the consent page.
+#[tokio::test]
+async fn the_client_is_authenticated_before_the_grant_is_looked_at() {
+    let (sim, _, _) = sim_with_orgs();
+    let web = sim.add_app(AppSpec::default());
+    let pkce = sim.add_app(pkce_spec());
+    let custom = sim.add_app(AppSpec { kind: AppKind::Custom, redirect_uris: vec![], ..AppSpec::default() });
+    let http = http();
+    let bogus = [("grant_type", "authorization_code"), ("code", "no-such-code"), ("redirect_uri", REDIRECT)];
+    let secret = web.client_secret.clone().unwrap();
+    let (st, b) = token(&http, &sim, Some((&web.client_id, &secret)), &bogus).await;
+    assert_eq!((st, b["error"].as_str()), (400, Some("invalid_grant")), "right credentials");
+    let typo = format!("{}x", &secret[..secret.len() - 1]);
+    let (_, b) = token(&http, &sim, Some((&web.client_id, &typo)), &bogus).await;
+    assert_eq!(b["error"], "invalid_client", "wrong secret");
+    let (_, b) = token(&http, &sim, Some(("0123456789ABCDEF0123456789ABCDEF", &secret)), &bogus).await;
+    assert_eq!(b["error"], "invalid_client", "unknown Client ID");
+
+    // A mobile or desktop app: the Client ID alone.
+    let with_id = |id: &str| {
+        let mut f = bogus.to_vec();
+        f.push(("client_id", id));
+        f.push(("code_verifier", VERIFIER));
+        f.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>()
+    };
+    let form = with_id(&pkce.client_id);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (_, b) = token(&http, &sim, None, &pairs).await;
+    assert_eq!(b["error"], "invalid_grant", "known PKCE Client ID");
+    let form = with_id("FEDCBA9876543210FEDCBA9876543210");
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (_, b) = token(&http, &sim, None, &pairs).await;
+    assert_eq!(b["error"], "invalid_client", "unknown PKCE Client ID");
+
+    // A custom connection's credentials used for the code flow: authenticated, then refused
+    // for the grant type.
+    let csecret = custom.client_secret.clone().unwrap();
+    let (_, b) = token(&http, &sim, Some((&custom.client_id, &csecret)), &bogus).await;
+    assert_eq!(b["error"], "unauthorized_client");
+    // And a web app's credentials used as a custom connection.
+    let (_, b) = token(&http, &sim, Some((&web.client_id, &secret)), &[("grant_type", "client_credentials")]).await;
+    assert_eq!(b["error"], "unauthorized_client");
+}
+
+/// OpenID Connect Core §3.1.2.1: the nonce of the authorize request comes back in the
+/// id_token of the code exchange, and never in a refreshed one.
+#[tokio::test]
+async fn the_authorize_requests_nonce_comes_back_in_the_id_token() {
+    let (sim, _, _) = sim_with_orgs();
+    let app = sim.add_app(AppSpec::default());
+    let http = http();
+    let code = code_for(&http, &sim, &app, SCOPES, &[("nonce", "n-0123456789abcdef")]).await;
+    let (st, body) = exchange(&http, &sim, &app, &code).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(decode_claims(s(&body["id_token"])).unwrap()["nonce"], "n-0123456789abcdef");
+    let secret = app.client_secret.clone().unwrap();
+    let (_, refreshed) = refresh(&http, &sim, &app.client_id, &secret, s(&body["refresh_token"])).await;
+    assert!(decode_claims(s(&refreshed["id_token"])).unwrap().get("nonce").is_none());
+    let code = code_for(&http, &sim, &app, SCOPES, &[]).await;
+    let (_, body) = exchange(&http, &sim, &app, &code).await;
+    assert!(decode_claims(s(&body["id_token"])).unwrap().get("nonce").is_none(), "no nonce sent, none returned");
+}

@@ -1,8 +1,11 @@
 //! Obtaining tokens and the organisations they reach: Xero's consent in the user's browser
 //! (web and desktop apps), or client_credentials (custom connections).
 //!
-//! The listener is bound before the browser opens, so a fast browser cannot beat it; the code
-//! exchange repeats the exact redirect URI that was bound.
+//! Everything that can fail before the consent is tried before the browser opens: the port is
+//! bound (so a fast browser cannot beat it, and a busy port is found first) and the credentials
+//! are proven at the token endpoint, so a wrong secret is never discovered only after the user
+//! allowed access. After the exchange, the id_token must carry back this request's nonce, or the
+//! tokens are revoked and nothing is kept (RFC 9700 §4.5: code injection).
 
 use crate::context::Context;
 use crate::error::{Error, ErrorCode, Result};
@@ -59,7 +62,14 @@ pub(crate) async fn obtain(
 
     let listener = loopback::bind(redirect_uris).await?;
     progress.step(Step::Listening { redirect_uri: listener.redirect_uri().as_str().to_string() });
-    let request = oauth::authorize_url(&ctx.endpoints, creds, listener.redirect_uri(), scopes)?;
+    progress.step(Step::CheckingCredentials { with_secret: creds.client_secret.is_some() });
+    oauth::check_credentials(&ctx.http, &ctx.endpoints, creds, listener.redirect_uri()).await?;
+    // The nonce comes back only in an id_token, which needs `openid`.
+    let mut scopes = scopes.to_vec();
+    if !scopes.iter().any(|s| s == "openid") {
+        scopes.push("openid".into());
+    }
+    let request = oauth::authorize_url(&ctx.endpoints, creds, listener.redirect_uri(), &scopes)?;
     match ctx.browser.open(&request.url) {
         Ok(()) => progress.step(Step::BrowserOpened { url: request.url.clone() }),
         Err(reason) => {
@@ -72,6 +82,20 @@ pub(crate) async fn obtain(
 
     progress.step(Step::ExchangingCode);
     let tokens = oauth::exchange_code(&ctx.http, &ctx.endpoints, creds, &request, &callback.code).await?;
+    let id_token = tokens.id_token.as_ref().map(|t| t.expose());
+    if jwt::check_id_token(id_token, &creds.client_id, ctx.endpoints.identity_origin(), &request.nonce).is_err() {
+        // Someone else's sign-in: its grant must not outlive this refusal (it may reach
+        // another person's organisations through this app).
+        if let Some(rt) = &tokens.refresh_token {
+            let _ = oauth::revoke(&ctx.http, &ctx.endpoints, creds, rt).await;
+        }
+        return Err(Error::new(
+            ErrorCode::AuthorizationMismatch,
+            "Xero's answer did not come from the sign-in started here (its one-time check value did not match), \
+             so it was refused: nothing was saved and the access it granted was revoked. Start again; if this \
+             happens again, another person or program on this computer may be interfering with the sign-in.",
+        ));
+    }
     progress.step(Step::ListingOrganisations);
     let event = jwt::authentication_event_id(tokens.access_token.expose());
     let organisations = list_organisations(ctx, &tokens, event.as_deref()).await?;

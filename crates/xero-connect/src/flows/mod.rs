@@ -17,7 +17,7 @@ pub use remove::{remove, RemoveOutcome};
 pub use setup::{setup, SetupOutcome, SetupRequest};
 
 use crate::context::Context;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::probe::{self, TestReport};
 use crate::progress::Progress;
 use crate::registration::{AppType, RedirectUri, RegistrationGuide};
@@ -84,11 +84,12 @@ fn connection_with_tenant(ctx: &Context, name: &str, tenant: Option<&str>) -> Re
         return Err(Error::new(
             ErrorCode::OrganisationChoiceNeeded,
             format!(
-                "Choose which organisation \"{}\" should use, with --tenant NAME_OR_ID: {}.",
+                "Choose which organisation \"{}\" should use: {}.",
                 conn.name,
                 tenants::describe(&conn.organisations)
             ),
-        ));
+        )
+        .with_remedy(Remedy::ChooseOrganisation { connection: conn.name.clone() }));
     }
     Ok(conn)
 }

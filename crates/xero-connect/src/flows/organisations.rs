@@ -24,7 +24,7 @@ pub async fn add_organisations(
     let uris = conn.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?;
     let got = consent::obtain(ctx, &creds, &uris, &conn.scopes, options, progress, cancel).await?;
     {
-        let _lock = tokens::lock(ctx, &conn).await?;
+        let _lock = tokens::lock(ctx, &conn, progress).await?;
         let mut secrets = ctx.vault.load(&conn.id).await?;
         tokens::apply(&mut secrets, &got.tokens);
         ctx.vault.save(&conn.id, &secrets).await?;

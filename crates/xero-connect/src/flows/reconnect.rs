@@ -4,12 +4,18 @@
 //!
 //! The old secret is replaced only after the new one has worked, so a mistyped secret never
 //! breaks a working connection. The chosen organisation is kept when it is still authorised.
+//!
+//! A refresh proves the grant, not the organisation: after one, `GET /connections` must still
+//! list the saved organisation. When it does not (disconnected inside Xero, or a demo company
+//! reset, which gives it a new tenant ID: docs/xero-platform.md §7), the consent runs as if the
+//! grant were dead, and an organisation with the old one's name but a new ID is never taken
+//! without the user choosing it.
 
 use super::consent::{self, ConsentOptions};
 use super::setup::checked_credentials;
 use crate::context::Context;
 use crate::credentials::CredentialCheck;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::jwt::XeroUser;
 use crate::oauth::{self, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
@@ -55,6 +61,9 @@ pub struct ReconnectOutcome {
     pub connection: Connection,
     /// How it was proven.
     pub method: ReconnectMethod,
+    /// The organisation the connection used before, when Xero no longer connects it (the new
+    /// consent replaced it; the connection may wait for the user's choice).
+    pub organisation_gone: Option<Organisation>,
 }
 
 /// Runs reconnect; see the module documentation.
@@ -77,47 +86,95 @@ pub async fn reconnect(
         let got = consent::obtain(ctx, &creds, &[], &scopes, &req.consent, progress, cancel).await?;
         let tenant = got.organisations.first().map(|o| o.tenant_id.clone());
         let renewal = Renewal { organisations: got.organisations, tenant, user: None };
-        store_proven(ctx, &old, &creds, &got.tokens).await?;
+        store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
         let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris)?;
-        return Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::ClientCredentials });
+        return Ok(ReconnectOutcome {
+            connection: conn,
+            method: ReconnectMethod::ClientCredentials,
+            organisation_gone: None,
+        });
     }
 
     let same_client = creds.client_id == old.client_id;
     let same_scopes = req.scopes.as_ref().is_none_or(|s| *s == old.scopes);
+    let mut gone = None;
     if same_client && same_scopes {
         progress.step(Step::ProvingSecret);
-        match prove_with_refresh(ctx, &old, &creds).await {
-            Ok(tokens) => {
-                let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris)?;
-                return Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Refresh });
-            }
+        match prove_with_refresh(ctx, &old, &creds, progress).await {
+            Ok(tokens) => match organisation_gone(ctx, &old, &tokens).await? {
+                None => {
+                    let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris)?;
+                    return Ok(ReconnectOutcome {
+                        connection: conn,
+                        method: ReconnectMethod::Refresh,
+                        organisation_gone: None,
+                    });
+                }
+                Some(org) => {
+                    progress.step(Step::OrganisationGone { message: gone_sentence(&org) });
+                    gone = Some(org);
+                }
+            },
             Err(e) if e.code() == ErrorCode::InvalidGrant => progress.step(Step::ConsentNeeded),
             Err(e) => return Err(e),
         }
     }
 
     let got = consent::obtain(ctx, &creds, &redirect_uris, &scopes, &req.consent, progress, cancel).await?;
-    let (tenant, choice_error) = keep_or_choose(&old, &got.organisations, req.tenant.as_deref());
+    let (tenant, choice_error) = keep_or_choose(&old, gone.as_ref(), &got.organisations, req.tenant.as_deref());
     let renewal = Renewal { organisations: got.organisations, tenant, user: got.user };
-    store_proven(ctx, &old, &creds, &got.tokens).await?;
+    store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
     let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris)?;
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
-            format!(
-                "{} The new authorisation was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.",
-                e.message(),
-                old.name
-            ),
-        ));
+            format!("{} The new authorisation was saved; choose the organisation.", e.message()),
+        )
+        .with_remedy(Remedy::ChooseOrganisation { connection: old.name.clone() }));
     }
-    Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Consent })
+    Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Consent, organisation_gone: gone })
+}
+
+/// The saved organisation, when the connection's tokens no longer reach it (`GET /connections`).
+async fn organisation_gone(ctx: &Context, conn: &Connection, tokens: &TokenSet) -> Result<Option<Organisation>> {
+    let Some(tenant_id) = conn.tenant_id.as_deref() else { return Ok(None) };
+    let reachable =
+        tenants::list(&ctx.http, &ctx.endpoints, &tokens.access_token, None).await.map_err(|f| match f {
+            crate::http::ApiFailure::Final(e) => e,
+            crate::http::ApiFailure::TokenRejected => {
+                Error::xero_unavailable("Xero refused the token it had just issued")
+            }
+        })?;
+    if reachable.iter().any(|o| o.tenant_id.eq_ignore_ascii_case(tenant_id)) {
+        return Ok(None);
+    }
+    Ok(Some(conn.organisation().cloned().unwrap_or_else(|| Organisation {
+        tenant_id: tenant_id.to_string(),
+        name: "The saved organisation".into(),
+        tenant_type: "ORGANISATION".into(),
+        connection_id: String::new(),
+    })))
+}
+
+/// One sentence on a vanished organisation and what happens next.
+fn gone_sentence(org: &Organisation) -> String {
+    format!(
+        "{} (ID {}) is no longer connected to this app: it was disconnected inside Xero (Settings, Connected apps), \
+         or it is a demo company that was reset, which gives it a new ID; allow access again and choose the \
+         organisation.",
+        org.name, org.tenant_id
+    )
 }
 
 /// A refresh with the new credentials, under the connection's refresh lock so it cannot race a
 /// `token` command; the new secret and the rotated tokens are stored at once, in one write.
-async fn prove_with_refresh(ctx: &Context, conn: &Connection, creds: &AppCredentials) -> Result<TokenSet> {
-    let _lock = crate::tokens::lock(ctx, conn).await?;
+async fn prove_with_refresh(
+    ctx: &Context,
+    conn: &Connection,
+    creds: &AppCredentials,
+    progress: &dyn Progress,
+) -> Result<TokenSet> {
+    let _lock = crate::tokens::lock(ctx, conn, progress).await?;
     let mut secrets = ctx.vault.load(&conn.id).await?;
     let rt = secrets.refresh_token.clone().ok_or_else(Error::invalid_grant)?;
     let tokens = oauth::refresh(&ctx.http, &ctx.endpoints, creds, &rt).await?;
@@ -129,16 +186,29 @@ async fn prove_with_refresh(ctx: &Context, conn: &Connection, creds: &AppCredent
 
 /// Stores the new secret with tokens from a consent (or client_credentials), replacing the old
 /// record in one write, under the refresh lock.
-async fn store_proven(ctx: &Context, conn: &Connection, creds: &AppCredentials, tokens: &TokenSet) -> Result<()> {
-    let _lock = crate::tokens::lock(ctx, conn).await?;
+async fn store_proven(
+    ctx: &Context,
+    conn: &Connection,
+    creds: &AppCredentials,
+    tokens: &TokenSet,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let _lock = crate::tokens::lock(ctx, conn, progress).await?;
     let mut secrets = ctx.vault.load(&conn.id).await?;
     secrets.client_secret = creds.client_secret.clone();
     crate::tokens::apply(&mut secrets, tokens);
     ctx.vault.save(&conn.id, &secrets).await
 }
 
-/// Keeps the chosen organisation if the new consent still covers it.
-fn keep_or_choose(old: &Connection, orgs: &[Organisation], wanted: Option<&str>) -> (Option<String>, Option<Error>) {
+/// Keeps the chosen organisation if the new consent still covers it; otherwise takes the only
+/// organisation authorised, except when it merely shares the vanished one's name (a reset demo
+/// company): then the user must choose it, seeing its new ID.
+fn keep_or_choose(
+    old: &Connection,
+    gone: Option<&Organisation>,
+    orgs: &[Organisation],
+    wanted: Option<&str>,
+) -> (Option<String>, Option<Error>) {
     if let Some(w) = wanted {
         return match tenants::select(orgs, w) {
             Ok(o) => (Some(o.tenant_id.clone()), None),
@@ -149,6 +219,7 @@ fn keep_or_choose(old: &Connection, orgs: &[Organisation], wanted: Option<&str>)
         return (Some(t.clone()), None);
     }
     match orgs {
+        [only] if gone.is_some_and(|g| g.name.eq_ignore_ascii_case(&only.name)) => (None, None),
         [only] => (Some(only.tenant_id.clone()), None),
         _ => (None, None),
     }

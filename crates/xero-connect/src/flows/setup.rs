@@ -7,7 +7,7 @@
 use super::consent::{self, ConsentOptions};
 use crate::context::Context;
 use crate::credentials::CredentialCheck;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::oauth::AppCredentials;
 use crate::progress::{Progress, Step};
 use crate::registration::{AppType, RedirectUri};
@@ -107,12 +107,9 @@ pub async fn setup(
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
-            format!(
-                "{} The connection was saved: choose with `xero-connect test {} --tenant NAME_OR_ID`.",
-                e.message(),
-                req.name
-            ),
-        ));
+            format!("{} The connection was saved; choose its organisation.", e.message()),
+        )
+        .with_remedy(Remedy::ChooseOrganisation { connection: req.name.clone() }));
     }
     Ok(SetupOutcome { connection })
 }
@@ -120,8 +117,9 @@ pub async fn setup(
 fn exists(name: &str) -> Error {
     Error::new(
         ErrorCode::ConnectionExists,
-        format!("A connection called \"{name}\" already exists: use `xero-connect reconnect {name}` to renew it, or choose another name."),
+        format!("A connection called \"{name}\" already exists: reconnect it to renew it, or choose another name."),
     )
+    .with_remedy(Remedy::Reconnect { connection: name.to_string() })
 }
 
 /// Turns checked credentials into app credentials, insisting on a secret where the app has one.

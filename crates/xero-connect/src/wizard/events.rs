@@ -31,6 +31,9 @@ pub enum UserEvent {
         /// The type.
         app_type: AppType,
     },
+    /// Back to the create-app step to choose another integration type, keeping what was typed
+    /// (Xero said the credentials belong to an app of another type).
+    ChangeAppType,
     /// "Open Xero developer portal".
     OpenPortal,
     /// Next on a step that has nothing else to submit.
@@ -76,6 +79,11 @@ pub enum UserEvent {
     },
     /// "Add another organisation": consent again.
     AddOrganisation,
+    /// Choose the organisation of a saved connection that has none chosen.
+    ChooseOrganisationOf {
+        /// The connection.
+        name: String,
+    },
     /// "Test Connection" (for the current connection, or a named one on the connections page).
     TestConnection {
         /// The connection, when not the current one.

@@ -6,7 +6,7 @@ use super::events::{Outcome, UserEvent};
 use super::view::*;
 use crate::credentials::{self, Problem, Severity};
 use crate::endpoints::Endpoints;
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, Remedy};
 use crate::progress::Step;
 use crate::registration::{AppType, RedirectUri, RegistrationGuide, DEFAULT_REDIRECT_URI};
 use crate::registry::{check_name, Connection};
@@ -122,6 +122,9 @@ pub struct Wizard {
     error: Option<Error>,
     /// Checked credentials between the credentials step and Allow access (Rust side only).
     pending: Option<credentials::CredentialCheck>,
+    /// Why the wizard went to Xero's page by itself, or asks for a choice of one organisation
+    /// (the saved authorisation expired, or the saved organisation is no longer connected).
+    notice: Option<String>,
 }
 
 const DEFAULT_NAME: &str = "My business";
@@ -159,6 +162,7 @@ impl Wizard {
             busy: None,
             error: None,
             pending: None,
+            notice: None,
         }
     }
 
@@ -204,6 +208,8 @@ impl Wizard {
             }
             UserEvent::StartReconnect { name } => match self.connections.iter().find(|c| c.name == name).cloned() {
                 Some(conn) => {
+                    self.notice = None;
+                    self.pending = None;
                     self.path = Path::Reconnect(conn.name.clone());
                     self.app_type = conn.app_type;
                     self.name = conn.name.clone();
@@ -225,6 +231,20 @@ impl Wizard {
                 if self.path == Path::Setup {
                     self.app_type = app_type;
                     self.recheck("");
+                }
+                Vec::new()
+            }
+            UserEvent::ChangeAppType => {
+                if self.path == Path::Setup {
+                    self.go(Stage::CreateApp);
+                }
+                Vec::new()
+            }
+            UserEvent::ChooseOrganisationOf { name } => {
+                if let Some(conn) = self.connections.iter().find(|c| c.name == name).cloned() {
+                    self.current = Some(conn);
+                    self.test = None;
+                    self.go(Stage::ChooseOrganisation);
                 }
                 Vec::new()
             }
@@ -479,6 +499,31 @@ impl Wizard {
         match outcome {
             Outcome::Progress(step) => {
                 match step {
+                    Step::CheckingCredentials { with_secret } => self.set_busy_label(if with_secret {
+                        "Checking the Client ID and secret with Xero…"
+                    } else {
+                        "Checking the Client ID with Xero…"
+                    }),
+                    Step::WaitingForOtherRefresh { timeout_secs } => {
+                        if let Some(b) = &mut self.busy {
+                            b.label = format!(
+                                "Another copy of this program is refreshing this connection's tokens; waiting up to {timeout_secs} seconds…"
+                            );
+                            b.cancellable = true;
+                        }
+                    }
+                    // The lock was taken: from here the refresh must finish (a rotated refresh
+                    // token is stored before use), so Cancel goes away.
+                    Step::Refreshing => {
+                        if let Some(b) = &mut self.busy {
+                            b.cancellable = false;
+                        }
+                    }
+                    Step::OrganisationGone { message } => {
+                        self.notice = Some(message);
+                        self.stage = Stage::Consent;
+                        self.consent = ConsentState::Waiting;
+                    }
                     Step::Listening { redirect_uri } => self.listening_on = Some(redirect_uri),
                     Step::BrowserOpened { url } | Step::OpenThisUrl { url, .. } => {
                         self.stage = Stage::Consent;
@@ -489,6 +534,10 @@ impl Wizard {
                     Step::ExchangingCode => self.set_busy_label("Xero answered; fetching the tokens…"),
                     Step::ListingOrganisations => self.set_busy_label("Listing the organisations you allowed…"),
                     Step::ConsentNeeded => {
+                        self.notice = Some(
+                            "Xero no longer accepts the saved authorisation (it expired or was revoked), so access must be allowed again."
+                                .to_string(),
+                        );
                         self.stage = Stage::Consent;
                         self.consent = ConsentState::Waiting;
                     }
@@ -511,7 +560,7 @@ impl Wizard {
                         self.after_consent(out.connection)
                     }
                     Err(e) => {
-                        self.consent_failed(e);
+                        self.setup_failed(e);
                         Vec::new()
                     }
                 }
@@ -523,9 +572,16 @@ impl Wizard {
                         self.pending = None;
                         self.after_consent(out.connection)
                     }
-                    Err(e) if e.code() == ErrorCode::InvalidClient => {
+                    Err(e) if matches!(e.code(), ErrorCode::InvalidClient | ErrorCode::WrongAppType) => {
                         self.stage = Stage::Credentials;
                         self.error = Some(e);
+                        Vec::new()
+                    }
+                    // Still on the credentials step: the refresh itself failed, no consent began.
+                    Err(e) if self.stage != Stage::Consent => {
+                        if e.code() != ErrorCode::Cancelled {
+                            self.error = Some(e);
+                        }
                         Vec::new()
                     }
                     Err(e) => {
@@ -547,10 +603,13 @@ impl Wizard {
             Outcome::OrganisationChosen(result) => {
                 self.busy = None;
                 match result {
-                    Ok(conn) => self.current = Some(conn),
+                    Ok(conn) => {
+                        self.current = Some(conn);
+                        self.notice = None;
+                    }
                     Err(e) => self.error = Some(e),
                 }
-                Vec::new()
+                vec![Effect::LoadConnections]
             }
             Outcome::Tested(result) => {
                 self.busy = None;
@@ -563,6 +622,8 @@ impl Wizard {
                         });
                         self.error = None;
                     }
+                    // Cancelled while waiting for another program's refresh: nothing to report.
+                    Err(e) if e.code() == ErrorCode::Cancelled => self.error = None,
                     Err(e) => {
                         self.test = None;
                         self.error = Some(e);
@@ -605,14 +666,47 @@ impl Wizard {
         }
     }
 
-    /// After tokens are stored: choose among several organisations, else go and test.
+    /// After tokens are stored: choose the organisation when none is chosen (several were
+    /// authorised, or one that merely shares a vanished organisation's name), else go and test.
     fn after_consent(&mut self, conn: Connection) -> Vec<Effect> {
         self.consent = ConsentState::Ready;
-        let choose = conn.tenant_id.is_none() && conn.organisations.len() > 1;
+        let choose = conn.tenant_id.is_none() && !conn.organisations.is_empty() && conn.app_type != AppType::Custom;
+        if !choose {
+            self.notice = None;
+        }
         self.current = Some(conn);
         self.test = None;
         self.go(if choose { Stage::ChooseOrganisation } else { Stage::Test });
         vec![Effect::LoadConnections]
+    }
+
+    /// First setup failed: what the user typed is at fault → back to the credentials step with
+    /// the finding where it belongs; otherwise the consent step says what happened.
+    fn setup_failed(&mut self, e: Error) {
+        match e.code() {
+            ErrorCode::ConnectionExists => {
+                // Shown under the name field, where it is fixed; the accepted secret is kept.
+                self.go(Stage::Credentials);
+                self.secret_provided = self.pending.is_some();
+                self.name_problem = Some(e.message().to_string());
+            }
+            ErrorCode::InvalidClient | ErrorCode::CredentialProblem | ErrorCode::WrongAppType => {
+                // The secret itself may be what Xero refused: it is asked for again.
+                self.pending = None;
+                self.secret_provided = false;
+                self.consent = ConsentState::Ready;
+                self.stage = Stage::Credentials;
+                self.error = Some(e);
+            }
+            // A custom connection has no consent step to come back to.
+            _ if self.app_type == AppType::Custom => {
+                self.stage = Stage::Credentials;
+                if e.code() != ErrorCode::Cancelled {
+                    self.error = Some(e);
+                }
+            }
+            _ => self.consent_failed(e),
+        }
     }
 
     fn consent_failed(&mut self, e: Error) {
@@ -622,7 +716,7 @@ impl Wizard {
             ErrorCode::ConsentTimeout => {
                 self.consent = ConsentState::TimedOut;
                 let uri = self.listening_on.clone().unwrap_or_else(|| self.redirect_uris[0].as_str().to_string());
-                self.hints = timeout_hints(&uri);
+                self.hints = crate::loopback::timeout_causes(&uri);
             }
             ErrorCode::Cancelled => self.consent = ConsentState::Ready,
             _ => {
@@ -708,7 +802,12 @@ impl Wizard {
                 if let Some(p) = &self.name_problem {
                     problems.insert(
                         0,
-                        Problem { field: credentials::Field::ClientId, severity: Severity::Blocking, kind: credentials::ProblemKind::Empty, message: p.clone() },
+                        Problem {
+                            field: credentials::Field::Name,
+                            severity: Severity::Blocking,
+                            kind: credentials::ProblemKind::ConnectionName,
+                            message: p.clone(),
+                        },
                     );
                 }
                 Screen::Credentials {
@@ -735,6 +834,7 @@ impl Wizard {
                 url: self.consent_url.clone(),
                 redirect_uri: self.listening_on.clone().or_else(|| Some(self.redirect_uris[0].as_str().to_string())),
                 hints: self.hints.clone(),
+                reason: self.notice.clone(),
             },
             Stage::ChooseOrganisation => {
                 let (orgs, chosen) = match &self.current {
@@ -751,6 +851,7 @@ impl Wizard {
                             tenant_type: o.tenant_type,
                         })
                         .collect(),
+                    reason: self.notice.clone(),
                 }
             }
             Stage::Test => Screen::Test {
@@ -773,16 +874,39 @@ impl Wizard {
         let name = self.tested.clone().or_else(|| self.current.as_ref().map(|c| c.name.clone()));
         let action = |label: &str, event: serde_json::Value| Some(Action { label: label.into(), event });
         let reconnect = name.as_ref().map(|n| serde_json::json!({"event": "start_reconnect", "name": n}));
-        let action = match e.code() {
+        // What fixes it, as the core says, in this window's buttons.
+        let by_remedy = match e.remedy() {
+            Some(Remedy::ChooseOrganisation { connection }) => action(
+                "Choose the organisation",
+                serde_json::json!({"event": "choose_organisation_of", "name": connection}),
+            ),
+            Some(Remedy::ChooseAppType) if self.path == Path::Setup => {
+                action("Choose the app type", serde_json::json!({"event": "change_app_type"}))
+            }
+            Some(Remedy::Reconnect { connection }) => {
+                action("Reconnect", serde_json::json!({"event": "start_reconnect", "name": connection}))
+            }
+            Some(Remedy::RegisterRedirectUri) if self.stage == Stage::Consent => {
+                action("Try again", serde_json::json!({"event": "allow_access"}))
+            }
+            Some(Remedy::SetUp) => action("First setup", serde_json::json!({"event": "start_setup"})),
+            _ => None,
+        };
+        let action = by_remedy.or_else(|| match e.code() {
             ErrorCode::InvalidClient => reconnect.and_then(|ev| action("Edit credentials", ev)),
             ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected | ErrorCode::MissingScope => {
                 reconnect.and_then(|ev| action("Reconnect", ev))
             }
-            ErrorCode::RateLimited | ErrorCode::XeroUnavailable | ErrorCode::NoNetwork if self.tested.is_some() => {
+            ErrorCode::RateLimited
+            | ErrorCode::XeroUnavailable
+            | ErrorCode::NoNetwork
+            | ErrorCode::RefreshInProgress
+                if self.tested.is_some() =>
+            {
                 action("Try again", serde_json::json!({"event": "test_connection", "name": name}))
             }
             _ => None,
-        };
+        });
         ErrorView {
             code: e.code().as_str().to_string(),
             message: e.message().to_string(),
@@ -831,14 +955,6 @@ fn reconnect_steps(endpoints: &Endpoints, client_id: &str) -> Vec<String> {
         "Choose \"Configuration\".".to_string(),
         "Press \"Generate another secret\" and copy it at once: Xero shows it only once.".to_string(),
         "Come back here and paste it. The old secret keeps working until you delete it in the portal.".to_string(),
-    ]
-}
-
-fn timeout_hints(redirect_uri: &str) -> Vec<String> {
-    vec![
-        format!("The redirect URI registered for your app must be exactly {redirect_uri} — Xero shows its own error page (\"Invalid redirect_uri\") and never comes back when it differs."),
-        "The Client ID may belong to another app, or the app may not allow the scopes asked for (\"Invalid scope for client\").".to_string(),
-        "The browser tab may have been closed before you pressed \"Allow access\".".to_string(),
     ]
 }
 
@@ -1027,7 +1143,7 @@ mod tests {
         let c = conn(&[("t1", "Harbour Bakery"), ("t2", "Harbour Bakery")], None);
         w.apply(Outcome::SetupDone(Ok(SetupOutcome { connection: c.clone() })), 0);
         match w.view().screen {
-            Screen::ChooseOrganisation { organisations } => {
+            Screen::ChooseOrganisation { organisations, .. } => {
                 assert_eq!(organisations.len(), 2);
                 assert_ne!(organisations[0].tenant_id, organisations[1].tenant_id);
             }
@@ -1055,7 +1171,7 @@ mod tests {
         assert_eq!(action.label, "Reconnect");
         assert_eq!(action.event, serde_json::json!({"event": "start_reconnect", "name": "My business"}));
         w.handle(UserEvent::TestConnection { name: None }, 0);
-        w.apply(Outcome::Tested(Err(Error::rate_limited(30))), 0);
+        w.apply(Outcome::Tested(Err(Error::rate_limited(30, None))), 0);
         let err = w.view().error.unwrap();
         assert_eq!(err.retry_after_secs, Some(30));
         assert_eq!(err.action.unwrap().event, serde_json::json!({"event": "test_connection", "name": "My business"}));

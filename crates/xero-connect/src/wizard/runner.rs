@@ -155,8 +155,15 @@ impl WizardRunner {
                 });
             }
             Effect::Test { name } => {
+                // Cancellable only while it waits for another program's refresh (the view's
+                // busy says so); dropping the test there leaves nothing half-done.
+                let cancel = self.cancel_signal();
                 self.runtime.spawn(async move {
-                    let result = flows::test(&me.ctx, &name, None, &crate::progress::Silent).await;
+                    let progress = me.progress();
+                    let result = tokio::select! {
+                        r = flows::test(&me.ctx, &name, None, &progress) => r,
+                        _ = cancel => Err(crate::Error::new(crate::ErrorCode::Cancelled, "Test Connection was cancelled.")),
+                    };
                     me.apply(Outcome::Tested(result));
                 });
             }

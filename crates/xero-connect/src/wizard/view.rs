@@ -199,11 +199,17 @@ pub enum Screen {
         redirect_uri: Option<String>,
         /// Likely causes after a timeout, most likely first.
         hints: Vec<String>,
+        /// Why Xero's page is needed (again), when the wizard went there by itself: the saved
+        /// authorisation expired, or the saved organisation is no longer connected.
+        reason: Option<String>,
     },
     /// Choose the organisation among those authorised just now.
     ChooseOrganisation {
         /// The organisations.
         organisations: Vec<OrganisationChoice>,
+        /// Why a choice is asked for when only one organisation is listed: the saved one is no
+        /// longer connected, and this one shares its name but has a new ID.
+        reason: Option<String>,
     },
     /// Test Connection.
     Test {

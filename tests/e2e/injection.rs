@@ -1,0 +1,90 @@
+//! Authorization code injection (RFC 9700 §4.5): while `setup` waits, someone who can read the
+//! consent address (it sits in the browser's command line, readable by other local users) runs
+//! their own sign-in with the same Client ID, redirect URI and `state`, and delivers the code to
+//! the listener. The nonce check refuses it: nothing is saved and the grant is revoked.
+
+use std::io::{BufRead, BufReader};
+use xero_connect_e2e::{bins, redirect_uri, TestEnv};
+use xero_sim::{Consent, Endpoint, User};
+
+/// Reads stderr lines until the consent address appears (the `--no-browser` output).
+fn consent_address(stderr: &mut impl BufRead) -> String {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no consent address printed: {seen}");
+        seen.push_str(&line);
+        if let Some(rest) = line.trim().strip_prefix("http") {
+            return format!("http{rest}");
+        }
+    }
+}
+
+#[test]
+fn a_code_from_someone_elses_sign_in_is_refused_and_nothing_is_saved() {
+    let env = TestEnv::new();
+    let uri = redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    let users_org = env.org("Maple Florists", "NZ", "NZD");
+    let attackers_org = env.org("Mallory Trading", "AU", "AUD");
+    let secret = app.client_secret.clone().unwrap();
+    let mut setup = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--no-browser", "--json"])
+        .stdin(&format!("{secret}\n"))
+        .spawn();
+    let mut stderr = BufReader::new(setup.stderr.take().unwrap());
+    let victims = reqwest::Url::parse(&consent_address(&mut stderr)).unwrap();
+    let state = victims.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    assert!(victims.query_pairs().any(|(k, v)| k == "nonce" && v.len() >= 43), "a nonce of 256 bits is sent");
+
+    // The attacker's own sign-in: everything public copied, including the state; the nonce is
+    // the attacker's own.
+    let mut attackers = victims.clone();
+    let pairs: Vec<(String, String)> = victims
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "nonce" { "mallorys-own-nonce".to_string() } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
+        .collect();
+    attackers.query_pairs_mut().clear().extend_pairs(&pairs);
+    assert!(attackers.query_pairs().any(|(k, v)| k == "state" && v == state), "the same state");
+    env.sim.set_user(User {
+        email: "mallory@example.com".into(),
+        given_name: "Mal".into(),
+        family_name: "Lory".into(),
+    });
+    env.sim.set_consent(Consent::Allow(vec![attackers_org.clone()]));
+    // The scripted browser signs in at the simulator and delivers the code to the listener.
+    let delivered = std::process::Command::new(&bins().browser).arg(attackers.as_str()).status().unwrap();
+    assert!(delivered.success());
+
+    let run = env.finish(setup);
+    assert_eq!((run.code, run.error_code().as_str()), (1, "authorization_mismatch"), "{run:?}");
+    assert!(run.json()["error"]["message"].as_str().unwrap().contains("nothing was saved"));
+    // Nothing saved: no connection, no keychain entry, no settings file.
+    assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
+    assert!(!env.settings_files().iter().any(|(_, t)| t.contains("shop")), "no settings name it");
+    let items = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "xero-connect"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &env.keyring.as_ref().unwrap().bus_address)
+        .output()
+        .unwrap();
+    let listed = format!("{}{}", String::from_utf8_lossy(&items.stdout), String::from_utf8_lossy(&items.stderr));
+    assert!(!listed.contains("xero-connect"), "no keychain entry was written: {listed}");
+    // The injected grant was revoked at Xero: the attacker's organisation is no longer connected.
+    assert_eq!(env.sim.count(Endpoint::Revocation), 1);
+    assert!(env.sim.connections_of(&app.client_id).is_empty(), "{:?}", env.sim.connections_of(&app.client_id));
+
+    // The real user starts again and connects their own organisation.
+    env.sim.set_user(User::default());
+    env.sim.set_consent(Consent::Allow(vec![users_org.clone()]));
+    let v = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .stdin(&format!("{secret}\n"))
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["authorised_by"]["email"], "staff@example.com");
+    assert_eq!(v["organisation"]["id"], users_org.as_str());
+}

@@ -1,0 +1,42 @@
+//! The command line's own words: usage errors that must be errors, not panics, and remedies
+//! from the core turned into this front end's options and commands.
+
+use std::os::unix::ffi::OsStrExt;
+use xero_connect_e2e::{bins, TestEnv};
+
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
+    let env = TestEnv::new();
+    for args in [vec!["show"], vec!["show", "--json"], vec!["--json", "test"]] {
+        let mut cmd = std::process::Command::new(&bins().cli);
+        env.configure(&mut cmd);
+        cmd.args(&args).arg(std::ffi::OsStr::from_bytes(b"sh\xffop"));
+        let out = cmd.output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout} {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(format!("{stdout}{stderr}").contains("UTF-8"), "says what is wrong: {stdout} {stderr}");
+    }
+}
+
+#[test]
+fn an_unchosen_organisation_is_told_with_this_command_lines_option() {
+    let env = TestEnv::new();
+    let uri = xero_connect_e2e::redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    env.org("Harbour Bakery", "NZ", "NZD");
+    env.org("Harbour Bakery", "GB", "GBP");
+    let run = env
+        .cli(&["setup", "bakery", "--client-id", &app.client_id, "--redirect-uri", &uri, "--json"])
+        .stdin(&app.client_secret.clone().unwrap())
+        .run();
+    assert_eq!((run.code, run.error_code().as_str()), (2, "organisation_choice_needed"));
+    let t = env.cli(&["test", "bakery"]).run();
+    assert_eq!(t.code, 2);
+    assert!(t.stderr.contains("Choose which organisation \"bakery\" should use"), "{}", t.stderr);
+    assert!(
+        t.stderr.contains("xero-connect test bakery --tenant NAME_OR_ID"),
+        "the hint names the option: {}",
+        t.stderr
+    );
+}
