@@ -216,3 +216,143 @@ async fn a_wizard_that_cannot_start_says_why_in_its_own_words() {
     gui.shot("cannot-start").await;
     gui.close().await;
 }
+
+/// Issue "no dead ends" 2, in the window: a demo company was reset (same name, new tenant ID).
+/// Test Connection fails and offers Reconnect; the same secret is proven by a refresh, the
+/// window says why Xero's page is needed again, and the one organisation Xero authorised is not
+/// taken silently: the user chooses it, seeing its new ID; then Test Connection is green.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_demo_company_is_reconnected_and_chosen_again_with_its_new_id() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let app = env.web_app(&[REDIRECT.to_string()]);
+    let demo = env.sim.add_org(xero_sim::OrgSpec::default());
+    let secret = app.client_secret.clone().unwrap();
+    env.cli(&["setup", "Shop", "--client-id", &app.client_id, "--redirect-uri", REDIRECT, "--json"])
+        .stdin(&secret)
+        .run()
+        .ok();
+    let fresh = env.sim.reset_demo_company(&demo);
+    let gui = Gui::start(env, "demo_reset", &[]).await;
+    gui.click("#btn-open-connections").await;
+    gui.click("[data-test=connection-row][data-name=Shop] [data-test=row-test]").await;
+    gui.wait_text("#error-message", "disconnected").await;
+    gui.wait_text("#btn-error-action", "Reconnect").await;
+    gui.shot("test-fails").await;
+    gui.click("#btn-error-action").await;
+    gui.wait_css("#reconnect-steps").await;
+    gui.click("#btn-next").await;
+    gui.fill("#input-client-secret", &secret).await;
+    // Xero's page is slow to load, so the waiting step, with its reason, can be seen.
+    gui.env.sim.inject(Fault {
+        endpoint: Endpoint::Authorize,
+        kind: FaultKind::Delay(std::time::Duration::from_secs(3)),
+        times: 1,
+    });
+    gui.click("#btn-next").await;
+    let why = gui.wait_text("#consent-reason", "no longer connected").await;
+    assert!(why.contains("Demo Company (AU)") && why.contains(&demo) && why.contains("reset"), "{why}");
+    gui.shot("consent-again").await;
+    let reason = gui.wait_text("#choose-reason", "no longer connected").await;
+    assert!(reason.contains(&demo), "{reason}");
+    let card = format!("[data-test=org-choice][data-tenant-id='{fresh}']");
+    assert!(gui.wait_text(&card, &fresh).await.contains("Demo Company (AU)"), "the new ID is shown");
+    assert!(!gui.enabled("#btn-next").await, "nothing chosen silently");
+    gui.shot("choose-new-id").await;
+    gui.click(&format!("{card} input")).await;
+    gui.wait_css("#btn-next:not([disabled])").await;
+    gui.click("#btn-next").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Demo Company (AU)").await;
+    assert_eq!(gui.wait_text("#tenant-id", &fresh).await, fresh);
+    gui.close().await;
+}
+
+/// The text of every element the window shows, for the words it must never use.
+async fn visible_text(gui: &Gui) -> String {
+    let v = gui.client.execute("return document.body.innerText", vec![]).await.unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+fn assert_no_command_line_words(text: &str) {
+    assert!(!text.contains("--"), "a command-line option on screen: {text}");
+    assert!(!text.contains("xero-connect "), "a command on screen: {text}");
+}
+
+/// Issue "no dead ends" 6, in the window: a taken connection name is shown under the name
+/// field (and only it is marked invalid), and a busy port is explained without the command
+/// line's option, with Try again as its button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_name_sits_under_its_field_and_a_busy_port_names_no_option() {
+    let _one = serial().await;
+    let (env, app) = world();
+    let secret = app.client_secret.clone().unwrap();
+    env.cli(&["setup", "Shop", "--client-id", &app.client_id, "--redirect-uri", REDIRECT, "--json"])
+        .stdin(&secret)
+        .run()
+        .ok();
+    let gui = Gui::start(env, "name_and_port", &[]).await;
+    to_credentials(&gui, &app.client_id, &secret).await;
+    gui.fill("#input-name", "shop").await;
+    let under_name = gui.wait_text("#problems-input-name [data-test=problem]", "already exists").await;
+    assert!(under_name.contains("\"shop\""), "{under_name}");
+    let name = gui.wait_css("#input-name").await;
+    assert_eq!(name.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    let id = gui.wait_css("#input-client-id").await;
+    assert_eq!(id.attr("aria-invalid").await.unwrap().as_deref(), Some("false"), "the Client ID is not blamed");
+    assert!(gui.client.find(fantoccini::Locator::Css("#problems-input-client-id [data-test=problem]")).await.is_err());
+    assert!(!gui.enabled("#btn-next").await);
+    gui.shot("name-taken").await;
+
+    gui.fill("#input-name", "Cafe").await;
+    gui.wait_css("#btn-next:not([disabled])").await;
+    // Another program holds the redirect URI's port.
+    let blocker = std::net::TcpListener::bind(("127.0.0.1", 8749)).unwrap();
+    gui.click("#btn-next").await;
+    gui.wait_css("[data-test=api-choice]").await;
+    gui.click("#btn-next").await;
+    gui.click("#btn-allow-access").await;
+    let message = gui.wait_text("#error-message", "in use by another program").await;
+    assert!(message.contains("8749"), "{message}");
+    assert_no_command_line_words(&visible_text(&gui).await);
+    gui.wait_text("#btn-error-action", "Try again").await;
+    gui.shot("port-busy").await;
+    drop(blocker);
+    gui.click("#btn-error-action").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Maple Florists").await;
+    gui.close().await;
+}
+
+/// Issue "no dead ends" 6, in the window: a saved connection whose organisation was never
+/// chosen (two were authorised) offers "Choose the organisation", not a command-line option.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unchosen_organisation_is_chosen_with_a_button_not_an_option() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let app = env.web_app(&[REDIRECT.to_string()]);
+    env.org("Harbour Bakery", "NZ", "NZD");
+    let uk = env.org("Harbour Bakery", "GB", "GBP");
+    let run = env
+        .cli(&["setup", "Bakery", "--client-id", &app.client_id, "--redirect-uri", REDIRECT, "--json"])
+        .stdin(&app.client_secret.clone().unwrap())
+        .run();
+    assert_eq!(run.error_code(), "organisation_choice_needed", "saved without a choice: {run:?}");
+    let gui = Gui::start(env, "unchosen_organisation", &[]).await;
+    gui.click("#btn-open-connections").await;
+    gui.click("[data-test=connection-row][data-name=Bakery] [data-test=row-test]").await;
+    gui.wait_text("#error-message", "Choose which organisation").await;
+    gui.wait_text("#btn-error-action", "Choose the organisation").await;
+    assert_no_command_line_words(&visible_text(&gui).await);
+    gui.shot("choice-needed").await;
+    gui.click("#btn-error-action").await;
+    let card = format!("[data-test=org-choice][data-tenant-id='{uk}']");
+    gui.wait_css(&card).await;
+    gui.click(&format!("{card} input")).await;
+    gui.wait_css("#btn-next:not([disabled])").await;
+    gui.click("#btn-next").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Harbour Bakery").await;
+    assert_eq!(gui.wait_text("#tenant-id", &uk).await, uk);
+    gui.close().await;
+}

@@ -59,13 +59,20 @@ export function errorBox(error, ctx) {
     action);
 }
 
+/** A wait as people say it: seconds under a minute and a half, then minutes, then hours. */
+export function waitWords(secs) {
+  if (secs < 90) return plural(secs, 'second');
+  if (secs < 3600) return `about ${plural(Math.round(secs / 60), 'minute')}`;
+  return `about ${plural(Math.round(secs / 3600), 'hour')}`;
+}
+
 function countDown(btn, error) {
   const key = `${error.code}|${error.message}|${error.retry_after_secs}`;
   if (retry.key !== key) retry = { key, deadline: Date.now() + error.retry_after_secs * 1000 };
   every(500, () => {
     const left = Math.ceil((retry.deadline - Date.now()) / 1000);
     btn.disabled = left > 0;
-    btn.textContent = left > 0 ? `Try again in ${plural(left, 'second')}` : error.action.label;
+    btn.textContent = left > 0 ? `Try again in ${waitWords(left)}` : error.action.label;
   });
 }
 

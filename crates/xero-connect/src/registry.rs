@@ -456,6 +456,58 @@ mod tests {
         assert!(err.message().contains("Shop"));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn the_file_and_folder_are_private_and_the_temporary_file_is_never_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("xc");
+        fs::create_dir(&folder).unwrap();
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+        let r = Registry::at(&folder);
+        r.update(|s| {
+            s.connections.push(conn("Shop"));
+            Ok(())
+        })
+        .unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700, "the folder was made private");
+        assert_eq!(mode(&r.path()), 0o600, "the file was created private, not chmod-ed after");
+
+        // A temporary file is created exclusively: a planted file or link is never opened.
+        let (tmp, _) = create_temporary(&folder).unwrap();
+        assert!(tmp.file_name().unwrap().to_string_lossy().starts_with("settings.json.tmp-"));
+        assert_eq!(mode(&tmp), 0o600);
+        let (other, _) = create_temporary(&folder).unwrap();
+        assert_ne!(tmp, other, "random names");
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, folder.join("planted")).unwrap();
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        assert!(options.open(folder.join("planted")).is_err(), "create_new refuses an existing link");
+        assert!(!target.exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_that_cannot_be_made_private_is_reported() {
+        // procfs refuses chmod even to root, and /proc/self is readable by others.
+        let r = Registry::at("/proc/self");
+        let err = r.update(|_| Ok(())).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
+        assert!(err.message().contains("private"), "{err}");
+    }
+
+    #[test]
+    fn a_held_lock_is_reported_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Registry::at(dir.path());
+        let held = r.try_lock_file("refresh-x.lock").unwrap().expect("free at first");
+        assert!(r.try_lock_file("refresh-x.lock").unwrap().is_none(), "held by another handle");
+        drop(held);
+        assert!(r.try_lock_file("refresh-x.lock").unwrap().is_some(), "free again");
+    }
+
     #[test]
     fn names_are_checked() {
         assert!(check_name("Main shop-2").is_ok());

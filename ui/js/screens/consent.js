@@ -30,6 +30,8 @@ function waiting(s, view, ctx) {
   return {
     lead: 'Finish in the browser: sign in to Xero, choose the organisation and press "Allow access". This window carries on by itself.',
     body: [
+      // Why the wizard came here by itself (an expired authorisation, an organisation gone).
+      s.reason ? el('p', { id: 'consent-reason', class: 'notice', text: s.reason }) : null,
       el('div', { class: 'actions-row' },
         button('Open again', { id: 'btn-open-again', onClick: () => ctx.send({ event: 'open_again' }) }),
         s.url ? copyButton(ctx, s.url, 'link', 'btn-copy-link', 'Copy link') : null),
@@ -93,9 +95,12 @@ export const chooseOrganisation = {
     const orgs = view.screen.organisations;
     const count = (name) => orgs.filter((o) => o.name === name).length;
     const chosen = orgs.some((o) => o.selected);
+    const reason = view.screen.reason;
     return {
       title: 'Choose the organisation',
-      lead: 'Xero allowed access to more than one organisation. Choose the one this connection should use.',
+      lead: reason
+        ? el('p', { class: 'lead', id: 'choose-reason', text: reason })
+        : 'Xero allowed access to more than one organisation. Choose the one this connection should use.',
       body: [
         el('fieldset', { class: 'radio-cards', id: 'organisations' },
           el('legend', { class: 'sr-only', text: 'Organisations' }),

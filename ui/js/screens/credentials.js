@@ -92,6 +92,11 @@ function apply(view, ctx) {
   const byField = (field) => s.problems.filter((p) => p.field === field);
   const hasWs = (list) => list.some((p) => WHITESPACE_KINDS.has(p.kind));
   const blocks = (list) => list.some((p) => p.severity === 'blocking');
+  if (f.name) {
+    const nameProblems = byField('name');
+    drawProblems(f.name.problems, nameProblems);
+    f.name.node.setAttribute('aria-invalid', String(blocks(nameProblems)));
+  }
   const idProblems = byField('client_id');
   drawProblems(f.id.problems, idProblems);
   f.id.node.setAttribute('aria-invalid', String(blocks(idProblems)));
@@ -103,7 +108,8 @@ function apply(view, ctx) {
     drawPreview(f.secret.preview, secretGiven() ? f.secret.node.value : '', true, hasWs(secretProblems));
   }
   // Anything not about a shown input still has to be seen.
-  drawProblems(f.other, s.problems.filter((p) => p.field !== 'client_id' && !(p.field === 'client_secret' && f.secret)));
+  const shown = (p) => p.field === 'client_id' || (p.field === 'client_secret' && f.secret) || (p.field === 'name' && f.name);
+  drawProblems(f.other, s.problems.filter((p) => !shown(p)));
 
   f.next.disabled = !s.can_continue;
   f.hint.hidden = s.can_continue;
@@ -115,7 +121,7 @@ export default {
     const onInput = () => sendEdit(ctx);
     f = { view, structure: `${s.name_editable}|${s.secret_needed}` };
     f.name = s.name_editable
-      ? input('input-name', 'Connection name', { value: s.name, 'aria-describedby': 'hint-name', on: { input: onInput } })
+      ? input('input-name', 'Connection name', { value: s.name, 'aria-describedby': 'hint-name problems-input-name', on: { input: onInput } })
       : null;
     f.id = input('input-client-id', 'Client ID', { value: s.client_id, class: 'mono', on: { input: onInput } });
     if (s.secret_needed) {

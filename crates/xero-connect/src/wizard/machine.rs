@@ -570,6 +570,14 @@ impl Wizard {
                 match result {
                     Ok(out) => {
                         self.pending = None;
+                        if let Some(gone) = &out.organisation_gone {
+                            self.notice = Some(format!(
+                                "{} (ID {}) is no longer connected to this app. Choose the organisation this connection \
+                                 should use from those you just allowed: a demo company that was reset keeps its name \
+                                 but has a new ID.",
+                                gone.name, gone.tenant_id
+                            ));
+                        }
                         self.after_consent(out.connection)
                     }
                     Err(e) if matches!(e.code(), ErrorCode::InvalidClient | ErrorCode::WrongAppType) => {
@@ -1254,6 +1262,157 @@ mod tests {
             [Effect::Setup(req)] => assert_eq!(req.credentials.client_secret.as_ref().unwrap().expose(), SECRET),
             other => panic!("{other:?}"),
         }
+    }
+
+    fn error_of(w: &Wizard) -> ErrorView {
+        w.view().error.expect("an error is shown")
+    }
+
+    #[test]
+    fn a_taken_or_invalid_name_is_a_problem_of_the_name_field() {
+        let mut w = wizard();
+        w.apply(Outcome::ConnectionsLoaded(Ok(vec![conn(&[("t1", "Shop")], Some("t1"))])), 0);
+        w.handle(UserEvent::StartSetup, 0);
+        w.handle(UserEvent::Next, 0);
+        for (name, words) in [("my BUSINESS", "already exists"), ("-x", "cannot be a connection name")] {
+            w.handle(
+                UserEvent::CredentialsEdited { name: name.into(), client_id: ID.into(), secret_shape: String::new() },
+                0,
+            );
+            match w.view().screen {
+                Screen::Credentials { problems, can_continue, .. } => {
+                    assert!(!can_continue);
+                    let p = problems.iter().find(|p| p.message.contains(words)).expect("the name problem");
+                    assert_eq!(p.field, credentials::Field::Name, "shown under the name field, not the Client ID");
+                    assert!(problems
+                        .iter()
+                        .filter(|p| p.field == credentials::Field::ClientId)
+                        .all(|p| p.severity != Severity::Blocking));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn credentials_xero_refuses_before_consent_bring_the_user_back_to_them() {
+        let mut w = wizard();
+        to_consent(&mut w);
+        w.handle(UserEvent::AllowAccess, 0);
+        w.apply(Outcome::Progress(Step::CheckingCredentials { with_secret: true }), 0);
+        assert_eq!(w.view().busy.unwrap().label, "Checking the Client ID and secret with Xero…");
+        w.apply(Outcome::SetupDone(Err(Error::credentials_refused(AppType::Web))), 0);
+        assert!(matches!(w.view().screen, Screen::Credentials { secret_provided: false, .. }));
+        assert_eq!(error_of(&w).code, "invalid_client");
+
+        // Another app type's credentials: the one button goes to the choice of app type.
+        to_consent(&mut w);
+        w.handle(UserEvent::AllowAccess, 0);
+        w.apply(Outcome::SetupDone(Err(Error::wrong_app_type())), 0);
+        let action = error_of(&w).action.expect("an action");
+        assert_eq!(action.event, serde_json::json!({"event": "change_app_type"}));
+        let event: UserEvent = serde_json::from_value(action.event).unwrap();
+        w.handle(event, 0);
+        assert!(matches!(w.view().screen, Screen::CreateApp { reconnect: false, .. }));
+        assert_eq!(w.view().progress.unwrap().step, 1);
+    }
+
+    #[test]
+    fn remedies_become_buttons_never_options() {
+        let mut w = wizard();
+        let unchosen = conn(&[("t1", "Harbour Bakery"), ("t2", "Harbour Bakery")], None);
+        w.apply(Outcome::ConnectionsLoaded(Ok(vec![unchosen])), 0);
+        w.handle(UserEvent::OpenConnections, 0);
+        w.handle(UserEvent::TestConnection { name: Some("My business".into()) }, 0);
+        let e =
+            Error::new(ErrorCode::OrganisationChoiceNeeded, "Choose which organisation \"My business\" should use.")
+                .with_remedy(Remedy::ChooseOrganisation { connection: "My business".into() });
+        w.apply(Outcome::Tested(Err(e)), 0);
+        let action = error_of(&w).action.unwrap();
+        assert_eq!(action.label, "Choose the organisation");
+        w.handle(serde_json::from_value(action.event).unwrap(), 0);
+        match w.view().screen {
+            Screen::ChooseOrganisation { organisations, .. } => assert_eq!(organisations.len(), 2),
+            other => panic!("{other:?}"),
+        }
+
+        // A busy port at the consent step: try again once the port is free.
+        let mut w = wizard();
+        to_consent(&mut w);
+        w.handle(UserEvent::AllowAccess, 0);
+        let busy = Error::new(ErrorCode::PortBusy, "Port 8749 is in use by another program.")
+            .with_remedy(Remedy::RegisterRedirectUri);
+        w.apply(Outcome::SetupDone(Err(busy)), 0);
+        let err = error_of(&w);
+        assert_eq!(err.action.unwrap().event, serde_json::json!({"event": "allow_access"}));
+        let json = serde_json::to_string(&w.view()).unwrap();
+        assert!(!json.contains("--redirect-uri") && !json.contains("xero-connect "), "{json}");
+    }
+
+    #[test]
+    fn a_test_waiting_for_another_programs_refresh_can_be_cancelled() {
+        let mut w = wizard();
+        w.apply(Outcome::ConnectionsLoaded(Ok(vec![conn(&[("t1", "Shop")], Some("t1"))])), 0);
+        w.handle(UserEvent::OpenConnections, 0);
+        w.handle(UserEvent::TestConnection { name: Some("My business".into()) }, 0);
+        assert!(!w.view().busy.unwrap().cancellable);
+        assert!(w.handle(UserEvent::Cancel, 0).is_empty(), "a plain call is not cancelled half-way");
+        w.apply(Outcome::Progress(Step::WaitingForOtherRefresh { timeout_secs: 30 }), 0);
+        let busy = w.view().busy.unwrap();
+        assert!(busy.cancellable && busy.label.contains("30 seconds"), "{busy:?}");
+        assert!(matches!(&w.handle(UserEvent::Cancel, 0)[..], [Effect::Cancel]));
+        w.apply(Outcome::Tested(Err(Error::new(ErrorCode::Cancelled, "cancelled"))), 0);
+        assert!(w.view().busy.is_none() && w.view().error.is_none());
+        // Once the lock is taken the refresh must finish: no Cancel then.
+        w.handle(UserEvent::TestConnection { name: Some("My business".into()) }, 0);
+        w.apply(Outcome::Progress(Step::WaitingForOtherRefresh { timeout_secs: 30 }), 0);
+        w.apply(Outcome::Progress(Step::Refreshing), 0);
+        assert!(!w.view().busy.unwrap().cancellable);
+    }
+
+    #[test]
+    fn an_organisation_gone_is_explained_and_its_namesake_must_be_chosen() {
+        let mut w = wizard();
+        w.apply(Outcome::ConnectionsLoaded(Ok(vec![conn(&[("old-id", "Demo Company (AU)")], Some("old-id"))])), 0);
+        w.handle(UserEvent::StartReconnect { name: "My business".into() }, 0);
+        w.handle(UserEvent::Next, 0);
+        w.handle(
+            UserEvent::SubmitCredentials {
+                name: "My business".into(),
+                client_id: ID.into(),
+                client_secret: SECRET.into(),
+            },
+            0,
+        );
+        let why = "Demo Company (AU) (ID old-id) is no longer connected to this app.";
+        w.apply(Outcome::Progress(Step::OrganisationGone { message: why.into() }), 0);
+        match w.view().screen {
+            Screen::Consent { state: ConsentState::Waiting, reason: Some(r), .. } => assert_eq!(r, why),
+            other => panic!("{other:?}"),
+        }
+        let reset = conn(&[("new-id", "Demo Company (AU)")], None);
+        let gone = conn(&[("old-id", "Demo Company (AU)")], Some("old-id")).organisations.remove(0);
+        w.apply(
+            Outcome::ReconnectDone(Ok(crate::flows::ReconnectOutcome {
+                connection: reset,
+                method: crate::flows::ReconnectMethod::Consent,
+                organisation_gone: Some(gone),
+            })),
+            0,
+        );
+        match w.view().screen {
+            Screen::ChooseOrganisation { organisations, reason } => {
+                assert_eq!(organisations.len(), 1, "one organisation, still chosen by the user");
+                assert_eq!(organisations[0].tenant_id, "new-id", "with its new ID shown");
+                let reason = reason.unwrap();
+                assert!(
+                    reason.contains("old-id") && reason.contains("Choose") && reason.contains("new ID"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(w.handle(UserEvent::Next, 0).is_empty(), "not taken silently");
     }
 
     #[test]
