@@ -225,6 +225,7 @@ fn a_redirect_uri_mismatch_times_out_with_the_hint() {
     assert_eq!((run.code, run.error_code().as_str()), (1, "consent_timeout"));
     let msg = run.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(msg.contains(&used) && msg.contains("redirect URI"), "{msg}");
+    assert!(msg.contains("limit of connected organisations"), "names the connection limit too: {msg}");
     assert!(env.browser_steps().contains("GET authorize 500"), "Xero showed its error page: {}", env.browser_steps());
     assert_eq!(env.cli(&["list", "--json"]).run().ok().json()["connections"], serde_json::json!([]));
 }
@@ -358,8 +359,16 @@ fn wrong_credentials_are_found_before_the_browser_opens() {
 
     // A custom connection's credentials entered as a web app, and a web app's as a custom
     // connection: Xero's unauthorized_client, with the fix in this front end's words.
-    for (app_type, app) in [("web", &custom), ("custom", &web)] {
-        let run = env.cli(&setup(app_type, &app.client_id)).stdin(&app.client_secret.clone().unwrap()).run();
+    // A mobile or desktop app has no secret: whatever is pasted with its Client ID, the fix is
+    // the app type too.
+    let any_secret = web.client_secret.clone().unwrap();
+    for (app_type, client_id, secret) in [
+        ("web", &custom.client_id, custom.client_secret.clone().unwrap()),
+        ("custom", &web.client_id, web.client_secret.clone().unwrap()),
+        ("web", &pkce.client_id, any_secret.clone()),
+        ("custom", &pkce.client_id, any_secret.clone()),
+    ] {
+        let run = env.cli(&setup(app_type, client_id)).stdin(&secret).run();
         assert_eq!((run.code, run.error_code().as_str()), (1, "wrong_app_type"), "{app_type}: {run:?}");
         assert!(run.json()["error"]["hint"].as_str().unwrap().contains("--app-type"), "{run:?}");
     }

@@ -151,6 +151,41 @@ pub async fn check_credentials(
     creds: &AppCredentials,
     redirect_uri: &RedirectUri,
 ) -> Result<()> {
+    match token_endpoint_verdict(http, endpoints, creds, redirect_uri).await? {
+        Verdict::Accepted => Ok(()),
+        Verdict::WrongAppType => Err(Error::wrong_app_type()),
+        // A Client ID with a secret refused may be a mobile or desktop app's, which has none:
+        // then the fix is the app type, not the secret.
+        Verdict::Refused if creds.client_secret.is_some() && is_public_client(http, endpoints, creds).await => {
+            Err(Error::wrong_app_type())
+        }
+        Verdict::Refused => Err(Error::credentials_refused(creds.app_type)),
+    }
+}
+
+/// True when Xero accepts the Client ID alone, as it does a mobile or desktop app's (PKCE).
+pub(crate) async fn is_public_client(http: &reqwest::Client, endpoints: &Endpoints, creds: &AppCredentials) -> bool {
+    let public = AppCredentials { app_type: AppType::Pkce, client_id: creds.client_id.clone(), client_secret: None };
+    let Ok(any_loopback) = RedirectUri::parse(crate::registration::DEFAULT_REDIRECT_URI) else { return false };
+    matches!(token_endpoint_verdict(http, endpoints, &public, &any_loopback).await, Ok(Verdict::Accepted))
+}
+
+/// What the token endpoint says of a client, asked with an authorization code that cannot exist.
+enum Verdict {
+    /// The client was authenticated (the grant was then refused, as it must be).
+    Accepted,
+    /// `invalid_client`.
+    Refused,
+    /// `unauthorized_client`: the client may not use the authorization code grant.
+    WrongAppType,
+}
+
+async fn token_endpoint_verdict(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    creds: &AppCredentials,
+    redirect_uri: &RedirectUri,
+) -> Result<Verdict> {
     let bogus_code = format!("credential-check-{}", CsrfToken::new_random().secret());
     let verifier = PkceCodeChallenge::new_random_sha256().1;
     let mut form = vec![
@@ -175,11 +210,11 @@ pub async fn check_credentials(
         return Err(Error::xero_unavailable(&format!("HTTP {}", status.as_u16())));
     }
     let body: serde_json::Value = resp.json().await.unwrap_or_default();
-    match body.get("error").and_then(|e| e.as_str()) {
-        Some("invalid_client") => Err(Error::credentials_refused(creds.app_type)),
-        Some("unauthorized_client") => Err(Error::wrong_app_type()),
-        _ => Ok(()),
-    }
+    Ok(match body.get("error").and_then(|e| e.as_str()) {
+        Some("invalid_client") => Verdict::Refused,
+        Some("unauthorized_client") => Verdict::WrongAppType,
+        _ => Verdict::Accepted,
+    })
 }
 
 /// Exchanges the authorization code from the callback for tokens.

@@ -54,7 +54,16 @@ pub(crate) async fn obtain(
 ) -> Result<Consented> {
     if creds.app_type == AppType::Custom {
         progress.step(Step::RequestingToken);
-        let tokens = oauth::client_credentials(&ctx.http, &ctx.endpoints, creds).await?;
+        let tokens = match oauth::client_credentials(&ctx.http, &ctx.endpoints, creds).await {
+            // A mobile or desktop app's Client ID entered as a custom connection.
+            Err(e)
+                if e.code() == ErrorCode::InvalidClient
+                    && oauth::is_public_client(&ctx.http, &ctx.endpoints, creds).await =>
+            {
+                return Err(Error::wrong_app_type())
+            }
+            other => other?,
+        };
         progress.step(Step::ListingOrganisations);
         let organisations = list_organisations(ctx, &tokens, None).await?;
         return Ok(Consented { tokens, organisations, user: None, callback_at: None });
