@@ -117,11 +117,7 @@ async fn run(cli: &Cli) -> Result<()> {
                         "Removing needs confirmation: add --yes when not running in a terminal.",
                     ));
                 }
-                let orgs = xero_connect::tenants::describe(&conn.organisations);
-                let q = format!(
-                    "Remove \"{}\"? This disconnects {orgs} from the app at Xero and deletes the saved secrets and tokens. It cannot be undone.",
-                    conn.name
-                );
+                let q = format!("Remove \"{}\"? {}", conn.name, conn.removal_warning());
                 if !input::confirm(&q)? {
                     return Err(Error::new(ErrorCode::Cancelled, "Nothing was removed."));
                 }
@@ -166,7 +162,7 @@ fn chosen_scopes(cli: &Cli) -> Result<Vec<String>> {
         })?);
     }
     if apis.is_empty() {
-        apis.push(Api::Accounting);
+        apis.push(Api::DEFAULT);
     }
     Ok(scopes::for_apis(&apis))
 }
@@ -304,7 +300,7 @@ fn choose_if_needed(
     ctx: &Context,
     conn: xero_connect::registry::Connection,
 ) -> Result<xero_connect::registry::Connection> {
-    if conn.tenant_id.is_some() || conn.organisations.is_empty() || conn.app_type == AppType::Custom {
+    if !conn.needs_organisation_choice() || conn.organisations.is_empty() {
         return Ok(conn);
     }
     let orgs = &conn.organisations;

@@ -15,8 +15,10 @@ pub struct StderrProgress {
 
 impl Progress for StderrProgress {
     fn step(&self, step: Step) {
+        // The command line's own words where the front ends differ (where to look, what to
+        // press); otherwise the sentence both front ends share.
         let line = match step {
-            Step::Notice { message } => format!("note: {message}"),
+            Step::Notice { message } | Step::OrganisationGone { message } => format!("note: {message}"),
             Step::Listening { redirect_uri } => format!("Listening for Xero's answer on {redirect_uri}"),
             Step::BrowserOpened { url } => {
                 format!("Opened Xero's consent page in your browser. If nothing opened, visit this address:\n  {url}")
@@ -29,28 +31,19 @@ impl Progress for StderrProgress {
                 "Waiting for you to allow access on Xero's page (up to {}). Press Ctrl-C to stop.",
                 if timeout_secs % 60 == 0 { format!("{} min", timeout_secs / 60) } else { format!("{timeout_secs} s") }
             ),
-            Step::ExchangingCode => "Xero answered; fetching the tokens…".into(),
-            Step::RequestingToken => "Asking Xero for the custom connection's token…".into(),
-            Step::ListingOrganisations => "Listing the organisations you allowed…".into(),
-            Step::ProvingSecret => "Checking the new secret with Xero (no browser needed if it works)…".into(),
-            Step::ConsentNeeded => "The saved authorisation has expired: you need to allow access again.".into(),
-            Step::Refreshing => "Refreshing the access token…".into(),
             Step::WaitingForOtherRefresh { timeout_secs } => format!(
                 "Another xero-connect is refreshing this connection's tokens; waiting for it (up to {timeout_secs} s)…"
             ),
-            Step::CheckingCredentials { with_secret: true } => "Checking the Client ID and secret with Xero…".into(),
-            Step::CheckingCredentials { with_secret: false } => "Checking the Client ID with Xero…".into(),
-            Step::OrganisationGone { message } => format!("note: {message}"),
-            Step::Testing => "Calling Xero…".into(),
-            Step::Disconnecting { organisation } => format!("Disconnecting {organisation} at Xero…"),
-            Step::Revoking => "Revoking the authorisation at Xero…".into(),
-            Step::Saving => "Saving to the keychain and settings…".into(),
             Step::CallbackToStoredMicros { micros } => {
                 if !self.timings {
                     return;
                 }
                 format!("timing: callback_to_stored_us={micros}")
             }
+            other => match other.sentence() {
+                Some(s) => s,
+                None => return,
+            },
         };
         eprintln!("{line}");
     }
@@ -170,9 +163,5 @@ pub fn user_text(u: &xero_connect::jwt::XeroUser) -> String {
 }
 
 pub fn last_test_text(c: &Connection) -> String {
-    match &c.last_test {
-        None => "never".into(),
-        Some(t) if t.ok => format!("OK at {}", t.at),
-        Some(t) => format!("failed at {} ({})", t.at, t.error_code.as_deref().unwrap_or("?")),
-    }
+    c.last_test.as_ref().map(|t| t.summary()).unwrap_or_else(|| "never".into())
 }

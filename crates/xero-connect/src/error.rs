@@ -65,6 +65,8 @@ pub enum ErrorCode {
     /// Xero says the app is of another type than the one chosen (for example a web app's
     /// credentials entered as a custom connection): `unauthorized_client`.
     WrongAppType,
+    /// A page could not be opened in the user's browser (the portal, or Xero's page again).
+    BrowserUnavailable,
 }
 
 impl ErrorCode {
@@ -95,6 +97,7 @@ impl ErrorCode {
             ErrorCode::AuthorizationMismatch => "authorization_mismatch",
             ErrorCode::RefreshInProgress => "refresh_in_progress",
             ErrorCode::WrongAppType => "wrong_app_type",
+            ErrorCode::BrowserUnavailable => "browser_unavailable",
         }
     }
 
@@ -361,6 +364,7 @@ mod tests {
             (ErrorCode::AuthorizationMismatch, "authorization_mismatch"),
             (ErrorCode::RefreshInProgress, "refresh_in_progress"),
             (ErrorCode::WrongAppType, "wrong_app_type"),
+            (ErrorCode::BrowserUnavailable, "browser_unavailable"),
         ];
         for (code, text) in all {
             assert_eq!(code.as_str(), text);

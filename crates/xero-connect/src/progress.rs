@@ -81,6 +81,36 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// The step in one sentence both front ends show, for the steps whose words do not depend
+    /// on the front end; `None` for the others (where to click or what to press differs, or a
+    /// step is for benchmarks only), which each front end words itself.
+    pub fn sentence(&self) -> Option<String> {
+        let text = match self {
+            Step::Notice { message } | Step::OrganisationGone { message } => return Some(message.clone()),
+            Step::CheckingCredentials { with_secret: true } => "Checking the Client ID and secret with Xero…",
+            Step::CheckingCredentials { with_secret: false } => "Checking the Client ID with Xero…",
+            Step::ExchangingCode => "Xero answered; fetching the tokens…",
+            Step::RequestingToken => "Asking Xero for the custom connection's token…",
+            Step::ListingOrganisations => "Listing the organisations you allowed…",
+            Step::ProvingSecret => "Checking the new secret with Xero (no browser needed if it works)…",
+            Step::ConsentNeeded => "The saved authorisation has expired: you need to allow access again.",
+            Step::Refreshing => "Refreshing the access token…",
+            Step::Testing => "Calling Xero…",
+            Step::Disconnecting { organisation } => return Some(format!("Disconnecting {organisation} at Xero…")),
+            Step::Revoking => "Revoking the authorisation at Xero…",
+            Step::Saving => "Saving to the keychain and settings…",
+            Step::Listening { .. }
+            | Step::BrowserOpened { .. }
+            | Step::OpenThisUrl { .. }
+            | Step::WaitingForConsent { .. }
+            | Step::WaitingForOtherRefresh { .. }
+            | Step::CallbackToStoredMicros { .. } => return None,
+        };
+        Some(text.to_string())
+    }
+}
+
 /// Receives progress.
 pub trait Progress: Send + Sync {
     /// Called for each step.

@@ -115,6 +115,30 @@ impl Connection {
         let id = self.tenant_id.as_deref()?;
         self.organisations.iter().find(|o| o.tenant_id == id)
     }
+
+    /// True while no organisation is chosen for a connection that needs one (web and desktop
+    /// apps reach every organisation the user ever connected; a custom connection has exactly
+    /// one). Nothing is ever chosen for the user when several were authorised, or when the only
+    /// one merely shares a vanished organisation's name: both front ends then ask.
+    pub fn needs_organisation_choice(&self) -> bool {
+        self.tenant_id.is_none() && self.app_type != AppType::Custom
+    }
+
+    /// What removing the connection does, for the confirmation both front ends ask for.
+    pub fn removal_warning(&self) -> String {
+        removal_warning(&self.organisations)
+    }
+}
+
+/// What removing a connection that reaches `organisations` does, in two sentences: it cannot be
+/// undone, and what happens at Xero and on this computer.
+pub fn removal_warning(organisations: &[Organisation]) -> String {
+    let names: Vec<&str> = organisations.iter().map(|o| o.name.as_str()).collect();
+    let orgs = if names.is_empty() { "its organisation".to_string() } else { names.join(", ") };
+    format!(
+        "This disconnects {orgs} from your app at Xero and deletes the saved secret and tokens from this computer. \
+         It cannot be undone: to use Xero again you will need to set up the connection again."
+    )
 }
 
 /// An organisation (tenant) the connection reaches, from `GET /connections`.
@@ -146,6 +170,18 @@ pub struct TestRecord {
     /// The error sentence on failure.
     #[serde(default)]
     pub error_message: Option<String>,
+}
+
+impl TestRecord {
+    /// The result in words, as lists show it: "OK at 2026-11-22T14:25:00Z", or "Failed at …:"
+    /// and the sentence of the failure.
+    pub fn summary(&self) -> String {
+        if self.ok {
+            return format!("OK at {}", self.at);
+        }
+        let why = self.error_message.as_deref().or(self.error_code.as_deref()).unwrap_or("unknown error");
+        format!("Failed at {}: {why}", self.at)
+    }
 }
 
 /// The settings file's location and its lock.

@@ -25,6 +25,9 @@ pub enum Api {
 }
 
 impl Api {
+    /// The preset chosen when none is: Accounting, what most business software connects to.
+    pub const DEFAULT: Api = Api::Accounting;
+
     /// Every preset, in display order.
     pub const ALL: [Api; 5] = [Api::Accounting, Api::Assets, Api::Payroll, Api::Files, Api::Projects];
 

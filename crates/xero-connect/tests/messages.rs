@@ -81,7 +81,7 @@ fn is_ident(c: Option<&char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || *c == '_')
 }
 
-/// The source files of the core, each without its unit-test module.
+/// The source files of the core, each without its unit tests.
 fn core_sources() -> Vec<(PathBuf, String)> {
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
     let mut out = Vec::new();
@@ -90,7 +90,9 @@ fn core_sources() -> Vec<(PathBuf, String)> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("tests.rs") {
+                // A module of unit tests in its own file (`#[cfg(test)] mod tests;`) is skipped
+                // like an inline one.
                 let text = std::fs::read_to_string(&path).unwrap();
                 let code = match text.find("#[cfg(test)]\nmod tests") {
                     Some(at) => text[..at].to_string(),

@@ -80,7 +80,7 @@ fn connection_with_tenant(ctx: &Context, name: &str, tenant: Option<&str>) -> Re
         Some(t) => choose_organisation(ctx, name, t)?,
         None => show(ctx, name)?,
     };
-    if conn.tenant_id.is_none() && conn.app_type != AppType::Custom {
+    if conn.needs_organisation_choice() {
         return Err(Error::new(
             ErrorCode::OrganisationChoiceNeeded,
             format!(

@@ -9,10 +9,11 @@ use crate::progress::Step;
 use crate::registration::AppType;
 use crate::registry::Connection;
 use crate::scopes::Api;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// A user's action in the window.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A user's action in the window. Serialisable too, because a view's error offers the event its
+/// button sends (`Action::event`); the UI sends it back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum UserEvent {
     /// Back to the welcome screen.

@@ -4,13 +4,13 @@
 //! One consent wait at a time can be cancelled; the window's Cancel ends it through a oneshot.
 
 use super::events::{Outcome, UserEvent};
-use super::machine::{Effect, Wizard, WizardOptions};
+use super::state::{Wizard, WizardOptions};
+use super::transitions::Effect;
 use super::view::View;
 use crate::context::Context;
 use crate::flows;
 use crate::progress::Step;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::oneshot;
@@ -25,11 +25,6 @@ pub struct WizardRunner {
     on_view: ViewSink,
     cancel: Mutex<Option<oneshot::Sender<()>>>,
 }
-
-/// Numbers views in the order of the states they show (taken under the state lock). One count
-/// for the whole process: a window whose wizard is replaced (practice mode) must still find the
-/// new wizard's views newer than the old one's.
-static VIEWS_BUILT: AtomicU64 = AtomicU64::new(0);
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
@@ -61,12 +56,9 @@ impl WizardRunner {
         runner
     }
 
-    /// The current view.
+    /// The current view (built under the state's lock, so view numbers follow the states).
     pub fn view(&self) -> View {
-        let state = self.state.lock().expect("wizard state");
-        let mut view = state.view();
-        view.seq = VIEWS_BUILT.fetch_add(1, Ordering::SeqCst) + 1;
-        view
+        self.state.lock().expect("wizard state").view()
     }
 
     /// Applies a user's event and returns the view right after it; work it starts reports

@@ -3,7 +3,9 @@
 //! authorization code (there is no `Secret` in any of these types), and a test serialises every
 //! view of whole runs to prove none appears.
 
+use super::events::UserEvent;
 use crate::credentials::Problem;
+use crate::error::ErrorCode;
 use crate::jwt::XeroUser;
 use crate::probe::OrganisationDetails;
 use crate::registration::{AppType, RegistrationGuide};
@@ -13,8 +15,9 @@ use serde::Serialize;
 /// Everything the window renders.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct View {
-    /// Increases with every view the runner builds: the window draws a view only if it is newer
-    /// than the last one drawn, because a click's answer can arrive after a later pushed view.
+    /// Increases with every view built in this process: the window draws a view only if it is
+    /// newer than the last one drawn, because a click's answer can arrive after a later pushed
+    /// view.
     pub seq: u64,
     /// The screen and its data.
     pub screen: Screen,
@@ -53,8 +56,8 @@ pub struct Busy {
 /// A failure as the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorView {
-    /// The core's stable code (never shown alone).
-    pub code: String,
+    /// The core's stable code (shown small, never alone).
+    pub code: ErrorCode,
     /// The sentence that says what to do.
     pub message: String,
     /// The one button that fixes it, if any.
@@ -68,8 +71,8 @@ pub struct ErrorView {
 pub struct Action {
     /// The button text.
     pub label: String,
-    /// The event, exactly as the UI sends it back (a `UserEvent` in JSON).
-    pub event: serde_json::Value,
+    /// The event the button sends, exactly as the UI sends it back.
+    pub event: UserEvent,
 }
 
 /// One saved connection on the welcome and connections screens.

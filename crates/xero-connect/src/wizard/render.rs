@@ -1,0 +1,232 @@
+//! The view of the wizard's state: which screen, "Step N of M", the banner, the work in flight,
+//! and the failure with the one button that fixes it. Built fresh after every change; reading
+//! the state only.
+
+use super::events::UserEvent;
+use super::state::{Journey, Stage, Wizard};
+use super::view::*;
+use super::words;
+use crate::credentials::{Field, Problem, ProblemKind, Severity};
+use crate::error::{Error, ErrorCode, Remedy};
+use crate::registration::RegistrationGuide;
+use crate::registry::{removal_warning, Connection};
+use crate::scopes::{self, Api};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Numbers views in the order they are built. One count for the whole process: a window whose
+/// wizard is replaced (practice mode) must still find the new wizard's views newer than the old
+/// one's, and the runner builds views under the state's lock, so numbers follow the states.
+static VIEWS_BUILT: AtomicU64 = AtomicU64::new(0);
+
+impl Wizard {
+    /// What the window shows now, numbered (see [`View::seq`]).
+    pub fn view(&self) -> View {
+        let banner = self.config.endpoints.override_notice().map(|n| match &self.config.practice {
+            Some(_) => words::PRACTICE_BANNER.to_string(),
+            None => n,
+        });
+        View {
+            seq: VIEWS_BUILT.fetch_add(1, Ordering::SeqCst) + 1,
+            screen: self.screen(),
+            progress: self.progress(),
+            banner,
+            practice: self.config.practice.is_some(),
+            busy: self.busy.clone(),
+            error: self.error.as_ref().map(|e| self.error_view(e)),
+        }
+    }
+
+    fn progress(&self) -> Option<StepProgress> {
+        let (step, of) = match (self.journey, self.stage) {
+            (_, Stage::Welcome | Stage::Connections) => return None,
+            (Journey::Setup, s) => (
+                match s {
+                    Stage::CreateApp => 1,
+                    Stage::Credentials => 2,
+                    Stage::Scopes => 3,
+                    Stage::Consent => 4,
+                    Stage::ChooseOrganisation => 5,
+                    _ => 6,
+                },
+                6,
+            ),
+            (Journey::Reconnect, s) => (
+                match s {
+                    Stage::CreateApp => 1,
+                    Stage::Credentials => 2,
+                    Stage::Consent | Stage::ChooseOrganisation | Stage::Scopes => 3,
+                    _ => 4,
+                },
+                4,
+            ),
+        };
+        Some(StepProgress { step, of })
+    }
+
+    fn summaries(&self) -> Vec<ConnectionSummary> {
+        self.saved.list.iter().map(summary).collect()
+    }
+
+    fn screen(&self) -> Screen {
+        match self.stage {
+            Stage::Welcome => Screen::Welcome {
+                connections: self.summaries(),
+                reconnect_unavailable: self.saved.list.is_empty().then(|| words::NOTHING_TO_RECONNECT.to_string()),
+            },
+            Stage::CreateApp => {
+                let reconnect = self.journey == Journey::Reconnect;
+                Screen::CreateApp {
+                    guide: RegistrationGuide::new(
+                        &self.config.endpoints,
+                        Some(&self.connection_name()),
+                        self.draft.app_type,
+                        &self.config.redirect_uris,
+                        &scopes::for_apis(&self.draft.apis),
+                    ),
+                    reconnect,
+                    reconnect_steps: if reconnect {
+                        words::reconnect_steps(&self.config.endpoints, &self.draft.client_id)
+                    } else {
+                        Vec::new()
+                    },
+                }
+            }
+            Stage::Credentials => {
+                let mut problems = self.draft.problems.clone();
+                if let Some(p) = &self.draft.name_problem {
+                    problems.insert(
+                        0,
+                        Problem {
+                            field: Field::Name,
+                            severity: Severity::Blocking,
+                            kind: ProblemKind::ConnectionName,
+                            message: p.clone(),
+                        },
+                    );
+                }
+                let setup = self.journey == Journey::Setup;
+                Screen::Credentials {
+                    name: if setup { self.draft.name.clone() } else { self.connection_name() },
+                    name_editable: setup,
+                    app_type: self.draft.app_type,
+                    client_id: self.draft.client_id.clone(),
+                    secret_needed: self.draft.app_type.has_secret(),
+                    secret_provided: self.draft.secret_provided,
+                    can_continue: self.can_continue(),
+                    problems,
+                    practice_fill_available: self.config.practice.is_some() && setup,
+                }
+            }
+            Stage::Scopes => Screen::Scopes {
+                apis: Api::ALL
+                    .iter()
+                    .map(|a| ApiChoice { api: *a, label: a.label().into(), checked: self.draft.apis.contains(a) })
+                    .collect(),
+                scopes: scopes::for_apis(&self.draft.apis),
+            },
+            Stage::Consent => Screen::Consent {
+                state: self.consent.state,
+                url: self.consent.url.clone(),
+                redirect_uri: self
+                    .consent
+                    .listening_on
+                    .clone()
+                    .or_else(|| Some(self.config.redirect_uris[0].as_str().to_string())),
+                hints: self.consent.hints.clone(),
+                reason: self.consent.notice.clone(),
+            },
+            Stage::ChooseOrganisation => {
+                let (orgs, chosen) = match &self.subject {
+                    Some(c) => (c.organisations.clone(), c.tenant_id.clone()),
+                    None => (Vec::new(), None),
+                };
+                Screen::ChooseOrganisation {
+                    organisations: orgs
+                        .into_iter()
+                        .map(|o| OrganisationChoice {
+                            selected: chosen.as_deref() == Some(o.tenant_id.as_str()),
+                            tenant_id: o.tenant_id,
+                            name: o.name,
+                            tenant_type: o.tenant_type,
+                        })
+                        .collect(),
+                    reason: self.consent.notice.clone(),
+                }
+            }
+            Stage::Test => Screen::Test {
+                connection: self.subject.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+                organisation: self.subject.as_ref().and_then(|c| c.organisation()).map(|o| o.name.clone()),
+                tenant_id: self.subject.as_ref().and_then(|c| c.tenant_id.clone()),
+                result: self.testing.result.clone(),
+            },
+            Stage::Connections => Screen::Connections {
+                connections: self.summaries(),
+                confirm_disconnect: self.saved.confirm_disconnect.as_ref().map(|name| DisconnectConfirmation {
+                    name: name.clone(),
+                    text: match self.saved.list.iter().find(|c| &c.name == name) {
+                        Some(c) => c.removal_warning(),
+                        None => removal_warning(&[]),
+                    },
+                }),
+            },
+        }
+    }
+
+    /// The failure in words, with the one button that fixes it: from the core's remedy when it
+    /// names one, else from the code.
+    fn error_view(&self, e: &Error) -> ErrorView {
+        let name = self.testing.name.clone().or_else(|| self.subject.as_ref().map(|c| c.name.clone()));
+        let action = |label: &str, event: UserEvent| Some(Action { label: label.into(), event });
+        let by_remedy = match e.remedy() {
+            Some(Remedy::ChooseOrganisation { connection }) => {
+                action("Choose the organisation", UserEvent::ChooseOrganisationOf { name: connection.clone() })
+            }
+            Some(Remedy::ChooseAppType) if self.journey == Journey::Setup => {
+                action("Choose the app type", UserEvent::ChangeAppType)
+            }
+            Some(Remedy::Reconnect { connection }) => {
+                action("Reconnect", UserEvent::StartReconnect { name: connection.clone() })
+            }
+            Some(Remedy::RegisterRedirectUri) if self.stage == Stage::Consent => {
+                action("Try again", UserEvent::AllowAccess)
+            }
+            Some(Remedy::SetUp) => action("First setup", UserEvent::StartSetup),
+            _ => None,
+        };
+        let reconnect = name.clone().map(|name| UserEvent::StartReconnect { name });
+        let action = by_remedy.or_else(|| match e.code() {
+            ErrorCode::InvalidClient => reconnect.and_then(|ev| action("Edit credentials", ev)),
+            ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected | ErrorCode::MissingScope => {
+                reconnect.and_then(|ev| action("Reconnect", ev))
+            }
+            ErrorCode::RateLimited
+            | ErrorCode::XeroUnavailable
+            | ErrorCode::NoNetwork
+            | ErrorCode::RefreshInProgress
+                if self.testing.name.is_some() =>
+            {
+                action("Try again", UserEvent::TestConnection { name })
+            }
+            _ => None,
+        });
+        ErrorView { code: e.code(), message: e.message().to_string(), action, retry_after_secs: e.retry_after_secs() }
+    }
+}
+
+/// A saved connection as its row shows it.
+fn summary(c: &Connection) -> ConnectionSummary {
+    let (status, ok) = match &c.last_test {
+        None => ("Not tested yet", None),
+        Some(t) if t.ok => ("Connected", Some(true)),
+        Some(_) => ("Test failed", Some(false)),
+    };
+    ConnectionSummary {
+        name: c.name.clone(),
+        organisation: c.organisation().map(|o| o.name.clone()),
+        tenant_id: c.tenant_id.clone(),
+        app_type: c.app_type,
+        status: status.to_string(),
+        last_test: c.last_test.as_ref().map(|t| t.summary()).unwrap_or_else(|| "Never tested".to_string()),
+        last_test_ok: ok,
+    }
+}

@@ -1,0 +1,180 @@
+//! What the wizard remembers, grouped by the part of the journey that owns it: the settings it
+//! was started with, where the user is, what they typed (the draft), the consent in progress,
+//! the connection being worked on, the saved connections page, and the work in flight.
+//!
+//! Only `transitions` changes these, and only `render` reads them to build the view.
+
+use super::view::{Busy, ConsentState, TestSuccess};
+use crate::credentials::{CredentialCheck, Problem};
+use crate::endpoints::Endpoints;
+use crate::error::Error;
+use crate::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+use crate::registry::Connection;
+use crate::scopes::Api;
+use crate::secret::Secret;
+
+/// The simulator's demo app, offered in practice mode.
+#[derive(Debug, Clone)]
+pub struct PracticeCredentials {
+    /// The demo Client ID.
+    pub client_id: String,
+    /// The demo secret (never shown: the input says it was filled in).
+    pub client_secret: Secret,
+}
+
+/// How a wizard is set up.
+#[derive(Debug, Clone, Default)]
+pub struct WizardOptions {
+    /// Practice mode's demo credentials.
+    pub practice: Option<PracticeCredentials>,
+    /// The redirect URIs to register and listen on (empty: [`DEFAULT_REDIRECT_URI`]).
+    pub redirect_uris: Vec<RedirectUri>,
+}
+
+/// The screen the user is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    Welcome,
+    CreateApp,
+    Credentials,
+    Scopes,
+    Consent,
+    ChooseOrganisation,
+    Test,
+    Connections,
+}
+
+/// Which numbered path the steps belong to. On reconnect the connection is `Wizard::subject`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Journey {
+    Setup,
+    Reconnect,
+}
+
+/// What the wizard was started with; it never changes.
+#[derive(Debug, Clone)]
+pub(super) struct Config {
+    pub(super) endpoints: Endpoints,
+    pub(super) practice: Option<PracticeCredentials>,
+    pub(super) redirect_uris: Vec<RedirectUri>,
+}
+
+/// What the user entered on the create-app, credentials and scopes steps.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub(super) app_type: AppType,
+    /// The new connection's name (first setup; on reconnect the subject's name is shown).
+    pub(super) name: String,
+    pub(super) client_id: String,
+    /// A secret is in place without being typed again (accepted before going Back, or practice).
+    pub(super) secret_provided: bool,
+    pub(super) problems: Vec<Problem>,
+    pub(super) name_problem: Option<String>,
+    pub(super) apis: Vec<Api>,
+    /// The checked credentials between the credentials step and Allow access (Rust side only).
+    pub(super) accepted: Option<CredentialCheck>,
+}
+
+/// The name a first connection is offered.
+pub(super) const DEFAULT_NAME: &str = "My business";
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft {
+            app_type: AppType::Web,
+            name: DEFAULT_NAME.into(),
+            client_id: String::new(),
+            secret_provided: false,
+            problems: Vec::new(),
+            name_problem: None,
+            apis: vec![Api::DEFAULT],
+            accepted: None,
+        }
+    }
+}
+
+/// The consent step: where it stands and what it shows.
+#[derive(Debug, Clone)]
+pub(super) struct ConsentStep {
+    pub(super) state: ConsentState,
+    /// The consent address, once the browser was asked to open it.
+    pub(super) url: Option<String>,
+    /// The redirect URI the listener bound.
+    pub(super) listening_on: Option<String>,
+    /// Likely causes after a timeout.
+    pub(super) hints: Vec<String>,
+    /// Why the wizard went to Xero's page by itself, or asks for a choice of one organisation.
+    pub(super) notice: Option<String>,
+}
+
+impl Default for ConsentStep {
+    fn default() -> Self {
+        ConsentStep { state: ConsentState::Ready, url: None, listening_on: None, hints: Vec::new(), notice: None }
+    }
+}
+
+/// The saved connections, as the welcome screen and the connections page show them.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Saved {
+    pub(super) list: Vec<Connection>,
+    /// The connection whose Disconnect waits for confirmation.
+    pub(super) confirm_disconnect: Option<String>,
+}
+
+/// The last Test Connection: for which connection, and its success.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Testing {
+    /// The connection tested last (its error's buttons name it).
+    pub(super) name: Option<String>,
+    pub(super) result: Option<TestSuccess>,
+}
+
+/// The wizard's state. See the module documentation of `wizard`.
+#[derive(Debug)]
+pub struct Wizard {
+    pub(super) config: Config,
+    pub(super) stage: Stage,
+    pub(super) journey: Journey,
+    pub(super) draft: Draft,
+    pub(super) consent: ConsentStep,
+    /// The connection this journey set up, reconnects, or chooses an organisation for.
+    pub(super) subject: Option<Connection>,
+    pub(super) testing: Testing,
+    pub(super) saved: Saved,
+    /// Work in flight (spinner, Cancel).
+    pub(super) busy: Option<Busy>,
+    /// The last failure, until the user moves on.
+    pub(super) error: Option<Error>,
+}
+
+impl Wizard {
+    /// A wizard on the welcome screen; apply `Outcome::ConnectionsLoaded` first (the runner does).
+    pub fn new(endpoints: Endpoints, options: WizardOptions) -> Wizard {
+        let redirect_uris = if options.redirect_uris.is_empty() {
+            vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")]
+        } else {
+            options.redirect_uris
+        };
+        Wizard {
+            config: Config { endpoints, practice: options.practice, redirect_uris },
+            stage: Stage::Welcome,
+            journey: Journey::Setup,
+            draft: Draft::default(),
+            consent: ConsentStep::default(),
+            subject: None,
+            testing: Testing::default(),
+            saved: Saved::default(),
+            busy: None,
+            error: None,
+        }
+    }
+
+    /// The name of the connection on the current path: the draft's on first setup, the
+    /// subject's on reconnect.
+    pub(super) fn connection_name(&self) -> String {
+        match (self.journey, &self.subject) {
+            (Journey::Reconnect, Some(c)) => c.name.clone(),
+            _ => self.draft.name.trim().to_string(),
+        }
+    }
+}

@@ -1,0 +1,639 @@
+//! How the wizard moves: `handle` takes what the user did, `apply` what the work reported, and
+//! both return the work to do next as `Effect`s. No I/O and no clock here: the runner performs
+//! the effects and passes the time in, so every path is unit-tested (see `tests`).
+
+use super::events::{Outcome, UserEvent};
+use super::state::{Journey, Stage, Wizard, WizardOptions};
+use super::view::{Busy, ConsentState, TestSuccess};
+use super::words;
+use crate::credentials::{self, CredentialCheck, Severity};
+use crate::error::{Error, ErrorCode};
+use crate::flows::{ReconnectRequest, SetupRequest};
+use crate::progress::Step;
+use crate::registration::AppType;
+use crate::registry::{check_name, Connection};
+use crate::scopes::{self, Api};
+use crate::secret::Secret;
+
+/// Work for the runner.
+#[derive(Debug)]
+pub enum Effect {
+    /// Read the saved connections.
+    LoadConnections,
+    /// Open a URL in the user's browser (portal, or the consent page again).
+    OpenUrl(String),
+    /// First setup: consent (or client_credentials) and save.
+    Setup(Box<SetupRequest>),
+    /// Reconnect: prove the new secret, consent only if needed.
+    Reconnect(Box<ReconnectRequest>),
+    /// Consent again for the subject connection, adding organisations.
+    AddOrganisations {
+        /// The connection.
+        name: String,
+    },
+    /// Save the organisation choice.
+    ChooseOrganisation {
+        /// The connection.
+        name: String,
+        /// The tenant ID.
+        tenant_id: String,
+    },
+    /// Test Connection.
+    Test {
+        /// The connection.
+        name: String,
+    },
+    /// Rename a connection.
+    Rename {
+        /// The connection.
+        name: String,
+        /// Its new name.
+        new_name: String,
+    },
+    /// Disconnect at Xero and remove.
+    Remove {
+        /// The connection.
+        name: String,
+    },
+    /// Stop the running wait (consent, or another program's refresh).
+    Cancel,
+}
+
+impl Wizard {
+    fn scopes(&self) -> Vec<String> {
+        scopes::for_apis(&self.draft.apis)
+    }
+
+    fn start_busy(&mut self, label: &str, cancellable: bool, now_ms: u64) {
+        self.busy = Some(Busy { label: label.into(), since_ms: now_ms, cancellable });
+        self.error = None;
+    }
+
+    fn set_busy_label(&mut self, label: &str) {
+        if let Some(b) = &mut self.busy {
+            b.label = label.into();
+        }
+    }
+
+    fn go(&mut self, stage: Stage) {
+        self.stage = stage;
+        self.error = None;
+    }
+
+    /// A user's action.
+    pub fn handle(&mut self, event: UserEvent, now_ms: u64) -> Vec<Effect> {
+        // While work runs only Cancel is accepted: a second click must not start it twice.
+        if self.busy.is_some() && !matches!(event, UserEvent::Cancel | UserEvent::OpenAgain) {
+            return Vec::new();
+        }
+        match event {
+            UserEvent::Home => {
+                self.go(Stage::Welcome);
+                vec![Effect::LoadConnections]
+            }
+            UserEvent::OpenConnections => {
+                self.go(Stage::Connections);
+                vec![Effect::LoadConnections]
+            }
+            UserEvent::StartSetup => {
+                let options = WizardOptions {
+                    practice: self.config.practice.clone(),
+                    redirect_uris: self.config.redirect_uris.clone(),
+                };
+                let saved = std::mem::take(&mut self.saved);
+                *self = Wizard { saved, ..Wizard::new(self.config.endpoints.clone(), options) };
+                self.go(Stage::CreateApp);
+                Vec::new()
+            }
+            UserEvent::StartReconnect { name } => self.start_reconnect(&name),
+            UserEvent::ChooseAppType { app_type } => {
+                if self.journey == Journey::Setup {
+                    self.draft.app_type = app_type;
+                    self.recheck("");
+                }
+                Vec::new()
+            }
+            UserEvent::ChangeAppType => {
+                if self.journey == Journey::Setup {
+                    self.go(Stage::CreateApp);
+                }
+                Vec::new()
+            }
+            UserEvent::ChooseOrganisationOf { name } => {
+                if let Some(conn) = self.saved.list.iter().find(|c| c.name == name).cloned() {
+                    self.subject = Some(conn);
+                    self.testing.result = None;
+                    self.go(Stage::ChooseOrganisation);
+                }
+                Vec::new()
+            }
+            UserEvent::OpenPortal => vec![Effect::OpenUrl(self.config.endpoints.portal_my_apps())],
+            UserEvent::Next => self.next(now_ms),
+            UserEvent::Back => self.back(),
+            UserEvent::CredentialsEdited { name, client_id, secret_shape } => {
+                if self.journey == Journey::Setup {
+                    self.draft.name = name;
+                }
+                self.draft.client_id = client_id;
+                if !secret_shape.is_empty() {
+                    self.draft.secret_provided = false;
+                }
+                self.recheck(&secret_shape);
+                Vec::new()
+            }
+            UserEvent::FillPracticeCredentials => {
+                if let Some(p) = &self.config.practice {
+                    self.draft.client_id = p.client_id.clone();
+                    self.draft.secret_provided = true;
+                    self.recheck("");
+                }
+                Vec::new()
+            }
+            UserEvent::SubmitCredentials { name, client_id, client_secret } => {
+                if self.journey == Journey::Setup {
+                    self.draft.name = name;
+                }
+                self.draft.client_id = client_id;
+                self.submit(client_secret, now_ms)
+            }
+            UserEvent::ToggleApi { api } => {
+                let apis = &mut self.draft.apis;
+                if apis.contains(&api) {
+                    if apis.len() > 1 {
+                        apis.retain(|a| *a != api);
+                    }
+                } else {
+                    apis.push(api);
+                    apis.sort_by_key(|a| Api::ALL.iter().position(|x| x == a));
+                }
+                Vec::new()
+            }
+            UserEvent::AllowAccess => self.allow_access(now_ms),
+            UserEvent::OpenAgain => self.consent.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+            UserEvent::Cancel => {
+                if self.busy.as_ref().is_some_and(|b| b.cancellable) {
+                    vec![Effect::Cancel]
+                } else {
+                    Vec::new()
+                }
+            }
+            UserEvent::ChooseOrganisation { tenant_id } => match &self.subject {
+                Some(c) => {
+                    let name = c.name.clone();
+                    self.start_busy(words::SAVING_CHOICE, false, now_ms);
+                    vec![Effect::ChooseOrganisation { name, tenant_id }]
+                }
+                None => Vec::new(),
+            },
+            UserEvent::AddOrganisation => match &self.subject {
+                Some(c) => {
+                    let name = c.name.clone();
+                    self.stage = Stage::Consent;
+                    self.consent.state = ConsentState::Waiting;
+                    self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
+                    vec![Effect::AddOrganisations { name }]
+                }
+                None => Vec::new(),
+            },
+            UserEvent::TestConnection { name } => {
+                let Some(name) = name.or_else(|| self.subject.as_ref().map(|c| c.name.clone())) else {
+                    return Vec::new();
+                };
+                if self.stage != Stage::Connections {
+                    self.stage = Stage::Test;
+                    self.testing.result = None;
+                }
+                self.testing.name = Some(name.clone());
+                self.start_busy(words::CALLING_XERO, false, now_ms);
+                vec![Effect::Test { name }]
+            }
+            UserEvent::Rename { name, new_name } => {
+                self.start_busy(words::RENAMING, false, now_ms);
+                vec![Effect::Rename { name, new_name: new_name.trim().to_string() }]
+            }
+            UserEvent::Disconnect { name } => {
+                self.saved.confirm_disconnect = Some(name);
+                Vec::new()
+            }
+            UserEvent::CancelDisconnect => {
+                self.saved.confirm_disconnect = None;
+                Vec::new()
+            }
+            UserEvent::ConfirmDisconnect => match self.saved.confirm_disconnect.take() {
+                Some(name) => {
+                    self.start_busy(words::DISCONNECTING, false, now_ms);
+                    vec![Effect::Remove { name }]
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+
+    fn start_reconnect(&mut self, name: &str) -> Vec<Effect> {
+        let Some(conn) = self.saved.list.iter().find(|c| c.name == name).cloned() else {
+            self.error = Some(Error::new(ErrorCode::UnknownConnection, format!("No connection is called \"{name}\".")));
+            return Vec::new();
+        };
+        self.journey = Journey::Reconnect;
+        self.consent.notice = None;
+        self.draft.accepted = None;
+        self.draft.app_type = conn.app_type;
+        self.draft.client_id = conn.client_id.clone();
+        self.draft.secret_provided = false;
+        self.subject = Some(conn);
+        self.testing.result = None;
+        self.recheck("");
+        self.go(Stage::CreateApp);
+        Vec::new()
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        if self.stage == Stage::Scopes && self.draft.accepted.is_some() {
+            // The secret was accepted already: the field says so instead of asking again.
+            self.draft.secret_provided = true;
+        }
+        let back = match self.stage {
+            Stage::CreateApp | Stage::Connections | Stage::Test => Stage::Welcome,
+            Stage::Credentials => Stage::CreateApp,
+            Stage::Scopes => Stage::Credentials,
+            Stage::Consent if self.journey == Journey::Setup => Stage::Scopes,
+            Stage::Consent => Stage::Credentials,
+            other => other,
+        };
+        self.go(back);
+        if back == Stage::Welcome {
+            return vec![Effect::LoadConnections];
+        }
+        Vec::new()
+    }
+
+    fn next(&mut self, now_ms: u64) -> Vec<Effect> {
+        match self.stage {
+            Stage::CreateApp => {
+                self.recheck("");
+                self.go(Stage::Credentials);
+                Vec::new()
+            }
+            Stage::Scopes => {
+                self.consent.state = ConsentState::Ready;
+                self.go(Stage::Consent);
+                Vec::new()
+            }
+            Stage::ChooseOrganisation if self.subject.as_ref().is_some_and(|c| c.tenant_id.is_some()) => {
+                self.go(Stage::Test);
+                Vec::new()
+            }
+            Stage::Consent if self.consent.state == ConsentState::Ready => self.allow_access(now_ms),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Runs the checks on the Client ID and the secret's shape (or the practice secret).
+    fn recheck(&mut self, secret_shape: &str) {
+        let secret = if !self.draft.app_type.has_secret() {
+            None
+        } else if self.draft.secret_provided {
+            self.provided_secret().map(|s| credentials::secret_shape(s.expose()))
+        } else {
+            Some(secret_shape.to_string())
+        };
+        self.draft.problems = credentials::check(&self.draft.client_id, secret.as_deref()).problems;
+        let name = self.draft.name.trim();
+        self.draft.name_problem = match self.journey {
+            Journey::Setup => match check_name(name) {
+                Err(e) => Some(e.message().to_string()),
+                Ok(()) if self.saved.list.iter().any(|c| c.name.eq_ignore_ascii_case(name)) => {
+                    Some(words::name_taken(name))
+                }
+                Ok(()) => None,
+            },
+            Journey::Reconnect => None,
+        };
+    }
+
+    /// A secret the user need not type again: entered before going Back, or practice mode's.
+    pub(super) fn provided_secret(&self) -> Option<Secret> {
+        self.draft
+            .accepted
+            .as_ref()
+            .and_then(|c| c.client_secret.clone())
+            .or_else(|| self.config.practice.as_ref().map(|p| p.client_secret.clone()))
+    }
+
+    pub(super) fn can_continue(&self) -> bool {
+        self.draft.name_problem.is_none() && !self.draft.problems.iter().any(|p| p.severity == Severity::Blocking)
+    }
+
+    fn submit(&mut self, client_secret: String, now_ms: u64) -> Vec<Effect> {
+        let secret = if !self.draft.app_type.has_secret() {
+            None
+        } else if self.draft.secret_provided && client_secret.is_empty() {
+            self.provided_secret().map(|s| s.expose().to_string())
+        } else {
+            Some(client_secret)
+        };
+        let check = credentials::check(&self.draft.client_id, secret.as_deref());
+        self.recheck(&secret.as_deref().map(credentials::secret_shape).unwrap_or_default());
+        // The real check may find what the shape could not (a pasted label): show it.
+        self.draft.problems = check.problems.clone();
+        if !self.can_continue() {
+            return Vec::new();
+        }
+        self.draft.client_id = check.client_id.clone();
+        match self.journey {
+            Journey::Setup if self.draft.app_type == AppType::Custom => {
+                self.stage = Stage::Test;
+                self.start_busy(words::REQUESTING_TOKEN, false, now_ms);
+                vec![Effect::Setup(Box::new(self.setup_request(check)))]
+            }
+            Journey::Setup => {
+                self.draft.accepted = Some(check);
+                self.go(Stage::Scopes);
+                Vec::new()
+            }
+            Journey::Reconnect => {
+                let request = self.reconnect_request(check.clone());
+                self.draft.accepted = Some(check);
+                self.consent.state = ConsentState::Ready;
+                self.start_busy(words::PROVING_SECRET, true, now_ms);
+                vec![Effect::Reconnect(Box::new(request))]
+            }
+        }
+    }
+
+    fn setup_request(&self, check: CredentialCheck) -> SetupRequest {
+        SetupRequest {
+            name: self.connection_name(),
+            app_type: self.draft.app_type,
+            credentials: check,
+            scopes: self.scopes(),
+            redirect_uris: self.config.redirect_uris.clone(),
+            tenant: None,
+            consent: Default::default(),
+        }
+    }
+
+    fn reconnect_request(&self, check: CredentialCheck) -> ReconnectRequest {
+        ReconnectRequest {
+            name: self.connection_name(),
+            credentials: check,
+            scopes: None,
+            redirect_uris: None,
+            tenant: None,
+            consent: Default::default(),
+        }
+    }
+
+    fn allow_access(&mut self, now_ms: u64) -> Vec<Effect> {
+        self.stage = Stage::Consent;
+        self.consent.state = ConsentState::Waiting;
+        self.consent.url = None;
+        self.consent.hints.clear();
+        self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
+        match (self.journey, &self.draft.accepted) {
+            (Journey::Setup, Some(check)) => vec![Effect::Setup(Box::new(self.setup_request(check.clone())))],
+            (Journey::Setup, None) => {
+                // The secret is only held between the credentials step and Allow access.
+                self.busy = None;
+                self.consent.state = ConsentState::Ready;
+                self.go(Stage::Credentials);
+                Vec::new()
+            }
+            (Journey::Reconnect, Some(check)) => {
+                vec![Effect::Reconnect(Box::new(self.reconnect_request(check.clone())))]
+            }
+            (Journey::Reconnect, None) => vec![Effect::AddOrganisations { name: self.connection_name() }],
+        }
+    }
+
+    /// The result of an effect.
+    pub fn apply(&mut self, outcome: Outcome, now_ms: u64) -> Vec<Effect> {
+        match outcome {
+            Outcome::Progress(step) => {
+                self.progressed(step, now_ms);
+                Vec::new()
+            }
+            Outcome::BrowserFailed { url, reason } => {
+                self.error = Some(Error::new(
+                    ErrorCode::BrowserUnavailable,
+                    format!("The browser could not be opened ({reason}): open {url} in a browser yourself."),
+                ));
+                Vec::new()
+            }
+            Outcome::SetupDone(result) => {
+                self.busy = None;
+                match result {
+                    Ok(out) => {
+                        self.draft.accepted = None;
+                        self.after_consent(out.connection)
+                    }
+                    Err(e) => {
+                        self.setup_failed(e);
+                        Vec::new()
+                    }
+                }
+            }
+            Outcome::ReconnectDone(result) => {
+                self.busy = None;
+                match result {
+                    Ok(out) => {
+                        self.draft.accepted = None;
+                        if let Some(gone) = &out.organisation_gone {
+                            self.consent.notice = Some(words::choose_after_gone(gone));
+                        }
+                        self.after_consent(out.connection)
+                    }
+                    Err(e) if matches!(e.code(), ErrorCode::InvalidClient | ErrorCode::WrongAppType) => {
+                        self.stage = Stage::Credentials;
+                        self.error = Some(e);
+                        Vec::new()
+                    }
+                    // Still on the credentials step: the refresh itself failed, no consent began.
+                    Err(e) if self.stage != Stage::Consent => {
+                        if e.code() != ErrorCode::Cancelled {
+                            self.error = Some(e);
+                        }
+                        Vec::new()
+                    }
+                    Err(e) => {
+                        self.consent_failed(e);
+                        Vec::new()
+                    }
+                }
+            }
+            Outcome::OrganisationsAdded(result) => {
+                self.busy = None;
+                match result {
+                    Ok(conn) => self.after_consent(conn),
+                    Err(e) => {
+                        self.consent_failed(e);
+                        Vec::new()
+                    }
+                }
+            }
+            Outcome::OrganisationChosen(result) => {
+                self.busy = None;
+                match result {
+                    Ok(conn) => {
+                        self.subject = Some(conn);
+                        self.consent.notice = None;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                vec![Effect::LoadConnections]
+            }
+            Outcome::Tested(result) => {
+                self.busy = None;
+                match result {
+                    Ok(report) => {
+                        self.testing.result = Some(TestSuccess {
+                            organisation: report.organisation,
+                            authorised_by: report.authorised_by,
+                            tested_at: report.tested_at,
+                        });
+                        self.error = None;
+                    }
+                    // Cancelled while waiting for another program's refresh: nothing to report.
+                    Err(e) if e.code() == ErrorCode::Cancelled => self.error = None,
+                    Err(e) => {
+                        self.testing.result = None;
+                        self.error = Some(e);
+                    }
+                }
+                vec![Effect::LoadConnections]
+            }
+            Outcome::Renamed(result) => {
+                self.busy = None;
+                if let Err(e) = result {
+                    self.error = Some(e);
+                }
+                vec![Effect::LoadConnections]
+            }
+            Outcome::Disconnected(result) => {
+                self.busy = None;
+                if let Err(e) = result {
+                    self.error = Some(e);
+                }
+                vec![Effect::LoadConnections]
+            }
+            Outcome::ConnectionsLoaded(result) => {
+                match result {
+                    Ok(list) => {
+                        if let Some(cur) = &self.subject {
+                            self.subject = list.iter().find(|c| c.id == cur.id).cloned().or(self.subject.take());
+                        }
+                        self.saved.list = list;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// A running flow reported progress: the busy label and the consent step follow it.
+    fn progressed(&mut self, step: Step, now_ms: u64) {
+        match step {
+            Step::Listening { redirect_uri } => self.consent.listening_on = Some(redirect_uri),
+            Step::BrowserOpened { url } | Step::OpenThisUrl { url, .. } => {
+                self.stage = Stage::Consent;
+                self.consent.state = ConsentState::Waiting;
+                self.consent.url = Some(url);
+                self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
+            }
+            Step::WaitingForOtherRefresh { timeout_secs } => {
+                if let Some(b) = &mut self.busy {
+                    b.label = words::waiting_for_other_refresh(timeout_secs);
+                    b.cancellable = true;
+                }
+            }
+            // The lock was taken: from here the refresh must finish (a rotated refresh token is
+            // stored before use), so Cancel goes away.
+            Step::Refreshing => {
+                if let Some(b) = &mut self.busy {
+                    b.cancellable = false;
+                }
+            }
+            Step::OrganisationGone { message } => {
+                self.consent.notice = Some(message);
+                self.stage = Stage::Consent;
+                self.consent.state = ConsentState::Waiting;
+            }
+            Step::ConsentNeeded => {
+                self.consent.notice = Some(words::CONSENT_NEEDED.to_string());
+                self.stage = Stage::Consent;
+                self.consent.state = ConsentState::Waiting;
+            }
+            Step::CheckingCredentials { .. } | Step::ExchangingCode | Step::ListingOrganisations => {
+                if let Some(label) = step.sentence() {
+                    self.set_busy_label(&label);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// After tokens are stored: the organisation is chosen when the connection needs it (see
+    /// [`Connection::needs_organisation_choice`]), else Test Connection comes next.
+    fn after_consent(&mut self, conn: Connection) -> Vec<Effect> {
+        self.consent.state = ConsentState::Ready;
+        let choose = conn.needs_organisation_choice();
+        if !choose {
+            self.consent.notice = None;
+        }
+        self.subject = Some(conn);
+        self.testing.result = None;
+        self.go(if choose { Stage::ChooseOrganisation } else { Stage::Test });
+        vec![Effect::LoadConnections]
+    }
+
+    /// First setup failed: what the user typed is at fault → back to the credentials step with
+    /// the finding where it belongs; otherwise the consent step says what happened.
+    fn setup_failed(&mut self, e: Error) {
+        match e.code() {
+            ErrorCode::ConnectionExists => {
+                // Shown under the name field, where it is fixed; the accepted secret is kept.
+                self.go(Stage::Credentials);
+                self.draft.secret_provided = self.draft.accepted.is_some();
+                self.draft.name_problem = Some(e.message().to_string());
+            }
+            ErrorCode::InvalidClient | ErrorCode::CredentialProblem | ErrorCode::WrongAppType => {
+                // The secret itself may be what Xero refused: it is asked for again.
+                self.draft.accepted = None;
+                self.draft.secret_provided = false;
+                self.consent.state = ConsentState::Ready;
+                self.stage = Stage::Credentials;
+                self.error = Some(e);
+            }
+            // A custom connection has no consent step to come back to.
+            _ if self.draft.app_type == AppType::Custom => {
+                self.stage = Stage::Credentials;
+                if e.code() != ErrorCode::Cancelled {
+                    self.error = Some(e);
+                }
+            }
+            _ => self.consent_failed(e),
+        }
+    }
+
+    fn consent_failed(&mut self, e: Error) {
+        self.stage = Stage::Consent;
+        match e.code() {
+            ErrorCode::ConsentDenied => self.consent.state = ConsentState::Denied,
+            ErrorCode::ConsentTimeout => {
+                self.consent.state = ConsentState::TimedOut;
+                let uri = self
+                    .consent
+                    .listening_on
+                    .clone()
+                    .unwrap_or_else(|| self.config.redirect_uris[0].as_str().to_string());
+                self.consent.hints = crate::loopback::timeout_causes(&uri);
+            }
+            ErrorCode::Cancelled => self.consent.state = ConsentState::Ready,
+            _ => {
+                self.consent.state = ConsentState::Ready;
+                self.error = Some(e);
+            }
+        }
+    }
+}

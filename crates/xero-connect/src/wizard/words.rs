@@ -1,0 +1,65 @@
+//! The window's own sentences: busy labels, notices and the steps of reconnecting. What the
+//! command line says too lives beside the types it describes (progress steps in `progress`,
+//! the last test in `registry`, the consent-timeout causes in `loopback`), not here.
+
+use crate::endpoints::Endpoints;
+use crate::registry::Organisation;
+
+/// Busy label while a consent waits for the user in the browser.
+pub(super) const WAITING_FOR_CONSENT: &str = "Waiting for you to allow access in Xero…";
+/// Busy label while reconnect proves the new secret with a refresh.
+pub(super) const PROVING_SECRET: &str = "Checking the new secret with Xero…";
+/// Busy label while a custom connection asks for its token.
+pub(super) const REQUESTING_TOKEN: &str = "Asking Xero for the custom connection's token…";
+/// Busy label while the organisation choice is saved.
+pub(super) const SAVING_CHOICE: &str = "Saving your choice…";
+/// Busy label while Test Connection calls Xero.
+pub(super) const CALLING_XERO: &str = "Calling Xero…";
+/// Busy label while a connection is renamed.
+pub(super) const RENAMING: &str = "Renaming…";
+/// Busy label while a connection is disconnected at Xero.
+pub(super) const DISCONNECTING: &str = "Disconnecting at Xero…";
+
+/// The banner in practice mode.
+pub(super) const PRACTICE_BANNER: &str =
+    "Practice mode: everything runs against a local Xero simulator on this computer; nothing is sent to Xero.";
+
+/// Why Reconnect cannot be chosen on the welcome screen.
+pub(super) const NOTHING_TO_RECONNECT: &str =
+    "There is no saved connection to reconnect yet: choose First setup to connect for the first time.";
+
+/// Why the wizard went to Xero's page by itself: the refresh token is dead.
+pub(super) const CONSENT_NEEDED: &str =
+    "Xero no longer accepts the saved authorisation (it expired or was revoked), so access must be allowed again.";
+
+/// Why one organisation must still be chosen after a reconnect replaced a vanished one.
+pub(super) fn choose_after_gone(gone: &Organisation) -> String {
+    format!(
+        "{} (ID {}) is no longer connected to this app. Choose the organisation this connection should use from \
+         those you just allowed: a demo company that was reset keeps its name but has a new ID.",
+        gone.name, gone.tenant_id
+    )
+}
+
+/// The busy label while another program refreshes the connection's tokens.
+pub(super) fn waiting_for_other_refresh(timeout_secs: u64) -> String {
+    format!(
+        "Another copy of this program is refreshing this connection's tokens; waiting up to {timeout_secs} seconds…"
+    )
+}
+
+/// The name of a connection that already exists, as a problem of the name field.
+pub(super) fn name_taken(name: &str) -> String {
+    format!("A connection called \"{name}\" already exists: choose another name.")
+}
+
+/// What to do in the portal to get another secret for an existing app.
+pub(super) fn reconnect_steps(endpoints: &Endpoints, client_id: &str) -> Vec<String> {
+    vec![
+        format!("Open {} and sign in to Xero.", endpoints.portal_my_apps()),
+        format!("Open the app whose Client ID is {client_id}."),
+        "Choose \"Configuration\".".to_string(),
+        "Press \"Generate another secret\" and copy it at once: Xero shows it only once.".to_string(),
+        "Come back here and paste it. The old secret keeps working until you delete it in the portal.".to_string(),
+    ]
+}
