@@ -46,7 +46,7 @@ mod tests {
     use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
     use xero_connect::browser::Browser;
     use xero_connect::endpoints::Endpoints;
-    use xero_connect::registry::Registry;
+    use xero_connect::settings::SettingsFile;
     use xero_connect::vault::{MemoryStore, Vault};
     use xero_connect::wizard::WizardOptions;
     use xero_connect::Context;
@@ -65,9 +65,9 @@ mod tests {
         let ctx = Context {
             browser: crate::opener::guarded(Browser::Manual, &endpoints),
             endpoints,
-            http: xero_connect::http::client(),
+            http: xero_connect::http_client(),
             vault: keychain,
-            registry: Registry::at(settings.path()),
+            settings: SettingsFile::at(settings.path()),
         };
         app.manage(ActiveWizard::running(ctx, WizardOptions::default(), None));
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();

@@ -14,7 +14,7 @@ use error::IpcError;
 use state::{ActiveWizard, MAIN_WINDOW};
 use tauri::{AppHandle, Manager, Runtime};
 use xero_connect::endpoints::Endpoints;
-use xero_connect::registry::Registry;
+use xero_connect::settings::SettingsFile;
 use xero_connect::vault::Vault;
 use xero_connect::wizard::WizardOptions;
 use xero_connect::Context;
@@ -116,9 +116,9 @@ fn real_context<R: Runtime>(app: &AppHandle<R>) -> Result<Context, IpcError> {
     Ok(Context {
         browser: opener::guarded(opener::system_browser(app), &endpoints),
         endpoints,
-        http: xero_connect::http::client(),
+        http: xero_connect::http_client(),
         vault: Vault::os(),
-        registry: Registry::default_location()?,
+        settings: SettingsFile::default_location()?,
     })
 }
 

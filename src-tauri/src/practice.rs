@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tauri::{AppHandle, Runtime};
 use xero_connect::browser::Browser;
 use xero_connect::endpoints::Endpoints;
-use xero_connect::registry::Registry;
+use xero_connect::settings::SettingsFile;
 use xero_connect::vault::{MemoryStore, Vault};
 use xero_connect::wizard::{PracticeCredentials, View, WizardOptions};
 use xero_connect::{Context, Secret};
@@ -42,10 +42,10 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(Context, WizardOptions
     let ctx = Context {
         browser: opener::guarded(browser, &endpoints),
         endpoints,
-        http: xero_connect::http::client(),
+        http: xero_connect::http_client(),
         // The simulator's tokens are fake and die with it: keep them with the practice session.
         vault: Vault::new(Arc::new(MemoryStore::default())),
-        registry: Registry::at(settings.path()),
+        settings: SettingsFile::at(settings.path()),
     };
     let practice = PracticeCredentials {
         client_id: DEMO_WEB_CLIENT_ID.into(),

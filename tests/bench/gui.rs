@@ -497,7 +497,7 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
     // The simulator's own time for the same call, through the app's own HTTP client.
     let token = world.cli(&["token", CONNECTION], "").trim().to_string();
     let url = format!("{}/api.xro/2.0/Organisation", world.sim.url());
-    let warm_client = xero_connect::http::client();
+    let warm_client = xero_connect::http_client();
     let (mut sim_warm, mut sim_fresh) = (Vec::new(), Vec::new());
     for i in 0..clicks + 3 {
         pace(world);
@@ -506,26 +506,26 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
             sim_warm.push(ms);
         }
         pace(world);
-        sim_fresh.push(organisation_call(&xero_connect::http::client(), &url, &token, &tenant).await);
+        sim_fresh.push(organisation_call(&xero_connect::http_client(), &url, &token, &tenant).await);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     sim_fresh.drain(..3);
 
     // The core's own work for one Test Connection, without the window: xero-connect's
-    // `flows::test` in this process over the same keychain, settings folder and simulator
+    // `flows::test_connection` in this process over the same keychain, settings folder and simulator
     // (keychain read, the call, the settings file's last-test update).
     let ctx = xero_connect::Context {
         endpoints: xero_connect::endpoints::Endpoints::all_at(&world.sim.url()).expect("endpoints"),
-        http: xero_connect::http::client(),
+        http: xero_connect::http_client(),
         vault: xero_connect::vault::Vault::os(),
-        registry: xero_connect::registry::Registry::at(world.dir.path().join("config/xero-connect")),
+        settings: xero_connect::settings::SettingsFile::at(world.dir.path().join("config/xero-connect")),
         browser: xero_connect::browser::Browser::Manual,
     };
     let mut core = Vec::new();
     for i in 0..clicks + 3 {
         pace(world);
         let t = Instant::now();
-        let report = xero_connect::flows::test(&ctx, CONNECTION, None, &xero_connect::progress::Silent)
+        let report = xero_connect::flows::test_connection(&ctx, CONNECTION, None, &xero_connect::progress::Silent)
             .await
             .expect("the core's Test Connection succeeds");
         if i >= 3 {
@@ -659,7 +659,7 @@ fn main() {
         frame - warm
     );
     println!(
-        "| of which the core's work (`flows::test` without a window: keychain read, the call, settings update), \
+        "| of which the core's work (`flows::test_connection` without a window: keychain read, the call, settings update), \
          median of {c} | — | {:.1} ms | — | — |",
         median(&t.core)
     );

@@ -40,3 +40,17 @@ fn an_unchosen_organisation_is_told_with_this_command_lines_option() {
         t.stderr
     );
 }
+
+#[test]
+fn an_option_the_command_does_not_read_is_refused_not_ignored() {
+    let env = TestEnv::new();
+    let run = env.cli(&["list", "--tenant", "Maple Florists", "--json"]).run();
+    assert_eq!((run.code, run.error_code().as_str()), (2, "invalid_input"));
+    assert!(run.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("--tenant does not apply to `xero-connect list`"));
+    let human = env.cli(&["test", "shop", "--client-id", "0123456789ABCDEF0123456789ABCDEF"]).run();
+    assert_eq!(human.code, 2);
+    assert!(human.stderr.contains("--client-id does not apply"), "{}", human.stderr);
+}

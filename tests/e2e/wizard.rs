@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use xero_connect::browser::Browser;
 use xero_connect::endpoints::Endpoints;
 use xero_connect::registration::RedirectUri;
-use xero_connect::registry::Registry;
+use xero_connect::settings::SettingsFile;
 use xero_connect::vault::{MemoryStore, Vault};
 use xero_connect::wizard::{Screen, UserEvent, View, WizardOptions, WizardRunner};
 use xero_connect::Context;
@@ -44,9 +44,9 @@ fn harness(env: &TestEnv, store: Arc<MemoryStore>, redirect_uri: &str) -> Harnes
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let ctx = Context {
         endpoints: Endpoints::all_at(&env.sim.url()).unwrap(),
-        http: xero_connect::http::client(),
+        http: xero_connect::http_client(),
         vault: Vault::new(store),
-        registry: Registry::at(env.dir.path().join("wizard-config")),
+        settings: SettingsFile::at(env.dir.path().join("wizard-config")),
         browser: Browser::Command(vec![bins().browser.display().to_string()]),
     };
     let views = Arc::new(Mutex::new(Vec::new()));
@@ -123,7 +123,7 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     }
 
     // Nothing secret ever crossed to the window.
-    let id = Registry::at(env.dir.path().join("wizard-config")).load().unwrap().connections[0].id.clone();
+    let id = SettingsFile::at(env.dir.path().join("wizard-config")).load().unwrap().connections[0].id.clone();
     let saved = h.rt.block_on(Vault::new(store).load(&id)).unwrap();
     let tokens = [saved.refresh_token.unwrap(), saved.access_token.unwrap().token];
     let tokens: Vec<String> = tokens.iter().map(|t| t.expose().to_string()).collect();

@@ -1,7 +1,10 @@
 //! The command line's grammar — a contract that scripts rely on: eight commands and a fixed
-//! set of options, valid before or after the command.
+//! set of options, valid before or after the command. An option that does nothing for the
+//! command given is refused (exit 2), so a script's mistake is never silently ignored.
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use xero_connect::{Error, ErrorCode};
 
 /// Connect business software to Xero: create the app, check the credentials, allow access,
 /// keep the tokens in the OS keychain, and Test Connection.
@@ -73,7 +76,63 @@ pub enum Command {
     /// Print a valid access token for scripts (refreshed if needed).
     Token { name: String },
     /// Disconnect at Xero and delete the connection and its secrets.
+    #[command(visible_alias = "disconnect")]
     Remove { name: String },
+}
+
+/// Why the arguments were not accepted.
+pub enum Refused {
+    /// clap's own report (unknown option, missing value, `--help`, `--version`…).
+    Clap(clap::Error),
+    /// A well-formed option that does not apply to the command.
+    Usage(Error),
+}
+
+/// The options each command reads (by clap id); any other option given is refused.
+fn options_of(command: &Command) -> &'static [&'static str] {
+    const CONSENT: [&str; 8] =
+        ["client_id", "scopes", "apis", "redirect_uris", "tenant", "no_browser", "timeout", "json"];
+    match command {
+        Command::Guide { .. } => &["app_type", "scopes", "apis", "redirect_uris", "json"],
+        Command::Setup { .. } => {
+            &["client_id", "app_type", "scopes", "apis", "redirect_uris", "tenant", "no_browser", "timeout", "json"]
+        }
+        // The app type is the saved connection's; reconnect cannot change it.
+        Command::Reconnect { .. } => &CONSENT,
+        Command::Test { .. } | Command::Token { .. } => &["tenant", "json"],
+        Command::List | Command::Show { .. } => &["json"],
+        Command::Remove { .. } => &["yes", "json"],
+    }
+}
+
+/// Parses the process's arguments, then refuses options that do not apply to the command.
+pub fn parse() -> Result<Cli, Refused> {
+    parse_from(std::env::args_os())
+}
+
+/// As [`parse`], from given arguments (tests).
+pub fn parse_from<I, T>(args: I) -> Result<Cli, Refused>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args).map_err(Refused::Clap)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(Refused::Clap)?;
+    let allowed = options_of(&cli.command);
+    let command = Cli::command();
+    for arg in command.get_arguments() {
+        let id = arg.get_id().as_str();
+        let given = matches.value_source(id) == Some(ValueSource::CommandLine);
+        if given && !allowed.contains(&id) {
+            let flag = arg.get_long().map(|l| format!("--{l}")).unwrap_or_else(|| id.to_string());
+            let name = matches.subcommand_name().unwrap_or("this command");
+            return Err(Refused::Usage(Error::new(
+                ErrorCode::InvalidInput,
+                format!("{flag} does not apply to `xero-connect {name}`: remove it (see xero-connect {name} --help)."),
+            )));
+        }
+    }
+    Ok(cli)
 }
 
 /// Parses "300", "90s", "5m" or "1h".
@@ -113,6 +172,31 @@ mod tests {
         assert!(cli.json);
         assert_eq!(cli.tenant.as_deref(), Some("T"));
         assert!(matches!(cli.command, Command::Test { ref name } if name == "shop"));
+    }
+
+    #[test]
+    fn an_option_the_command_does_not_read_is_refused() {
+        let refused = |args: &[&str]| match parse_from(std::iter::once("xero-connect").chain(args.iter().copied())) {
+            Err(Refused::Usage(e)) => Some(e.message().to_string()),
+            _ => None,
+        };
+        let msg = refused(&["list", "--tenant", "X"]).expect("refused");
+        assert!(msg.starts_with("--tenant does not apply to `xero-connect list`"), "{msg}");
+        assert!(refused(&["test", "shop", "--client-id", "ABC"]).is_some());
+        assert!(refused(&["reconnect", "shop", "--app-type", "pkce"]).is_some(), "the saved type is kept");
+        assert!(refused(&["--yes", "token", "shop"]).is_some(), "before the command too");
+        // What each command reads is accepted, defaults included.
+        for ok in [
+            vec!["setup", "shop", "--client-id", "A", "--app-type", "pkce", "--api", "payroll", "--timeout", "90s"],
+            vec!["reconnect", "shop", "--tenant", "T", "--no-browser", "--json"],
+            vec!["test", "shop", "--tenant", "T", "--json"],
+            vec!["remove", "shop", "--yes"],
+            vec!["disconnect", "shop", "--yes"],
+            vec!["guide", "--api", "assets", "--redirect-uri", "http://localhost:1/cb"],
+            vec!["list"],
+        ] {
+            assert!(parse_from(std::iter::once("xero-connect").chain(ok.iter().copied())).is_ok(), "{ok:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,17 @@
-//! Terminal output: progress lines on stderr, results as text or one JSON object on stdout,
-//! errors as a sentence (or `{"error": {"code", "message"}}`) with exit code 1 or 2.
+//! Everything the command line prints: progress lines and prompts on stderr, results as text or
+//! one JSON object on stdout, errors as a sentence and this front end's hint (or
+//! `{"error": {"code", "message", "hint"}}`) with exit code 1 or 2. Text that came from Xero
+//! (organisation names) passes through `plain` first.
 
 use serde_json::{json, Value};
 use xero_connect::error::Remedy;
+use xero_connect::flows::{DisconnectOutcome, ReconnectMethod, TokenOutput};
+use xero_connect::probe::TestReport;
 use xero_connect::progress::{Progress, Step};
-use xero_connect::registry::Connection;
+use xero_connect::registration::RegistrationGuide;
+use xero_connect::Connection;
 use xero_connect::Error;
+use xero_connect::Organisation;
 
 /// Prints progress to stderr.
 pub struct StderrProgress {
@@ -154,7 +160,7 @@ pub fn connection_text(c: &Connection) -> String {
     out
 }
 
-pub fn user_text(u: &xero_connect::jwt::XeroUser) -> String {
+pub fn user_text(u: &xero_connect::XeroUser) -> String {
     if u.name.is_empty() {
         u.email.clone()
     } else {
@@ -164,4 +170,180 @@ pub fn user_text(u: &xero_connect::jwt::XeroUser) -> String {
 
 pub fn last_test_text(c: &Connection) -> String {
     c.last_test.as_ref().map(|t| t.summary()).unwrap_or_else(|| "never".into())
+}
+
+/// A line for the person at the terminal, apart from the result (stderr).
+pub fn notice(text: &str) {
+    eprintln!("{text}");
+}
+
+/// A finding that does not stop anything (stderr).
+pub fn warning(text: &str) {
+    eprintln!("warning: {text}");
+}
+
+/// The confirmation `remove` asks for.
+pub fn removal_question(conn: &Connection) -> String {
+    format!("Remove \"{}\"? {}", conn.name, conn.removal_warning())
+}
+
+/// Reconnect replaced an organisation Xero no longer connects (stderr).
+pub fn organisation_replaced(gone: &Organisation) {
+    eprintln!(
+        "note: {} (ID {}) was no longer connected, so access was allowed again.",
+        plain(&gone.name),
+        gone.tenant_id
+    );
+}
+
+/// The question when the only organisation authorised has a vanished one's name and a new ID.
+pub fn new_id_question(connection: &str, only: &Organisation) -> String {
+    format!(
+        "Xero authorised {} with the ID {}, which is not the one saved before (a reset demo company gets a new ID). \
+         Use it for \"{connection}\"?",
+        plain(&only.name),
+        only.tenant_id
+    )
+}
+
+/// The numbered organisations to choose from (stderr); the answer is read by `input`.
+pub fn organisation_menu(conn: &Connection) {
+    eprintln!("Several organisations were authorised. Which one should \"{}\" use?", conn.name);
+    for (i, o) in conn.organisations.iter().enumerate() {
+        eprintln!("  {}. {}  (ID {})", i + 1, plain(&o.name), o.tenant_id);
+    }
+}
+
+/// Results on stdout: text for people, or one JSON object with `--json`.
+pub struct Out {
+    /// `--json` was given.
+    pub json: bool,
+}
+
+impl Out {
+    fn print_json(&self, v: Value) {
+        println!("{v}");
+    }
+
+    /// `guide`: what to create in the developer portal.
+    pub fn guide(&self, g: &RegistrationGuide) {
+        if self.json {
+            return self.print_json(serde_json::to_value(g).expect("guide serialises"));
+        }
+        println!("Create your app in the Xero developer portal: {}\n", g.portal_url);
+        for (i, step) in g.steps.iter().enumerate() {
+            println!("{:>2}. {step}", i + 1);
+        }
+        println!("\nIntegration types:");
+        for c in &g.app_type_choices {
+            let mark = if c.app_type == g.app_type { "*" } else { " " };
+            println!(" {mark} {}: {}", c.label, c.explanation);
+        }
+        if !g.redirect_uris.is_empty() {
+            println!("\nRedirect URI (copy exactly):");
+            for u in &g.redirect_uris {
+                println!("  {u}");
+            }
+        }
+        println!("\nScopes this connection asks for:\n  {}", g.scopes.join(" "));
+        println!("\nTips:");
+        for t in &g.tips {
+            println!("  - {t}");
+        }
+        println!("\nThen run: xero-connect setup NAME --client-id YOUR_CLIENT_ID --app-type {}", g.app_type.as_str());
+    }
+
+    /// `test`: Test Connection's success.
+    pub fn test_report(&self, r: &TestReport) {
+        let o = &r.organisation;
+        if self.json {
+            return self.print_json(json!({"ok": true, "connection": r.connection, "organisation": o,
+                "authorised_by": r.authorised_by, "tested_at": r.tested_at}));
+        }
+        println!("Connected to {}.", plain(&o.name));
+        println!("  Organisation ID: {}", o.id);
+        println!("  Country:         {}", o.country_code.as_deref().unwrap_or("?"));
+        println!("  Currency:        {}", o.base_currency.as_deref().unwrap_or("?"));
+        println!("  Demo company:    {}", if o.is_demo_company { "yes" } else { "no" });
+        if let Some(u) = &r.authorised_by {
+            println!("  Authorised by:   {}", user_text(u));
+        }
+        println!("  Tested at:       {}", r.tested_at);
+    }
+
+    /// `list`: every saved connection, one line each.
+    pub fn connections(&self, list: &[Connection]) {
+        if self.json {
+            return self.print_json(json!({"connections": list.iter().map(connection_json).collect::<Vec<_>>()}));
+        }
+        if list.is_empty() {
+            println!("No saved connections. Start with: xero-connect guide, then xero-connect setup NAME");
+        }
+        for c in list {
+            let org = c.organisation().map(|o| plain(&o.name)).unwrap_or_else(|| "(organisation not chosen)".into());
+            println!("{}\t{}\t{}\tlast test: {}", c.name, org, c.app_type.as_str(), last_test_text(c));
+        }
+    }
+
+    /// `show`: one saved connection.
+    pub fn connection(&self, c: &Connection) {
+        if self.json {
+            return self.print_json(connection_json(c));
+        }
+        print!("{}", connection_text(c));
+    }
+
+    /// `token`: the access token alone (for `$(…)`), or with its expiry and tenant.
+    pub fn token(&self, t: &TokenOutput) {
+        if self.json {
+            return self.print_json(json!({"access_token": t.access_token.expose(), "expires_at": t.expires_at,
+                "expires_in": t.expires_in(), "tenant_id": t.tenant_id}));
+        }
+        println!("{}", t.access_token.expose());
+    }
+
+    /// `remove`: what was done at Xero and here.
+    pub fn disconnected(&self, out: &DisconnectOutcome) {
+        if self.json {
+            return self.print_json(json!({"removed": out.name, "disconnected": out.disconnected,
+                "revoked": out.revoked, "already_disconnected": out.already_disconnected}));
+        }
+        println!("Removed \"{}\".", out.name);
+        if !out.disconnected.is_empty() {
+            println!("  Disconnected at Xero: {}", plain(&out.disconnected.join(", ")));
+        }
+        if out.already_disconnected {
+            println!("  Xero had already dropped this authorisation.");
+        }
+    }
+
+    /// `setup` and `reconnect`: the connection as saved (and, on reconnect, how it was proven).
+    pub fn connected(&self, conn: &Connection, method: Option<ReconnectMethod>) {
+        if self.json {
+            let mut v = connection_json(conn);
+            if let Some(m) = method {
+                v["method"] = json!(m);
+            }
+            return self.print_json(v);
+        }
+        let org = conn
+            .organisation()
+            .map(|o| format!("{} ({})", plain(&o.name), o.tenant_id))
+            .unwrap_or_else(|| "Xero".into());
+        match method {
+            None => println!("Connected \"{}\" to {org}.", conn.name),
+            Some(m) => {
+                let how = match m {
+                    ReconnectMethod::Refresh => "the new secret works; no browser was needed",
+                    ReconnectMethod::Consent => "access was allowed again",
+                    ReconnectMethod::ClientCredentials => "the new secret works",
+                };
+                println!("Reconnected \"{}\" to {org}: {how}.", conn.name)
+            }
+        }
+        if let Some(u) = &conn.authorised_by {
+            println!("  Authorised by: {}", user_text(u));
+        }
+        println!("  Next: xero-connect test {}", shell_quote(&conn.name));
+    }
 }

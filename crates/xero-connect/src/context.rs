@@ -4,7 +4,7 @@
 use crate::browser::Browser;
 use crate::endpoints::Endpoints;
 use crate::error::Result;
-use crate::registry::Registry;
+use crate::settings::SettingsFile;
 use crate::vault::Vault;
 
 /// The environment of the operations in [`crate::flows`].
@@ -14,10 +14,10 @@ pub struct Context {
     pub endpoints: Endpoints,
     /// The HTTP client.
     pub http: reqwest::Client,
-    /// The keychain.
+    /// The keychain holding each connection's secrets (the OS keychain, or a test double).
     pub vault: Vault,
-    /// The settings file.
-    pub registry: Registry,
+    /// The settings file holding the saved connections (never a secret).
+    pub settings: SettingsFile,
     /// How to open URLs.
     pub browser: Browser,
 }
@@ -30,7 +30,7 @@ impl Context {
             endpoints: Endpoints::from_env()?,
             http: crate::http::client(),
             vault: Vault::os(),
-            registry: Registry::default_location()?,
+            settings: SettingsFile::default_location()?,
             browser: Browser::from_env(no_browser),
         })
     }

@@ -1,31 +1,85 @@
 //! The connection engine of xero-connect: everything the setup wizard does, with no user
 //! interface. The `xero-connect` command line and the desktop window both drive it.
 //!
-//! Start at [`flows`] for the operations (setup, reconnect, test, token, remove) and at
-//! [`Context`] for what they need (endpoints, HTTP client, keychain, settings file, browser).
+//! Start at [`flows`] for the operations (setup, reconnect, Test Connection, token,
+//! disconnect) and at [`Context`] for what they need (endpoints, HTTP client, keychain,
+//! settings file, browser). The window's state machine is [`wizard`].
+//!
+//! # Glossary
+//!
+//! - **Saved connection** ([`Connection`]): what this program keeps under a name the user chose
+//!   — Client ID, app type, scopes, redirect URIs, organisations, the chosen one — in the
+//!   settings file, with its secrets in the keychain. Not to be confused with:
+//! - **Xero connection**: Xero's record that an app may reach one organisation for one user
+//!   (`GET /connections`, `DELETE /connections/{id}`); one saved connection may hold several.
+//! - **Organisation** and **tenant**: the same thing, a Xero organisation (a business's books).
+//!   Xero's API says tenant (`tenantId`, the `xero-tenant-id` header); people and this
+//!   program's messages say organisation.
+//! - **authEventId**: the ID of one consent; filtering `GET /connections` by it lists only the
+//!   organisations the user ticked that time (the access token carries it as
+//!   `authentication_event_id`).
+//! - **Rotation**: every refresh returns a new refresh token and retires the old one (after a
+//!   30-minute grace), so the new one is stored before the new access token is used.
+//! - **Consent**: Xero's "Allow access" page in the user's browser; its answer reaches the
+//!   loopback listener on the redirect URI.
+//!
+//! # Example
+//!
+//! First setup of a web app, then Test Connection, against whatever the `XERO_*_URL`
+//! variables name (Xero itself when none is set):
+//!
+//! ```no_run
+//! use xero_connect::credentials;
+//! use xero_connect::flows::{self, SetupRequest};
+//! use xero_connect::progress::Silent;
+//! use xero_connect::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+//! use xero_connect::scopes::{self, Api};
+//! use xero_connect::Context;
+//!
+//! # async fn run(pasted_client_id: &str, pasted_secret: &str) -> xero_connect::Result<()> {
+//! let ctx = Context::from_env(false)?;
+//! let request = SetupRequest {
+//!     name: "shop".into(),
+//!     app_type: AppType::Web,
+//!     credentials: credentials::check(pasted_client_id, Some(pasted_secret)),
+//!     scopes: scopes::for_apis(&[Api::DEFAULT]),
+//!     redirect_uris: vec![RedirectUri::parse(DEFAULT_REDIRECT_URI)?],
+//!     tenant: None,
+//!     consent: Default::default(),
+//! };
+//! let saved = flows::setup(&ctx, request, &Silent, std::future::pending()).await?;
+//! let report = flows::test_connection(&ctx, &saved.connection.name, None, &Silent).await?;
+//! println!("Connected to {}", report.organisation.name);
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 
 pub mod browser;
+pub mod connection;
 pub mod context;
 pub mod credentials;
 pub mod endpoints;
 pub mod error;
 pub mod flows;
-pub mod http;
-pub mod jwt;
-pub mod loopback;
-pub mod oauth;
+pub(crate) mod http;
+pub(crate) mod jwt;
+pub(crate) mod loopback;
+pub(crate) mod oauth;
 pub mod probe;
 pub mod progress;
 pub mod registration;
-pub mod registry;
 pub mod scopes;
 pub mod secret;
+pub mod settings;
 pub mod tenants;
 pub mod tokens;
 pub mod vault;
 pub mod wizard;
 
+pub use connection::{Connection, Organisation};
 pub use context::Context;
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, Remedy, Result};
+pub use http::client as http_client;
+pub use jwt::XeroUser;
 pub use secret::Secret;

@@ -3,12 +3,12 @@
 //!
 //! `Accept: application/json` is required: the Accounting API answers XML otherwise.
 
+use crate::connection::Connection;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::{classify_api_failure, transport_error, ApiFailure};
 use crate::jwt::XeroUser;
 use crate::progress::{Progress, Step};
-use crate::registry::Connection;
 use crate::tokens;
 use serde::{Deserialize, Serialize};
 
@@ -112,7 +112,7 @@ pub async fn run(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> R
         connection: conn.name.clone(),
         organisation,
         authorised_by: conn.authorised_by.clone(),
-        tested_at: crate::registry::timestamp_now(),
+        tested_at: crate::connection::timestamp_now(),
     })
 }
 

@@ -2,10 +2,10 @@
 //! `authEventId`), disconnecting one with `DELETE /connections/{id}`, and choosing one by name
 //! or ID — never silently when several match.
 
+use crate::connection::Organisation;
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{classify_api_failure, transport_error, ApiFailure};
-use crate::registry::Organisation;
 use crate::secret::Secret;
 use serde::Deserialize;
 
@@ -76,7 +76,7 @@ pub(crate) async fn list(
 }
 
 /// `DELETE /connections/{id}`; an unknown connection (404) counts as already disconnected.
-pub(crate) async fn disconnect(
+pub(crate) async fn delete_connection(
     http: &reqwest::Client,
     endpoints: &Endpoints,
     access_token: &Secret,

@@ -6,13 +6,13 @@
 //! token is stored before the new access token is used (Xero rotates on every use); on
 //! `invalid_grant` the keychain is read again, because another program may have rotated it.
 
+use crate::connection::Connection;
 use crate::context::Context;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::ApiFailure;
 use crate::oauth::{self, now_secs, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
 use crate::registration::AppType;
-use crate::registry::Connection;
 use crate::secret::Secret;
 use crate::vault::{Secrets, StoredAccessToken};
 use std::future::Future;
@@ -26,7 +26,7 @@ fn is_fresh(t: &StoredAccessToken, now: u64) -> bool {
 }
 
 /// The app credentials of a saved connection, with its secret from the keychain record.
-pub fn app_credentials(conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
+pub(crate) fn app_credentials(conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
     let client_secret = if conn.app_type.has_secret() {
         let secret = secrets.client_secret.clone().ok_or_else(|| {
             Error::new(
@@ -133,7 +133,7 @@ pub(crate) async fn lock(ctx: &Context, conn: &Connection, progress: &dyn Progre
     let deadline = Instant::now() + REFRESH_LOCK_WAIT;
     let mut said = false;
     loop {
-        if let Some(file) = ctx.registry.try_lock_file(&name)? {
+        if let Some(file) = ctx.settings.try_lock_file(&name)? {
             return Ok(file);
         }
         if !said {
@@ -152,7 +152,7 @@ pub(crate) async fn lock(ctx: &Context, conn: &Connection, progress: &dyn Progre
                 ),
             ));
         }
-        tokio::time::sleep(crate::registry::LOCK_POLL * 2).await;
+        tokio::time::sleep(crate::settings::LOCK_POLL * 2).await;
     }
 }
 

@@ -9,7 +9,7 @@ use xero_connect::endpoints::Endpoints;
 use xero_connect::flows::{self, ConsentOptions, SetupRequest};
 use xero_connect::progress::Silent;
 use xero_connect::registration::AppType;
-use xero_connect::registry::Registry;
+use xero_connect::settings::SettingsFile;
 use xero_connect::vault::{MemoryStore, Vault};
 use xero_connect::{Context, ErrorCode};
 use xero_sim::{AppKind, AppSpec, OrgSpec, Simulator};
@@ -36,9 +36,9 @@ fn world() -> World {
     let store = Arc::new(MemoryStore::default());
     let ctx = Context {
         endpoints: Endpoints::all_at(&sim.url()).unwrap(),
-        http: xero_connect::http::client(),
+        http: xero_connect::http_client(),
         vault: Vault::new(store.clone()),
-        registry: Registry::at(dir.path().join("xero-connect")),
+        settings: SettingsFile::at(dir.path().join("xero-connect")),
         browser: Browser::Manual,
     };
     World { sim, store, ctx, _dir: dir, client_id: app.client_id, secret: app.client_secret.unwrap() }
@@ -61,7 +61,7 @@ async fn custom_setup_then_test_with_the_memory_keychain() {
     let w = world();
     let out = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap();
     assert_eq!(out.connection.organisation().unwrap().name, "Back Office Ltd");
-    let report = flows::test(&w.ctx, "office", None, &Silent).await.unwrap();
+    let report = flows::test_connection(&w.ctx, "office", None, &Silent).await.unwrap();
     assert_eq!(report.organisation.name, "Back Office Ltd");
     let accounts = w.store.accounts();
     assert!(!accounts.is_empty() && accounts.iter().all(|a| a.starts_with(&out.connection.id)), "{accounts:?}");
@@ -75,14 +75,14 @@ async fn a_failed_keychain_write_after_xero_answered_leaves_nothing() {
     let err = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
     assert!(w.store.accounts().is_empty(), "left behind: {:?}", w.store.accounts());
-    assert!(w.ctx.registry.load().unwrap().connections.is_empty());
+    assert!(w.ctx.settings.load().unwrap().connections.is_empty());
 }
 
 #[tokio::test]
 async fn a_settings_failure_after_storing_secrets_removes_them() {
     let w = world();
     // A folder where the settings lock file should be: reading works, the locked write fails.
-    std::fs::create_dir_all(w.ctx.registry.dir().join("settings.lock")).unwrap();
+    std::fs::create_dir_all(w.ctx.settings.dir().join("settings.lock")).unwrap();
     let err = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
     assert!(w.store.accounts().is_empty(), "left behind: {:?}", w.store.accounts());

@@ -7,6 +7,7 @@
 //! allowed access. After the exchange, the id_token must carry back this request's nonce, or the
 //! tokens are revoked and nothing is kept (RFC 9700 §4.5: code injection).
 
+use crate::connection::Organisation;
 use crate::context::Context;
 use crate::error::{Error, ErrorCode, Result};
 use crate::jwt::{self, XeroUser};
@@ -14,7 +15,6 @@ use crate::loopback;
 use crate::oauth::{self, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
 use crate::registration::{AppType, RedirectUri};
-use crate::registry::Organisation;
 use crate::tenants;
 use std::future::Future;
 use std::time::{Duration, Instant};

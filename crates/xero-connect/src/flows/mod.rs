@@ -5,23 +5,23 @@
 //! the short ones — test, token, choosing an organisation, listing — live here.
 
 mod consent;
+mod disconnect;
 mod organisations;
 mod reconnect;
-mod remove;
 mod setup;
 
 pub use consent::ConsentOptions;
+pub use disconnect::{disconnect, DisconnectOutcome};
 pub use organisations::add_organisations;
 pub use reconnect::{reconnect, ReconnectMethod, ReconnectOutcome, ReconnectRequest};
-pub use remove::{remove, RemoveOutcome};
 pub use setup::{setup, SetupOutcome, SetupRequest};
 
+use crate::connection::{timestamp_now, Connection, TestRecord};
 use crate::context::Context;
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::probe::{self, TestReport};
 use crate::progress::Progress;
 use crate::registration::{AppType, RedirectUri, RegistrationGuide};
-use crate::registry::{timestamp_now, Connection, TestRecord};
 use crate::secret::Secret;
 use crate::tenants;
 
@@ -36,19 +36,30 @@ pub fn guide(
     RegistrationGuide::new(&ctx.endpoints, name, app_type, redirect_uris, scopes)
 }
 
-/// Every saved connection.
+/// Every saved connection, oldest first.
+///
+/// # Errors
+/// `settings_unavailable` when the settings file cannot be read.
 pub fn list(ctx: &Context) -> Result<Vec<Connection>> {
-    Ok(ctx.registry.load()?.connections)
+    Ok(ctx.settings.load()?.connections)
 }
 
 /// One saved connection.
+///
+/// # Errors
+/// `unknown_connection` (the message lists the saved names); `settings_unavailable`.
 pub fn show(ctx: &Context, name: &str) -> Result<Connection> {
-    Ok(ctx.registry.load()?.get(name)?.clone())
+    Ok(ctx.settings.load()?.get(name)?.clone())
 }
 
-/// Chooses the organisation of a connection among those it reaches, and saves the choice.
+/// Chooses the organisation of a connection among those it reaches (by tenant ID, or by a
+/// name only one of them has), and saves the choice.
+///
+/// # Errors
+/// `unknown_organisation`, `organisation_choice_needed` (a name several share: the IDs are
+/// listed), `unknown_connection`, `settings_unavailable`.
 pub fn choose_organisation(ctx: &Context, name: &str, wanted: &str) -> Result<Connection> {
-    ctx.registry.update(|s| {
+    ctx.settings.update(|s| {
         let conn = s.get_mut(name)?;
         let tenant = tenants::select(&conn.organisations, wanted)?.tenant_id.clone();
         conn.tenant_id = Some(tenant);
@@ -58,9 +69,13 @@ pub fn choose_organisation(ctx: &Context, name: &str, wanted: &str) -> Result<Co
 }
 
 /// Renames a connection; its secrets stay where they are (they are filed under its ID).
+///
+/// # Errors
+/// `invalid_input` for a name [`crate::connection::check_name`] refuses, `connection_exists`,
+/// `unknown_connection`, `settings_unavailable`.
 pub fn rename(ctx: &Context, name: &str, new_name: &str) -> Result<Connection> {
-    crate::registry::check_name(new_name)?;
-    ctx.registry.update(|s| {
+    crate::connection::check_name(new_name)?;
+    ctx.settings.update(|s| {
         if !new_name.eq_ignore_ascii_case(name) && s.find(new_name).is_some() {
             return Err(Error::new(
                 ErrorCode::ConnectionExists,
@@ -94,8 +109,19 @@ fn connection_with_tenant(ctx: &Context, name: &str, tenant: Option<&str>) -> Re
     Ok(conn)
 }
 
-/// Test Connection: a real API call; the result, good or bad, is saved as the last test.
-pub async fn test(ctx: &Context, name: &str, tenant: Option<&str>, progress: &dyn Progress) -> Result<TestReport> {
+/// Test Connection: a real API call (`GET /api.xro/2.0/Organisation` for the chosen
+/// organisation); the result, good or bad, is saved as the connection's last test.
+///
+/// # Errors
+/// `organisation_choice_needed` before any call when no organisation is chosen; then the
+/// call's own: `organisation_disconnected`, `missing_scope`, `invalid_grant`, `rate_limited`,
+/// `refresh_in_progress`, `xero_unavailable`, `no_network`, `keychain_unavailable`.
+pub async fn test_connection(
+    ctx: &Context,
+    name: &str,
+    tenant: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<TestReport> {
     let conn = connection_with_tenant(ctx, name, tenant)?;
     let result = probe::run(ctx, &conn, progress).await;
     let record = match &result {
@@ -114,7 +140,7 @@ pub async fn test(ctx: &Context, name: &str, tenant: Option<&str>, progress: &dy
             error_message: Some(e.message().to_string()),
         },
     };
-    ctx.registry.update(|s| {
+    ctx.settings.update(|s| {
         if let Some(c) = s.find_mut(name) {
             c.last_test = Some(record);
         }
@@ -134,7 +160,19 @@ pub struct TokenOutput {
     pub tenant_id: Option<String>,
 }
 
-/// A valid access token for a connection, refreshing if needed.
+impl TokenOutput {
+    /// Seconds until the access token expires, from now (0 once it has).
+    pub fn expires_in(&self) -> u64 {
+        self.expires_at.saturating_sub(crate::oauth::now_secs())
+    }
+}
+
+/// A valid access token for a connection, refreshed when less than two minutes are left.
+///
+/// # Errors
+/// `organisation_choice_needed`, `invalid_grant` (consent needed again), `invalid_client`,
+/// `refresh_in_progress`, `rate_limited`, `xero_unavailable`, `no_network`,
+/// `keychain_unavailable`, `settings_unavailable`.
 pub async fn token(ctx: &Context, name: &str, tenant: Option<&str>, progress: &dyn Progress) -> Result<TokenOutput> {
     let conn = connection_with_tenant(ctx, name, tenant)?;
     let t = crate::tokens::access_token(ctx, &conn, progress).await?;

@@ -3,15 +3,19 @@
 //! chosen organisation stays as it was.
 
 use super::consent::{self, ConsentOptions};
+use crate::connection::{timestamp_now, Connection};
 use crate::context::Context;
 use crate::error::Result;
 use crate::progress::Progress;
 use crate::registration::RedirectUri;
-use crate::registry::{timestamp_now, Connection};
 use crate::tokens;
 use std::future::Future;
 
 /// Runs the consent again for a saved connection and merges the organisations.
+///
+/// # Errors
+/// `unknown_connection`, `keychain_unavailable`, and those of the consent (see
+/// [`super::setup`]).
 pub async fn add_organisations(
     ctx: &Context,
     name: &str,
@@ -19,7 +23,7 @@ pub async fn add_organisations(
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<Connection> {
-    let conn = ctx.registry.load()?.get(name)?.clone();
+    let conn = ctx.settings.load()?.get(name)?.clone();
     let creds = tokens::app_credentials(&conn, &ctx.vault.load(&conn.id).await?)?;
     let uris = conn.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?;
     let got = consent::obtain(ctx, &creds, &uris, &conn.scopes, options, progress, cancel).await?;
@@ -29,7 +33,7 @@ pub async fn add_organisations(
         tokens::apply(&mut secrets, &got.tokens);
         ctx.vault.save(&conn.id, &secrets).await?;
     }
-    ctx.registry.update(|s| {
+    ctx.settings.update(|s| {
         let c = s.get_mut(name)?;
         for org in got.organisations {
             match c.organisations.iter_mut().find(|o| o.tenant_id == org.tenant_id) {

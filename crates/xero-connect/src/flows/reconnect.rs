@@ -13,6 +13,7 @@
 
 use super::consent::{self, ConsentOptions};
 use super::setup::checked_credentials;
+use crate::connection::{timestamp_now, Connection, Organisation};
 use crate::context::Context;
 use crate::credentials::CredentialCheck;
 use crate::error::{Error, ErrorCode, Remedy, Result};
@@ -20,7 +21,6 @@ use crate::jwt::XeroUser;
 use crate::oauth::{self, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
 use crate::registration::{AppType, RedirectUri};
-use crate::registry::{timestamp_now, Connection, Organisation};
 use crate::tenants;
 use serde::Serialize;
 use std::future::Future;
@@ -28,7 +28,7 @@ use std::future::Future;
 /// What reconnect needs.
 #[derive(Debug)]
 pub struct ReconnectRequest {
-    /// The saved connection.
+    /// The saved connection's name (names are unique, compared without case).
     pub name: String,
     /// The credentials to use from now on, checked (Client ID: the saved one unless changed).
     pub credentials: CredentialCheck,
@@ -66,14 +66,20 @@ pub struct ReconnectOutcome {
     pub organisation_gone: Option<Organisation>,
 }
 
-/// Runs reconnect; see the module documentation.
+/// Runs reconnect; see the module documentation. `cancel` ends the wait for Xero's answer.
+///
+/// # Errors
+/// `unknown_connection`, `credential_problem`, `invalid_client` (the old secret stays in
+/// place), `wrong_app_type`, `refresh_in_progress`, `keychain_unavailable`; when a consent is
+/// needed, those of [`super::setup`]'s consent; `organisation_choice_needed` when the new
+/// authorisation is saved but its organisation must still be chosen.
 pub async fn reconnect(
     ctx: &Context,
     req: ReconnectRequest,
     progress: &dyn Progress,
     cancel: impl Future<Output = ()>,
 ) -> Result<ReconnectOutcome> {
-    let old = ctx.registry.load()?.get(&req.name)?.clone();
+    let old = ctx.settings.load()?.get(&req.name)?.clone();
     let creds = checked_credentials(old.app_type, req.credentials, progress)?;
     ctx.vault.check_available().await?;
     let scopes = req.scopes.clone().unwrap_or_else(|| old.scopes.clone());
@@ -242,7 +248,7 @@ fn commit(
     scopes: &[String],
     redirect_uris: &[RedirectUri],
 ) -> Result<Connection> {
-    ctx.registry.update(|s| {
+    ctx.settings.update(|s| {
         let c = s.get_mut(&old.name)?;
         c.client_id = creds.client_id.clone();
         c.scopes = if tokens.scopes.is_empty() { scopes.to_vec() } else { tokens.scopes.clone() };

@@ -5,13 +5,13 @@
 //! name, the credentials, the keychain. If saving fails half-way, what was written is removed.
 
 use super::consent::{self, ConsentOptions};
+use crate::connection::{check_name, timestamp_now, Connection};
 use crate::context::Context;
 use crate::credentials::CredentialCheck;
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::oauth::AppCredentials;
 use crate::progress::{Progress, Step};
 use crate::registration::{AppType, RedirectUri};
-use crate::registry::{check_name, timestamp_now, Connection};
 use crate::scopes;
 use crate::tenants;
 use crate::vault::Secrets;
@@ -43,7 +43,15 @@ pub struct SetupOutcome {
     pub connection: Connection,
 }
 
-/// Runs first setup; see the module documentation.
+/// Runs first setup; see the module documentation. `cancel` ends the wait for Xero's answer.
+///
+/// # Errors
+/// Before anything is sent: `invalid_input` (name), `connection_exists`, `credential_problem`,
+/// `keychain_unavailable`, `port_busy`. Before the browser opens: `invalid_client`,
+/// `wrong_app_type`, `no_network`. At consent: `consent_denied`, `consent_timeout`,
+/// `consent_failed`, `cancelled`, `authorization_mismatch`. After it:
+/// `organisation_choice_needed` or `unknown_organisation` (the connection is saved, the
+/// organisation not chosen), `settings_unavailable` (nothing is kept).
 pub async fn setup(
     ctx: &Context,
     req: SetupRequest,
@@ -51,7 +59,7 @@ pub async fn setup(
     cancel: impl Future<Output = ()>,
 ) -> Result<SetupOutcome> {
     check_name(&req.name)?;
-    if ctx.registry.load()?.find(&req.name).is_some() {
+    if ctx.settings.load()?.find(&req.name).is_some() {
         return Err(exists(&req.name));
     }
     let creds = checked_credentials(req.app_type, req.credentials, progress)?;
@@ -149,7 +157,7 @@ async fn save(ctx: &Context, conn: &Connection, creds: &AppCredentials, tokens: 
     let mut secrets = Secrets { client_secret: creds.client_secret.clone(), ..Secrets::default() };
     crate::tokens::apply(&mut secrets, tokens);
     ctx.vault.save(&conn.id, &secrets).await?;
-    ctx.registry.update(|s| {
+    ctx.settings.update(|s| {
         if s.find(&conn.name).is_some() {
             return Err(exists(&conn.name));
         }

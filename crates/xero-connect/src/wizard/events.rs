@@ -2,12 +2,12 @@
 //! from JSON), and `Outcome`s of the work the runner does, which only Rust code can construct —
 //! so the webview can never claim "Xero answered" or "tokens stored".
 
+use crate::connection::Connection;
 use crate::error::Error;
 use crate::flows::{ReconnectOutcome, SetupOutcome};
 use crate::probe::TestReport;
 use crate::progress::Step;
 use crate::registration::AppType;
-use crate::registry::Connection;
 use crate::scopes::Api;
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +22,7 @@ pub enum UserEvent {
     StartSetup,
     /// "Reconnect" for a saved connection.
     StartReconnect {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
     },
     /// The connections page.
@@ -82,7 +82,7 @@ pub enum UserEvent {
     AddOrganisation,
     /// Choose the organisation of a saved connection that has none chosen.
     ChooseOrganisationOf {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
     },
     /// "Test Connection" (for the current connection, or a named one on the connections page).
@@ -93,14 +93,14 @@ pub enum UserEvent {
     },
     /// Rename a saved connection.
     Rename {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
-        /// Its new name.
+        /// The new name: 1 to 64 letters, digits, spaces, dots, dashes or underscores.
         new_name: String,
     },
     /// "Disconnect": ask for confirmation.
     Disconnect {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
     },
     /// Confirm the disconnect.

@@ -6,10 +6,10 @@ use super::events::UserEvent;
 use super::state::{Journey, Stage, Wizard};
 use super::view::*;
 use super::words;
+use crate::connection::{removal_warning, Connection};
 use crate::credentials::{Field, Problem, ProblemKind, Severity};
 use crate::error::{Error, ErrorCode, Remedy};
 use crate::registration::RegistrationGuide;
-use crate::registry::{removal_warning, Connection};
 use crate::scopes::{self, Api};
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -153,7 +153,7 @@ impl WizardRunner {
                 self.runtime.spawn(async move {
                     let progress = me.progress();
                     let result = tokio::select! {
-                        r = flows::test(&me.ctx, &name, None, &progress) => r,
+                        r = flows::test_connection(&me.ctx, &name, None, &progress) => r,
                         _ = cancel => Err(crate::Error::new(crate::ErrorCode::Cancelled, "Test Connection was cancelled.")),
                     };
                     me.apply(Outcome::Tested(result));
@@ -165,9 +165,9 @@ impl WizardRunner {
                     me.apply(Outcome::Renamed(result));
                 });
             }
-            Effect::Remove { name } => {
+            Effect::Disconnect { name } => {
                 self.runtime.spawn(async move {
-                    let result = flows::remove(&me.ctx, &name, &crate::progress::Silent).await.map(|o| o.name);
+                    let result = flows::disconnect(&me.ctx, &name, &crate::progress::Silent).await.map(|o| o.name);
                     me.apply(Outcome::Disconnected(result));
                 });
             }

@@ -5,11 +5,11 @@
 //! Only `transitions` changes these, and only `render` reads them to build the view.
 
 use super::view::{Busy, ConsentState, TestSuccess};
+use crate::connection::Connection;
 use crate::credentials::{CredentialCheck, Problem};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
 use crate::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
-use crate::registry::Connection;
 use crate::scopes::Api;
 use crate::secret::Secret;
 

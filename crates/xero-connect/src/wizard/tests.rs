@@ -6,14 +6,14 @@ use super::events::{Outcome, UserEvent};
 use super::state::{PracticeCredentials, Wizard, WizardOptions};
 use super::transitions::Effect;
 use super::view::*;
+use crate::connection::Connection;
+use crate::connection::Organisation;
 use crate::credentials::{self, Severity};
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Remedy};
 use crate::flows::SetupOutcome;
 use crate::progress::Step;
 use crate::registration::{AppType, DEFAULT_REDIRECT_URI};
-use crate::registry::Connection;
-use crate::registry::Organisation;
 use crate::scopes::Api;
 use crate::secret::Secret;
 

@@ -6,12 +6,12 @@ use super::events::{Outcome, UserEvent};
 use super::state::{Journey, Stage, Wizard, WizardOptions};
 use super::view::{Busy, ConsentState, TestSuccess};
 use super::words;
+use crate::connection::{check_name, Connection};
 use crate::credentials::{self, CredentialCheck, Severity};
 use crate::error::{Error, ErrorCode};
 use crate::flows::{ReconnectRequest, SetupRequest};
 use crate::progress::Step;
 use crate::registration::AppType;
-use crate::registry::{check_name, Connection};
 use crate::scopes::{self, Api};
 use crate::secret::Secret;
 
@@ -28,31 +28,31 @@ pub enum Effect {
     Reconnect(Box<ReconnectRequest>),
     /// Consent again for the subject connection, adding organisations.
     AddOrganisations {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
     },
     /// Save the organisation choice.
     ChooseOrganisation {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
         /// The tenant ID.
         tenant_id: String,
     },
     /// Test Connection.
     Test {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
     },
     /// Rename a connection.
     Rename {
-        /// The connection.
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
-        /// Its new name.
+        /// The new name: 1 to 64 letters, digits, spaces, dots, dashes or underscores.
         new_name: String,
     },
-    /// Disconnect at Xero and remove.
-    Remove {
-        /// The connection.
+    /// Disconnect at Xero and forget the connection.
+    Disconnect {
+        /// The saved connection's name (names are unique, compared without case).
         name: String,
     },
     /// Stop the running wait (consent, or another program's refresh).
@@ -222,7 +222,7 @@ impl Wizard {
             UserEvent::ConfirmDisconnect => match self.saved.confirm_disconnect.take() {
                 Some(name) => {
                     self.start_busy(words::DISCONNECTING, false, now_ms);
-                    vec![Effect::Remove { name }]
+                    vec![Effect::Disconnect { name }]
                 }
                 None => Vec::new(),
             },

@@ -143,7 +143,7 @@ pub struct TestSuccess {
     pub tested_at: String,
 }
 
-/// The screens.
+/// The screen to draw, with the data only it needs; `kind` names it in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Screen {
@@ -194,7 +194,7 @@ pub enum Screen {
     },
     /// Allow access in Xero's page in the browser.
     Consent {
-        /// Where it stands.
+        /// Ready, waiting, denied or timed out: each reads as its own page.
         state: ConsentState,
         /// The consent URL (no secrets), for "Copy link" when no browser opened.
         url: Option<String>,
@@ -237,7 +237,7 @@ pub enum Screen {
 /// What the confirmation of Disconnect says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DisconnectConfirmation {
-    /// The connection.
+    /// The saved connection's name (names are unique, compared without case).
     pub name: String,
     /// The sentence: it cannot be undone, and what happens at Xero.
     pub text: String,

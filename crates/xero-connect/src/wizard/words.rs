@@ -1,9 +1,9 @@
 //! The window's own sentences: busy labels, notices and the steps of reconnecting. What the
 //! command line says too lives beside the types it describes (progress steps in `progress`,
-//! the last test in `registry`, the consent-timeout causes in `loopback`), not here.
+//! the last test in `connection`, the consent-timeout causes in `loopback`), not here.
 
+use crate::connection::Organisation;
 use crate::endpoints::Endpoints;
-use crate::registry::Organisation;
 
 /// Busy label while a consent waits for the user in the browser.
 pub(super) const WAITING_FOR_CONSENT: &str = "Waiting for you to allow access in Xero…";

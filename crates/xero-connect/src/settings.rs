@@ -1,14 +1,13 @@
-//! The saved connections: one versioned JSON file of non-secret settings under the platform
-//! config directory (`$XDG_CONFIG_HOME/xero-connect/settings.json` on Linux), shared by the
-//! command line and the window.
+//! The settings file: one versioned JSON file of non-secret settings under the platform config
+//! directory (`$XDG_CONFIG_HOME/xero-connect/settings.json` on Linux), shared by the command
+//! line and the window. It holds the saved connections (`connection`), never a secret.
 //!
 //! Every change is a read-modify-write under an exclusive lock on `settings.lock`, written to a
 //! temporary file, fsynced and renamed over the old one, so two programs changing it at once
 //! never lose each other's change and a crash never leaves half a file.
 
+use crate::connection::Connection;
 use crate::error::{Error, ErrorCode, Remedy, Result};
-use crate::jwt::XeroUser;
-use crate::registration::AppType;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -75,133 +74,24 @@ fn unknown_connection(name: &str, settings: &Settings) -> Error {
     )
 }
 
-/// One saved connection: everything but its secrets, which live in the keychain under `id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Connection {
-    /// Stable key of the keychain entries (a rename keeps it).
-    pub id: String,
-    /// The name people and scripts use.
-    pub name: String,
-    /// The app's Client ID.
-    pub client_id: String,
-    /// The kind of app.
-    pub app_type: AppType,
-    /// Scopes asked for.
-    pub scopes: Vec<String>,
-    /// Redirect URIs, in order of preference.
-    #[serde(default)]
-    pub redirect_uris: Vec<String>,
-    /// Organisations this connection reaches.
-    #[serde(default)]
-    pub organisations: Vec<Organisation>,
-    /// The chosen organisation's tenant ID.
-    #[serde(default)]
-    pub tenant_id: Option<String>,
-    /// The Xero user who authorised it.
-    #[serde(default)]
-    pub authorised_by: Option<XeroUser>,
-    /// When it was set up (RFC 3339).
-    pub created_at: String,
-    /// When it last changed (RFC 3339).
-    pub updated_at: String,
-    /// The last Test Connection.
-    #[serde(default)]
-    pub last_test: Option<TestRecord>,
-}
-
-impl Connection {
-    /// The chosen organisation, if any.
-    pub fn organisation(&self) -> Option<&Organisation> {
-        let id = self.tenant_id.as_deref()?;
-        self.organisations.iter().find(|o| o.tenant_id == id)
-    }
-
-    /// True while no organisation is chosen for a connection that needs one (web and desktop
-    /// apps reach every organisation the user ever connected; a custom connection has exactly
-    /// one). Nothing is ever chosen for the user when several were authorised, or when the only
-    /// one merely shares a vanished organisation's name: both front ends then ask.
-    pub fn needs_organisation_choice(&self) -> bool {
-        self.tenant_id.is_none() && self.app_type != AppType::Custom
-    }
-
-    /// What removing the connection does, for the confirmation both front ends ask for.
-    pub fn removal_warning(&self) -> String {
-        removal_warning(&self.organisations)
-    }
-}
-
-/// What removing a connection that reaches `organisations` does, in two sentences: it cannot be
-/// undone, and what happens at Xero and on this computer.
-pub fn removal_warning(organisations: &[Organisation]) -> String {
-    let names: Vec<&str> = organisations.iter().map(|o| o.name.as_str()).collect();
-    let orgs = if names.is_empty() { "its organisation".to_string() } else { names.join(", ") };
-    format!(
-        "This disconnects {orgs} from your app at Xero and deletes the saved secret and tokens from this computer. \
-         It cannot be undone: to use Xero again you will need to set up the connection again."
-    )
-}
-
-/// An organisation (tenant) the connection reaches, from `GET /connections`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Organisation {
-    /// The tenant ID (the `xero-tenant-id` header).
-    pub tenant_id: String,
-    /// Its name.
-    pub name: String,
-    /// `ORGANISATION`, `PRACTICE`…
-    pub tenant_type: String,
-    /// The connection ID (to disconnect it).
-    pub connection_id: String,
-}
-
-/// A Test Connection result, kept for display.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TestRecord {
-    /// When it ran (RFC 3339).
-    pub at: String,
-    /// Whether it succeeded.
-    pub ok: bool,
-    /// The organisation's name on success.
-    #[serde(default)]
-    pub organisation_name: Option<String>,
-    /// The error code on failure.
-    #[serde(default)]
-    pub error_code: Option<String>,
-    /// The error sentence on failure.
-    #[serde(default)]
-    pub error_message: Option<String>,
-}
-
-impl TestRecord {
-    /// The result in words, as lists show it: "OK at 2026-11-22T14:25:00Z", or "Failed at …:"
-    /// and the sentence of the failure.
-    pub fn summary(&self) -> String {
-        if self.ok {
-            return format!("OK at {}", self.at);
-        }
-        let why = self.error_message.as_deref().or(self.error_code.as_deref()).unwrap_or("unknown error");
-        format!("Failed at {}: {why}", self.at)
-    }
-}
-
 /// The settings file's location and its lock.
 #[derive(Debug, Clone)]
-pub struct Registry {
+pub struct SettingsFile {
     dir: PathBuf,
 }
 
-impl Registry {
+impl SettingsFile {
     /// The platform's config directory plus `xero-connect`.
-    pub fn default_location() -> Result<Registry> {
+    pub fn default_location() -> Result<SettingsFile> {
         let base = dirs::config_dir().ok_or_else(|| {
             Error::settings("No configuration directory could be found for this user (is HOME set?).")
         })?;
-        Ok(Registry { dir: base.join("xero-connect") })
+        Ok(SettingsFile { dir: base.join("xero-connect") })
     }
 
-    /// A registry in a given directory (tests).
-    pub fn at(dir: impl Into<PathBuf>) -> Registry {
-        Registry { dir: dir.into() }
+    /// A settings file in a given directory (tests, practice mode).
+    pub fn at(dir: impl Into<PathBuf>) -> SettingsFile {
+        SettingsFile { dir: dir.into() }
     }
 
     /// The directory holding the file.
@@ -378,29 +268,11 @@ fn create_temporary(dir: &Path) -> std::io::Result<(PathBuf, File)> {
     }
 }
 
-/// Now, as RFC 3339 in UTC with seconds.
-pub fn timestamp_now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
-}
-
-/// Checks a connection name: letters, digits, space, `.`, `_`, `-`; 1–64 characters.
-pub fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.chars().next().is_some_and(|c| c.is_alphanumeric())
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(format!(
-            "\"{name}\" cannot be a connection name: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit."
-        )))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connection::timestamp_now;
+    use crate::registration::AppType;
 
     fn conn(name: &str) -> Connection {
         Connection {
@@ -422,7 +294,7 @@ mod tests {
     #[test]
     fn missing_file_is_empty_and_updates_persist() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Registry::at(dir.path().join("xc"));
+        let r = SettingsFile::at(dir.path().join("xc"));
         assert!(r.load().unwrap().connections.is_empty());
         r.update(|s| {
             s.connections.push(conn("Shop"));
@@ -438,7 +310,7 @@ mod tests {
     #[test]
     fn failed_change_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Registry::at(dir.path());
+        let r = SettingsFile::at(dir.path());
         let err = r
             .update(|s| {
                 s.connections.push(conn("A"));
@@ -452,7 +324,7 @@ mod tests {
     #[test]
     fn concurrent_updates_lose_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Registry::at(dir.path());
+        let r = SettingsFile::at(dir.path());
         let threads: Vec<_> = (0..8)
             .map(|i| {
                 let r = r.clone();
@@ -474,7 +346,7 @@ mod tests {
     #[test]
     fn damaged_or_newer_files_are_refused_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Registry::at(dir.path());
+        let r = SettingsFile::at(dir.path());
         fs::write(r.path(), "{not json").unwrap();
         assert_eq!(r.load().unwrap_err().code(), ErrorCode::SettingsUnavailable);
         assert!(r.update(|_| Ok(())).is_err());
@@ -500,7 +372,7 @@ mod tests {
         let folder = dir.path().join("xc");
         fs::create_dir(&folder).unwrap();
         fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
-        let r = Registry::at(&folder);
+        let r = SettingsFile::at(&folder);
         r.update(|s| {
             s.connections.push(conn("Shop"));
             Ok(())
@@ -528,7 +400,7 @@ mod tests {
     #[test]
     fn a_folder_that_cannot_be_made_private_is_reported() {
         // procfs refuses chmod even to root, and /proc/self is readable by others.
-        let r = Registry::at("/proc/self");
+        let r = SettingsFile::at("/proc/self");
         let err = r.update(|_| Ok(())).unwrap_err();
         assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
         assert!(err.message().contains("private"), "{err}");
@@ -537,18 +409,10 @@ mod tests {
     #[test]
     fn a_held_lock_is_reported_not_waited_on() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Registry::at(dir.path());
+        let r = SettingsFile::at(dir.path());
         let held = r.try_lock_file("refresh-x.lock").unwrap().expect("free at first");
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_none(), "held by another handle");
         drop(held);
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_some(), "free again");
-    }
-
-    #[test]
-    fn names_are_checked() {
-        assert!(check_name("Main shop-2").is_ok());
-        for bad in ["", " x", "a/b", "-x", &"x".repeat(65)] {
-            assert!(check_name(bad).is_err(), "{bad}");
-        }
     }
 }

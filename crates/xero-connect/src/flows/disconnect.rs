@@ -1,6 +1,7 @@
-//! Removing a connection: disconnect its organisations at Xero (`DELETE /connections/{id}`),
-//! or revoke the refresh token when nothing else shares it, then delete the keychain entries
-//! and the settings entry.
+//! Disconnect (the command line's `remove`): disconnect the connection's organisations at Xero
+//! (`DELETE /connections/{id}`), or revoke the refresh token when nothing else shares it, then
+//! delete the keychain entry and the settings entry. One verb throughout: the window's button,
+//! the flow, the effect and the outcome all say disconnect.
 //!
 //! Organisations or an app shared with another saved connection are left connected, since
 //! revoking would cut that connection off too. If Xero cannot be reached, nothing is removed
@@ -14,9 +15,9 @@ use crate::tenants;
 use crate::tokens;
 use serde::Serialize;
 
-/// What removal did at Xero.
+/// What disconnecting did at Xero.
 #[derive(Debug, Clone, Serialize)]
-pub struct RemoveOutcome {
+pub struct DisconnectOutcome {
     /// The connection removed.
     pub name: String,
     /// Organisations disconnected at Xero.
@@ -27,14 +28,22 @@ pub struct RemoveOutcome {
     pub already_disconnected: bool,
 }
 
-/// Removes a connection; see the module documentation.
-pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<RemoveOutcome> {
-    let settings = ctx.registry.load()?;
+/// Disconnects and forgets a connection; see the module documentation.
+///
+/// # Errors
+/// `unknown_connection`; `no_network`, `xero_unavailable` or `rate_limited` when Xero cannot
+/// be reached, and then nothing is removed here; `keychain_unavailable`, `settings_unavailable`.
+pub async fn disconnect(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<DisconnectOutcome> {
+    let settings = ctx.settings.load()?;
     let conn = settings.get(name)?.clone();
     let others: Vec<_> =
         settings.connections.iter().filter(|c| c.id != conn.id && c.client_id == conn.client_id).collect();
-    let mut outcome =
-        RemoveOutcome { name: conn.name.clone(), disconnected: vec![], revoked: false, already_disconnected: false };
+    let mut outcome = DisconnectOutcome {
+        name: conn.name.clone(),
+        disconnected: vec![],
+        revoked: false,
+        already_disconnected: false,
+    };
 
     for org in &conn.organisations {
         if others.iter().any(|c| c.tenant_id.as_deref() == Some(org.tenant_id.as_str())) {
@@ -43,7 +52,7 @@ pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Resul
         progress.step(Step::Disconnecting { organisation: org.name.clone() });
         let result = tokens::with_token(ctx, &conn, progress, |token| {
             let (http, endpoints, id) = (ctx.http.clone(), ctx.endpoints.clone(), org.connection_id.clone());
-            async move { tenants::disconnect(&http, &endpoints, &token, &id).await }
+            async move { tenants::delete_connection(&http, &endpoints, &token, &id).await }
         })
         .await;
         match result {
@@ -71,7 +80,7 @@ pub async fn remove(ctx: &Context, name: &str, progress: &dyn Progress) -> Resul
     }
 
     ctx.vault.delete(&conn.id).await?;
-    ctx.registry.update(|s| {
+    ctx.settings.update(|s| {
         s.connections.retain(|c| c.id != conn.id);
         Ok(())
     })?;
