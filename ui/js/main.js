@@ -2,8 +2,28 @@
 // one <form> per screen (scrolling content + a footer with Back/Next). Renders the View from
 // Rust after every user event and every pushed update; moves focus to the heading when the
 // screen changes, and keeps focus and scroll where they were when the same screen refreshes.
+//
+// The UI only renders. Every decision is Rust's (crates/xero-connect/src/wizard): which screen,
+// what it says, whether Next may be pressed, which button fixes an error. The UI sends
+// UserEvents (events.js) and draws the View it gets back; it keeps only what is purely local
+// (focus, a half-typed rename, whether a disclosure is open).
+//
+// The screen contract: SCREENS maps `view.screen.kind` to a module with
+//   build(view, ctx) -> { title, lead?, body, footer?, onSubmit?, dialog?, mounted?, focus? }
+//       title: the heading's text; lead: a sentence or an element under it; body and footer:
+//       elements (null entries are skipped); onSubmit: what Enter / the submit button does;
+//       dialog: a <dialog> to mount; mounted: called once it is in the page; focus: the element
+//       to focus after a re-render of the same screen (else focus stays, or goes to the heading
+//       when the screen is new).
+//   update(view, ctx) -> bool     optional: redraw in place (keeps typing undisturbed); false
+//                                 means build afresh.
+//   ownsError(view) -> bool       optional: the screen tells view.error itself (no error box).
+//   announce(view) -> string|null optional: what the live region should say.
+// ctx gives send(event), practice(), copy(text), announce(text), rerender() for local changes,
+// `entered` (the screen is new) and `local` (this render is a local change, not Rust's).
 
 import * as bridge from './bridge.js';
+import * as ev from './events.js';
 import { el } from './dom.js';
 import { announce, initLive } from './a11y.js';
 import { busyBox, errorBox, statusWords, stopTimers } from './status.js';
@@ -67,15 +87,15 @@ function findByKey(key) {
   return document.getElementById(key) ?? [...document.querySelectorAll('[data-key]')].find((n) => n.dataset.key === key);
 }
 
-function context(cause, entered) {
+function context(local, entered) {
   return {
     send,
-    practice: () => call(bridge.practiceStart, 'practice_start'),
+    practice: () => call(bridge.practiceStart),
     copy: bridge.copyText,
     announce,
-    cause,
+    local,
     entered,
-    rerender: () => render(current.view, 'local'),
+    rerender: () => render(current.view, true),
   };
 }
 
@@ -105,7 +125,7 @@ function mount(spec, kind) {
 // Rust pushed later (the work finished meanwhile); drawing it would step back in time.
 let newestSeq = -1;
 
-function render(view, cause) {
+function render(view, local = false) {
   if (view.seq < newestSeq) return;
   newestSeq = view.seq;
   const screen = SCREENS[view.screen.kind] ?? unknownScreen;
@@ -113,7 +133,7 @@ function render(view, cause) {
   const entered = key !== current.key;
   const focusWas = focusKey(document.activeElement);
   const scrollWas = current.spec?.scroll?.scrollTop ?? 0;
-  const ctx = context(cause, entered);
+  const ctx = context(local, entered);
   stopTimers();
   showChrome(view);
 
@@ -144,14 +164,14 @@ function render(view, cause) {
   current.said = words;
 }
 
-const send = (event) => call(() => bridge.send(event), event.event);
+const send = (event) => call(() => bridge.send(event));
 
-async function call(request, cause) {
+async function call(request) {
   const mine = ++seq;
   try {
     const view = await request();
     // A newer event was sent meanwhile (fast typing): only its answer is current.
-    if (mine === seq) render(view, cause);
+    if (mine === seq) render(view);
   } catch (err) {
     if (mine === seq) showFailure(err);
   }
@@ -182,7 +202,7 @@ const unknownScreen = {
     title: 'This step is not available',
     lead: 'This window is older than the app. Go back to the start and try again.',
     body: [],
-    footer: [button('Back to start', { id: 'btn-home', kind: 'primary', onClick: () => ctx.send({ event: 'home' }) })],
+    footer: [button('Back to start', { id: 'btn-home', kind: 'primary', onClick: () => ctx.send(ev.home()) })],
   }),
 };
 
@@ -201,9 +221,9 @@ function boot() {
     showFailure(first.error);
     return;
   }
-  if (first?.view) render(first.view, 'load');
-  else call(bridge.getView, 'load');
-  bridge.watchViews(() => newestSeq, (view) => render(view, 'push')).catch(showFailure);
+  if (first?.view) render(first.view);
+  else call(bridge.getView);
+  bridge.watchViews(() => newestSeq, (view) => render(view)).catch(showFailure);
 }
 
 boot();

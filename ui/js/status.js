@@ -3,6 +3,7 @@
 // rate limits). Owns the timers behind both, stopped before each render.
 
 import { el, plural } from './dom.js';
+import * as ev from './events.js';
 import { button } from './widgets.js';
 
 let timers = [];
@@ -37,7 +38,7 @@ export function busyBox(busy, ctx) {
     el('span', { id: 'busy-label', class: 'busy-label', text: busy.label }),
     elapsed,
     busy.cancellable
-      ? button('Cancel', { id: 'btn-cancel', kind: 'quiet', onClick: () => ctx.send({ event: 'cancel' }) })
+      ? button('Cancel', { id: 'btn-cancel', kind: 'quiet', onClick: () => ctx.send(ev.cancel()) })
       : null);
 }
 

@@ -2,6 +2,7 @@
 // section blocks. Screens compose these so every button looks and behaves the same.
 
 import { el } from './dom.js';
+import * as ev from './events.js';
 
 /** A button; `kind` is primary, secondary, danger, quiet or link. Never submits unless asked. */
 export function button(label, { kind = 'secondary', onClick, type = 'button', ...props } = {}) {
@@ -71,4 +72,34 @@ export function callout(kind, title, text) {
   return el('div', { class: `callout callout-${kind}`, role: 'note' },
     el('p', { class: 'callout-title', text: title }),
     text ? el('p', { text }) : null);
+}
+
+/** The footer's Back: one step back (Rust decides where that is). */
+export const backButton = (ctx) => button('Back', { id: 'btn-back', onClick: () => ctx.send(ev.back()) });
+
+/** The footer's Next: submits the screen's form, so Enter does the same. */
+export const nextButton = (props = {}) => button('Next', { id: 'btn-next', kind: 'primary', type: 'submit', ...props });
+
+/** Pushes what follows it to the footer's right. */
+export const spacer = () => el('span', { class: 'spacer' });
+
+/**
+ * A group of radio cards (app types, organisations): each `{ value, title, text, checked,
+ * extra, data }` becomes a radio with a bold title and a line of explanation; choosing one calls
+ * `onChoose(value)`. `legend` names the group (visible when `legendClass` is not sr-only).
+ */
+export function radioCards({ id, name, idPrefix = name, legend, legendClass = 'block-title', test, choices, onChoose }) {
+  return el('fieldset', { class: 'radio-cards', id },
+    el('legend', { class: legendClass, text: legend }),
+    choices.map((c, i) => {
+      const inputId = `${idPrefix}-${c.key ?? i}`;
+      return el('div', { class: 'radio-card', test, ...c.data },
+        el('input', {
+          type: 'radio', name, id: inputId, value: c.value, checked: c.checked, 'aria-describedby': `${inputId}-text`,
+          on: { change: () => onChoose(c.value) },
+        }),
+        el('label', { for: inputId },
+          el('span', { class: 'radio-title', text: c.title }),
+          el('span', { class: 'radio-text', id: `${inputId}-text` }, ...[].concat(c.text))));
+    }));
 }

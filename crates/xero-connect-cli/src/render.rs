@@ -247,7 +247,7 @@ impl Out {
         }
         println!("\nScopes this connection asks for:\n  {}", g.scopes.join(" "));
         println!("\nTips:");
-        for t in &g.tips {
+        for t in g.tips.iter().chain(&g.secret_tip) {
             println!("  - {t}");
         }
         println!("\nThen run: xero-connect setup NAME --client-id YOUR_CLIENT_ID --app-type {}", g.app_type.as_str());

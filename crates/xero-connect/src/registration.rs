@@ -154,8 +154,14 @@ pub struct RegistrationGuide {
     pub scopes: Vec<String>,
     /// The numbered steps.
     pub steps: Vec<String>,
-    /// Tips shown beside the steps.
+    /// Whether the app has a client secret to generate and paste (web apps and custom
+    /// connections; a mobile or desktop app has none).
+    pub has_secret: bool,
+    /// Tips shown beside the steps, each once.
     pub tips: Vec<String>,
+    /// For apps with a secret: that Xero shows it only once. Apart from `tips` because the
+    /// window shows it as a warning box, not a tip.
+    pub secret_tip: Option<String>,
 }
 
 /// One integration type with its explanation.
@@ -260,11 +266,15 @@ impl RegistrationGuide {
             redirect_uris: uris,
             scopes: scopes.to_vec(),
             steps,
+            has_secret: app_type.has_secret(),
             tips: vec![
                 "Sign in to Xero as a dedicated user kept for integrations, so the connection does not depend on one person's account.".to_string(),
                 "Have Xero's two-step verification (your authenticator app) at hand before you start.".to_string(),
-                "The client secret is shown only once: copy it before leaving the page. If it is lost, generate another one.".to_string(),
             ],
+            secret_tip: app_type.has_secret().then(|| {
+                "The client secret is shown only once: copy it before leaving the page. If it is lost, generate another one."
+                    .to_string()
+            }),
         }
     }
 }

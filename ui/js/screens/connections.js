@@ -4,7 +4,8 @@
 
 import { el } from '../dom.js';
 import { trapFocus } from '../a11y.js';
-import { button } from '../widgets.js';
+import * as ev from '../events.js';
+import { button, spacer } from '../widgets.js';
 import { lastTest } from './welcome.js';
 
 // Local UI state: which row is being renamed (and its draft), and the row button focus returns
@@ -20,7 +21,7 @@ function renameForm(c, i, ctx) {
     renaming = null;
     if (newName && newName !== c.name) {
       returnTo = { name: newName, what: 'rename' };
-      ctx.send({ event: 'rename', name: c.name, new_name: newName });
+      ctx.send(ev.rename(c.name, newName));
     } else {
       cancel();
     }
@@ -63,10 +64,10 @@ function row(c, i, ctx, busy) {
         el('span', { class: `status-pill tone-${c.last_test_ok === true ? 'ok' : c.last_test_ok === false ? 'bad' : 'none'}`, text: c.status }),
         lastTest(c))),
     el('div', { class: 'conn-actions' },
-      act('Test Connection', 'test', () => busy || ctx.send({ event: 'test_connection', name: c.name })),
-      act('Reconnect', 'reconnect', () => ctx.send({ event: 'start_reconnect', name: c.name })),
+      act('Test Connection', 'test', () => busy || ctx.send(ev.testConnection(c.name))),
+      act('Reconnect', 'reconnect', () => ctx.send(ev.startReconnect(c.name))),
       act('Rename', 'rename', () => { renaming = c.name; draft = c.name; ctx.rerender(); }),
-      act('Disconnect', 'disconnect', () => { returnTo = { name: c.name, what: 'disconnect' }; ctx.send({ event: 'disconnect', name: c.name }); }, 'danger-quiet')));
+      act('Disconnect', 'disconnect', () => { returnTo = { name: c.name, what: 'disconnect' }; ctx.send(ev.disconnect(c.name)); }, 'danger-quiet')));
 }
 
 function dialog(confirm, ctx) {
@@ -74,7 +75,7 @@ function dialog(confirm, ctx) {
   const keep = () => {
     if (closing) return;
     closing = true;
-    ctx.send({ event: 'cancel_disconnect' });
+    ctx.send(ev.cancelDisconnect());
   };
   const node = el('dialog', {
     id: 'dialog-disconnect', class: 'dialog', role: 'dialog', 'aria-modal': 'true',
@@ -86,7 +87,7 @@ function dialog(confirm, ctx) {
   el('p', { id: 'dialog-text', text: confirm.text }),
   el('div', { class: 'dialog-actions' },
     button('Keep it', { id: 'btn-disconnect-cancel', onClick: keep }),
-    button('Disconnect', { id: 'btn-disconnect-confirm', kind: 'danger', onClick: () => { closing = true; ctx.send({ event: 'confirm_disconnect' }); } })));
+    button('Disconnect', { id: 'btn-disconnect-confirm', kind: 'danger', onClick: () => { closing = true; ctx.send(ev.confirmDisconnect()); } })));
   trapFocus(node, keep);
   return node;
 }
@@ -120,9 +121,9 @@ export default {
       body: [list],
       dialog: dlg,
       footer: [
-        button('Back to start', { id: 'btn-home', onClick: () => ctx.send({ event: 'home' }) }),
-        el('span', { class: 'spacer' }),
-        button('Add a connection', { id: 'btn-add-connection', kind: 'primary', onClick: () => ctx.send({ event: 'start_setup' }) }),
+        button('Back to start', { id: 'btn-home', onClick: () => ctx.send(ev.home()) }),
+        spacer(),
+        button('Add a connection', { id: 'btn-add-connection', kind: 'primary', onClick: () => ctx.send(ev.startSetup()) }),
       ],
       mounted: dlg ? () => { if (!dlg.open) dlg.showModal(); } : null,
       focus,

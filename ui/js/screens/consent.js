@@ -3,12 +3,10 @@
 // drawn by the shell; this module adds Open again, Copy link and the calm retry screens.
 
 import { el } from '../dom.js';
-import { button, copyButton, section, valueRow } from '../widgets.js';
+import * as ev from '../events.js';
+import { backButton as back, button, copyButton, nextButton, radioCards, section, spacer, valueRow } from '../widgets.js';
 
-const spacer = () => el('span', { class: 'spacer' });
-const back = (ctx) => button('Back', { id: 'btn-back', onClick: () => ctx.send({ event: 'back' }) });
-const tryAgain = (ctx) => button('Try again', { id: 'btn-try-again', kind: 'primary', onClick: () => ctx.send({ event: 'allow_access' }) });
-const ALLOW = { event: 'allow_access' };
+const tryAgain = (ctx) => button('Try again', { id: 'btn-try-again', kind: 'primary', onClick: () => ctx.send(ev.allowAccess()) });
 
 const TITLES = {
   ready: 'Allow access in Xero',
@@ -22,7 +20,7 @@ function ready(s, ctx) {
     lead: 'Your browser will open Xero\'s page. Sign in, tick the organisation(s) this software may use, and press "Allow access". Then come back to this window.',
     body: [el('p', { class: 'muted', text: 'Nothing is shared until you press "Allow access" on Xero\'s page.' })],
     footer: [back(ctx), spacer(),
-      button('Allow access', { id: 'btn-allow-access', kind: 'primary', onClick: () => ctx.send(ALLOW) })],
+      button('Allow access', { id: 'btn-allow-access', kind: 'primary', onClick: () => ctx.send(ev.allowAccess()) })],
   };
 }
 
@@ -33,12 +31,12 @@ function waiting(s, view, ctx) {
       // Why the wizard came here by itself (an expired authorisation, an organisation gone).
       s.reason ? el('p', { id: 'consent-reason', class: 'notice', text: s.reason }) : null,
       el('div', { class: 'actions-row' },
-        button('Open again', { id: 'btn-open-again', onClick: () => ctx.send({ event: 'open_again' }) }),
+        button('Open again', { id: 'btn-open-again', onClick: () => ctx.send(ev.openAgain()) }),
         s.url ? copyButton(ctx, s.url, 'link', 'btn-copy-link', 'Copy link') : null),
       s.url ? el('p', { class: 'small muted', text: 'No browser window opened? Copy the link and paste it into your browser\'s address bar.' }) : null,
     ],
     // The busy strip has its own Cancel when the wait can be cancelled; never show two.
-    footer: view.busy?.cancellable ? [] : [spacer(), button('Cancel', { id: 'btn-cancel', onClick: () => ctx.send({ event: 'cancel' }) })],
+    footer: view.busy?.cancellable ? [] : [spacer(), button('Cancel', { id: 'btn-cancel', onClick: () => ctx.send(ev.cancel()) })],
   };
 }
 
@@ -75,9 +73,8 @@ export const consent = {
     const parts = { ready: () => ready(s, ctx), waiting: () => waiting(s, view, ctx), denied: () => denied(s, view, ctx), timed_out: () => timedOut(s, view, ctx) }[s.state]();
     return { title: TITLES[s.state] ?? 'Allow access in Xero', ...parts };
   },
-  // Only when the error's one action is what "Try again" does; any other error keeps its box.
-  ownsError: (view) => ['denied', 'timed_out'].includes(view.screen.state)
-    && (!view.error?.action || view.error.action.event?.event === 'allow_access'),
+  // Rust says when this screen tells the error itself (a denial or a timeout, with Try again).
+  ownsError: (view) => Boolean(view.error?.told_by_screen),
   announce(view) {
     const s = view.screen.state;
     if (view.error) return null; // the shell announces the error's sentence
@@ -92,37 +89,35 @@ const tenantType = (t) => (t ? t.charAt(0) + t.slice(1).toLowerCase() : 'Organis
 
 export const chooseOrganisation = {
   build(view, ctx) {
-    const orgs = view.screen.organisations;
+    const { organisations: orgs, reason } = view.screen;
     const count = (name) => orgs.filter((o) => o.name === name).length;
     const chosen = orgs.some((o) => o.selected);
-    const reason = view.screen.reason;
     return {
       title: 'Choose the organisation',
       lead: reason
         ? el('p', { class: 'lead', id: 'choose-reason', text: reason })
         : 'Xero allowed access to more than one organisation. Choose the one this connection should use.',
       body: [
-        el('fieldset', { class: 'radio-cards', id: 'organisations' },
-          el('legend', { class: 'sr-only', text: 'Organisations' }),
-          orgs.map((o, i) => {
-            const id = `org-${i}`;
-            return el('div', { class: 'radio-card', test: 'org-choice', 'data-tenant-id': o.tenant_id },
-              el('input', {
-                type: 'radio', name: 'organisation', id, value: o.tenant_id, checked: o.selected, 'aria-describedby': `${id}-text`,
-                on: { change: () => ctx.send({ event: 'choose_organisation', tenant_id: o.tenant_id }) },
-              }),
-              el('label', { for: id },
-                el('span', { class: 'radio-title', text: o.name }),
-                el('span', { class: 'radio-text', id: `${id}-text` },
-                  `${tenantType(o.tenant_type)} · ID `, el('span', { class: 'mono', text: o.tenant_id }),
-                  // Two organisations can share a name; only the ID tells them apart.
-                  count(o.name) > 1 ? el('span', { class: 'same-name', text: ' · same name as another: check the ID' }) : null)));
+        radioCards({
+          id: 'organisations',
+          name: 'organisation',
+          idPrefix: 'org',
+          legend: 'Organisations',
+          legendClass: 'sr-only',
+          test: 'org-choice',
+          choices: orgs.map((o) => ({
+            value: o.tenant_id, title: o.name, checked: o.selected, data: { 'data-tenant-id': o.tenant_id },
+            text: [`${tenantType(o.tenant_type)} · ID `, el('span', { class: 'mono', text: o.tenant_id }),
+              // Two organisations can share a name; only the ID tells them apart.
+              count(o.name) > 1 ? el('span', { class: 'same-name', text: ' · same name as another: check the ID' }) : null],
           })),
+          onChoose: (tenantId) => ctx.send(ev.chooseOrganisation(tenantId)),
+        }),
         el('div', { class: 'actions-row' },
-          button('Add another organisation', { id: 'btn-add-organisation', onClick: () => ctx.send({ event: 'add_organisation' }) })),
+          button('Add another organisation', { id: 'btn-add-organisation', onClick: () => ctx.send(ev.addOrganisation()) })),
       ],
-      footer: [spacer(), button('Next', { id: 'btn-next', kind: 'primary', type: 'submit', disabled: !chosen })],
-      onSubmit: () => chosen && ctx.send({ event: 'next' }),
+      footer: [spacer(), nextButton({ disabled: !chosen })],
+      onSubmit: () => chosen && ctx.send(ev.next()),
     };
   },
 };

@@ -4,8 +4,9 @@
 // emptied at once. The form is updated in place so a re-render never interrupts typing.
 
 import { el } from '../dom.js';
+import * as ev from '../events.js';
 import { secretShape, visibleWhitespace } from '../shape.js';
-import { button } from '../widgets.js';
+import { backButton, button, nextButton, spacer } from '../widgets.js';
 
 const SEVERITY = { notice: 'Fixed', warning: 'Check', blocking: 'Must fix' };
 const WHITESPACE_KINDS = new Set(['whitespace', 'inner_whitespace']);
@@ -49,12 +50,7 @@ const nameValue = () => (f.name ? f.name.node.value : f.view.screen.name);
 const secretGiven = () => Boolean(f.secret) && f.secret.node.value !== '';
 
 function sendEdit(ctx) {
-  ctx.send({
-    event: 'credentials_edited',
-    name: nameValue(),
-    client_id: f.id.node.value,
-    secret_shape: secretGiven() ? secretShape(f.secret.node.value) : '',
-  });
+  ctx.send(ev.credentialsEdited(nameValue(), f.id.node.value, secretGiven() ? secretShape(f.secret.node.value) : ''));
 }
 
 function submit(ctx) {
@@ -64,7 +60,7 @@ function submit(ctx) {
     f.secret.node.value = '';
     setShown(false);
   }
-  ctx.send({ event: 'submit_credentials', name: nameValue(), client_id: f.id.node.value, client_secret: secret });
+  ctx.send(ev.submitCredentials(nameValue(), f.id.node.value, secret));
 }
 
 function setShown(shown) {
@@ -76,7 +72,10 @@ function setShown(shown) {
 function apply(view, ctx) {
   const s = view.screen;
   f.view = view;
-  if (ctx.cause === 'fill_practice_credentials') {
+  // Rust filled the inputs in (practice credentials): show its values; otherwise keep what the
+  // user is typing, which Rust has only as it was when last sent.
+  if (s.prefill !== f.prefill) {
+    f.prefill = s.prefill;
     f.id.node.value = s.client_id;
     if (f.name) f.name.node.value = s.name;
   }
@@ -119,7 +118,7 @@ export default {
   build(view, ctx) {
     const s = view.screen;
     const onInput = () => sendEdit(ctx);
-    f = { view, structure: `${s.name_editable}|${s.secret_needed}` };
+    f = { view, structure: `${s.name_editable}|${s.secret_needed}`, prefill: s.prefill };
     f.name = s.name_editable
       ? input('input-name', 'Connection name', { value: s.name, 'aria-describedby': 'hint-name problems-input-name', on: { input: onInput } })
       : null;
@@ -135,10 +134,10 @@ export default {
     }
     f.practice = el('div', { class: 'practice' },
       el('span', { class: 'small muted', text: 'Rehearsing with the practice simulator?' }),
-      button('Use practice credentials', { id: 'btn-practice-fill', kind: 'quiet', onClick: () => ctx.send({ event: 'fill_practice_credentials' }) }));
+      button('Use practice credentials', { id: 'btn-practice-fill', kind: 'quiet', onClick: () => ctx.send(ev.fillPracticeCredentials()) }));
     f.other = el('ul', { class: 'problems', id: 'problems-other' });
     f.hint = el('p', { id: 'next-hint', class: 'small muted next-hint', text: 'Fix what is marked “Must fix” to continue.' });
-    f.next = button('Next', { id: 'btn-next', kind: 'primary', type: 'submit', 'aria-describedby': 'next-hint' });
+    f.next = nextButton({ 'aria-describedby': 'next-hint' });
 
     apply(view, ctx);
     return {
@@ -156,8 +155,8 @@ export default {
         f.other,
       ],
       footer: [
-        button('Back', { id: 'btn-back', onClick: () => ctx.send({ event: 'back' }) }),
-        el('span', { class: 'spacer' }),
+        backButton(ctx),
+        spacer(),
         f.hint,
         f.next,
       ],

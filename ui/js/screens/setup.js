@@ -3,33 +3,27 @@
 // (API presets, with the exact scopes under "Advanced").
 
 import { el } from '../dom.js';
-import { button, callout, copyButton, section, valueRow } from '../widgets.js';
-
-const back = (ctx) => button('Back', { id: 'btn-back', onClick: () => ctx.send({ event: 'back' }) });
-const next = () => button('Next', { id: 'btn-next', kind: 'primary', type: 'submit' });
-const spacer = () => el('span', { class: 'spacer' });
+import * as ev from '../events.js';
+import { backButton, button, callout, copyButton, nextButton, radioCards, section, spacer, valueRow } from '../widgets.js';
 
 function portalBlock(guide, ctx) {
   return el('div', { class: 'portal' },
-    button('Open Xero developer portal', { id: 'btn-open-portal', kind: 'strong', onClick: () => ctx.send({ event: 'open_portal' }) }),
+    button('Open Xero developer portal', { id: 'btn-open-portal', kind: 'strong', onClick: () => ctx.send(ev.openPortal()) }),
     el('p', { class: 'small muted' }, 'Opens ', el('span', { class: 'mono', text: guide.portal_url }), ' in your browser. Keep this window open beside it.'));
 }
 
 function appTypeChoice(guide, ctx) {
-  return el('fieldset', { class: 'radio-cards', id: 'app-type' },
-    el('legend', { class: 'block-title', text: 'Integration type' }),
-    guide.app_type_choices.map((c) => {
-      const id = `app-type-${c.app_type}`;
-      return el('div', { class: 'radio-card', test: 'app-type-choice', 'data-app-type': c.app_type },
-        el('input', {
-          type: 'radio', name: 'app-type', id, value: c.app_type, checked: c.app_type === guide.app_type,
-          'aria-describedby': `${id}-text`,
-          on: { change: () => ctx.send({ event: 'choose_app_type', app_type: c.app_type }) },
-        }),
-        el('label', { for: id },
-          el('span', { class: 'radio-title', text: c.label }),
-          el('span', { class: 'radio-text', id: `${id}-text`, text: c.explanation })));
-    }));
+  return radioCards({
+    id: 'app-type',
+    name: 'app-type',
+    legend: 'Integration type',
+    test: 'app-type-choice',
+    choices: guide.app_type_choices.map((c) => ({
+      key: c.app_type, value: c.app_type, title: c.label, text: c.explanation,
+      checked: c.app_type === guide.app_type, data: { 'data-app-type': c.app_type },
+    })),
+    onChoose: (appType) => ctx.send(ev.chooseAppType(appType)),
+  });
 }
 
 function valuesBlock(guide, ctx) {
@@ -46,27 +40,25 @@ function valuesBlock(guide, ctx) {
         : null));
 }
 
-const secretWarning = () => callout('warning', 'Copy the client secret as soon as Xero shows it',
-  'Xero shows the secret only once. Copy it before you leave that page; if it is lost, you can generate another one.');
+// Rust sends the secret's warning apart from the tips (guide.secret_tip): it is shown as a box.
+const secretWarning = (text) => callout('warning', 'Copy the client secret as soon as Xero shows it', text);
 
 export const createApp = {
   build(view, ctx) {
     const { guide, reconnect, reconnect_steps: reconnectSteps } = view.screen;
-    // The warning box already says the secret is shown once, so the tip saying it is not repeated.
-    const tips = guide.tips.filter((t) => !/only once/i.test(t));
-    const hasSecret = guide.app_type !== 'pkce';
+    const { tips } = guide;
     const body = reconnect
       ? [
         portalBlock(guide, ctx),
         section('In the portal', el('ol', { class: 'steps-list', id: 'reconnect-steps' }, reconnectSteps.map((s) => el('li', { text: s })))),
-        secretWarning(),
+        guide.secret_tip ? secretWarning(guide.secret_tip) : null,
       ]
       : [
         portalBlock(guide, ctx),
         appTypeChoice(guide, ctx),
         section('In the portal', el('ol', { class: 'steps-list', id: 'guide-steps' }, guide.steps.map((s) => el('li', { text: s })))),
         valuesBlock(guide, ctx),
-        hasSecret ? secretWarning() : null,
+        guide.secret_tip ? secretWarning(guide.secret_tip) : null,
         tips.length ? section('Before you start', el('ul', { class: 'tips' }, tips.map((t) => el('li', { text: t })))) : null,
       ];
     return {
@@ -75,8 +67,8 @@ export const createApp = {
         ? 'Reconnecting needs a new client secret from the same app in Xero\'s developer portal.'
         : 'Xero needs an app registered for this connection. Create it in the developer portal with the values below.',
       body,
-      footer: [back(ctx), spacer(), next()],
-      onSubmit: () => ctx.send({ event: 'next' }),
+      footer: [backButton(ctx), spacer(), nextButton()],
+      onSubmit: () => ctx.send(ev.next()),
     };
   },
 };
@@ -95,7 +87,7 @@ export const scopes = {
           apis.map((a) => {
             const id = `api-${a.api}`;
             return el('div', { class: 'check', test: 'api-choice', 'data-api': a.api },
-              el('input', { type: 'checkbox', id, checked: a.checked, on: { change: () => ctx.send({ event: 'toggle_api', api: a.api }) } }),
+              el('input', { type: 'checkbox', id, checked: a.checked, on: { change: () => ctx.send(ev.toggleApi(a.api)) } }),
               el('label', { for: id, text: a.label }));
           })),
         el('details', { class: 'advanced', id: 'advanced', open: advancedOpen },
@@ -104,8 +96,8 @@ export const scopes = {
           el('ul', { class: 'scope-list', id: 'scope-list' }, list.map((s) => el('li', { class: 'mono', text: s }))),
           copyButton(ctx, list.join(' '), 'scopes', 'btn-copy-scopes')),
       ],
-      footer: [back(ctx), spacer(), next()],
-      onSubmit: () => ctx.send({ event: 'next' }),
+      footer: [backButton(ctx), spacer(), nextButton()],
+      onSubmit: () => ctx.send(ev.next()),
     };
   },
 };

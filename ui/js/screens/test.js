@@ -3,7 +3,8 @@
 // view's error, drawn by the shell with its one fixing action.
 
 import { el } from '../dom.js';
-import { button, copyButton } from '../widgets.js';
+import * as ev from '../events.js';
+import { button, copyButton, spacer } from '../widgets.js';
 
 function country(code) {
   if (!code) return null;
@@ -49,13 +50,12 @@ export default {
   build(view, ctx) {
     const s = view.screen;
     const r = s.result;
-    // When the error's own button already tests again (e.g. after a rate-limit wait), do not
-    // offer a second way around its countdown.
-    const errorTests = view.error?.action?.event?.event === 'test_connection';
-    const testBtn = errorTests ? null : button(r ? 'Test again' : 'Test Connection', {
+    // Rust leaves the button out while the error's own button tests again (after a rate-limit
+    // wait), so there is one way, with its countdown.
+    const testBtn = !s.offer_test ? null : button(r ? 'Test again' : 'Test Connection', {
       // aria-disabled rather than disabled while testing, so keyboard focus stays on it.
       id: 'btn-test-connection', kind: r ? 'secondary' : 'primary', 'aria-disabled': view.busy ? 'true' : null,
-      onClick: () => view.busy || ctx.send({ event: 'test_connection' }),
+      onClick: () => view.busy || ctx.send(ev.testConnection()),
     });
     return {
       title: 'Test the connection',
@@ -68,8 +68,8 @@ export default {
         r ? result(r, ctx) : null,
       ],
       // Both in the footer so neither scrolls out of sight below a long result.
-      footer: [el('span', { class: 'spacer' }), testBtn,
-        button('Done', { id: 'btn-done', kind: r ? 'primary' : 'secondary', onClick: () => ctx.send({ event: 'home' }) })],
+      footer: [spacer(), testBtn,
+        button('Done', { id: 'btn-done', kind: r ? 'primary' : 'secondary', onClick: () => ctx.send(ev.home()) })],
     };
   },
   announce: (view) => (view.screen.result ? `Connected to ${view.screen.result.organisation.name}.` : null),

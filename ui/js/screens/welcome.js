@@ -3,7 +3,8 @@
 // first asks which one, locally, before sending start_reconnect.
 
 import { el } from '../dom.js';
-import { button, section } from '../widgets.js';
+import * as ev from '../events.js';
+import { button, section, spacer } from '../widgets.js';
 
 // Whether the "which connection?" list is open; forgotten when the screen is left.
 let picking = false;
@@ -17,7 +18,7 @@ function choice(id, title, text, onClick, extra = {}) {
 /** ✓ / ✗ and the last test in words; the symbol is decoration, the words say it. */
 export function lastTest(c) {
   // Never tested: the status already says so.
-  if (c.last_test_ok === null && c.last_test === c.status) return null;
+  if (!c.last_test) return null;
   const mark = c.last_test_ok === true ? '✓' : c.last_test_ok === false ? '✗' : '–';
   const tone = c.last_test_ok === true ? 'ok' : c.last_test_ok === false ? 'bad' : 'none';
   return el('span', { class: `last-test tone-${tone}` },
@@ -42,7 +43,7 @@ function picker(connections, ctx) {
         id: `btn-reconnect-${i}`,
         test: 'reconnect-choice',
         'data-name': c.name,
-        onClick: () => ctx.send({ event: 'start_reconnect', name: c.name }),
+        onClick: () => ctx.send(ev.startReconnect(c.name)),
       })))),
     button('Not now', { id: 'btn-reconnect-close', kind: 'link', onClick: () => { picking = false; ctx.rerender(); } }));
 }
@@ -56,7 +57,7 @@ export default {
       if (unavailable) {
         ctx.announce(unavailable);
       } else if (connections.length === 1) {
-        ctx.send({ event: 'start_reconnect', name: connections[0].name });
+        ctx.send(ev.startReconnect(connections[0].name));
       } else {
         picking = !picking;
         ctx.rerender();
@@ -75,19 +76,19 @@ export default {
         el('div', { class: 'choices' },
           choice('btn-first-setup', 'First setup',
             'Create an app in Xero, paste its Client ID and secret, allow access, and test the connection.',
-            () => ctx.send({ event: 'start_setup' })),
+            () => ctx.send(ev.startSetup())),
           reconnect),
         pick,
         section('Saved connections', savedList(connections)),
       ],
       footer: [
-        button('Manage connections', { id: 'btn-open-connections', onClick: () => ctx.send({ event: 'open_connections' }) }),
-        el('span', { class: 'spacer' }),
+        button('Manage connections', { id: 'btn-open-connections', onClick: () => ctx.send(ev.openConnections()) }),
+        spacer(),
         view.practice ? null
           : button('Practise with a simulated Xero', { id: 'btn-practice', kind: 'quiet', onClick: () => ctx.practice() }),
       ],
       // After opening or closing the list, focus its first choice or goes back to Reconnect.
-      focus: ctx.cause === 'local' ? (pick?.querySelector('button') ?? reconnect) : null,
+      focus: ctx.local ? (pick?.querySelector('button') ?? reconnect) : null,
     };
   },
 };

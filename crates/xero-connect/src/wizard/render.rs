@@ -115,6 +115,7 @@ impl Wizard {
                     can_continue: self.can_continue(),
                     problems,
                     practice_fill_available: self.config.practice.is_some() && setup,
+                    prefill: self.draft.prefilled,
                 }
             }
             Stage::Scopes => Screen::Scopes {
@@ -158,6 +159,7 @@ impl Wizard {
                 organisation: self.subject.as_ref().and_then(|c| c.organisation()).map(|o| o.name.clone()),
                 tenant_id: self.subject.as_ref().and_then(|c| c.tenant_id.clone()),
                 result: self.testing.result.clone(),
+                offer_test: !self.error_view_tests_again(),
             },
             Stage::Connections => Screen::Connections {
                 connections: self.summaries(),
@@ -209,7 +211,25 @@ impl Wizard {
             }
             _ => None,
         });
-        ErrorView { code: e.code(), message: e.message().to_string(), action, retry_after_secs: e.retry_after_secs() }
+        // The consent step tells a denial or a timeout itself, with "Try again" as its button.
+        let told_by_screen = self.stage == Stage::Consent
+            && matches!(self.consent.state, ConsentState::Denied | ConsentState::TimedOut)
+            && action.as_ref().is_none_or(|a| a.event == UserEvent::AllowAccess);
+        ErrorView {
+            code: e.code(),
+            message: e.message().to_string(),
+            told_by_screen,
+            action,
+            retry_after_secs: e.retry_after_secs(),
+        }
+    }
+
+    /// Whether the error shown offers "Try again" for Test Connection itself.
+    fn error_view_tests_again(&self) -> bool {
+        self.error
+            .as_ref()
+            .and_then(|e| self.error_view(e).action)
+            .is_some_and(|a| matches!(a.event, UserEvent::TestConnection { .. }))
     }
 }
 
@@ -226,7 +246,7 @@ fn summary(c: &Connection) -> ConnectionSummary {
         tenant_id: c.tenant_id.clone(),
         app_type: c.app_type,
         status: status.to_string(),
-        last_test: c.last_test.as_ref().map(|t| t.summary()).unwrap_or_else(|| "Never tested".to_string()),
+        last_test: c.last_test.as_ref().map(|t| t.summary()),
         last_test_ok: ok,
     }
 }

@@ -73,6 +73,8 @@ pub(super) struct Draft {
     pub(super) apis: Vec<Api>,
     /// The checked credentials between the credentials step and Allow access (Rust side only).
     pub(super) accepted: Option<CredentialCheck>,
+    /// How many times the inputs were filled in by Rust (practice credentials).
+    pub(super) prefilled: u32,
 }
 
 /// The name a first connection is offered.
@@ -89,6 +91,7 @@ impl Default for Draft {
             name_problem: None,
             apis: vec![Api::DEFAULT],
             accepted: None,
+            prefilled: 0,
         }
     }
 }

@@ -145,6 +145,7 @@ impl Wizard {
                 if let Some(p) = &self.config.practice {
                     self.draft.client_id = p.client_id.clone();
                     self.draft.secret_provided = true;
+                    self.draft.prefilled += 1;
                     self.recheck("");
                 }
                 Vec::new()

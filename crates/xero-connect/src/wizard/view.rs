@@ -60,6 +60,9 @@ pub struct ErrorView {
     pub code: ErrorCode,
     /// The sentence that says what to do.
     pub message: String,
+    /// True when the screen tells this failure in its own words, with its own button (the
+    /// consent step after a denial or a timeout): the UI then draws no error box.
+    pub told_by_screen: bool,
     /// The one button that fixes it, if any.
     pub action: Option<Action>,
     /// For rate limits: seconds until "Try again" works.
@@ -88,8 +91,8 @@ pub struct ConnectionSummary {
     pub app_type: AppType,
     /// "Connected", "Test failed", "Not tested yet".
     pub status: String,
-    /// The last test in words, e.g. "OK on 2026-11-22 14:25 UTC".
-    pub last_test: String,
+    /// The last test in words ("OK at …", "Failed at …: why"); `None` when never tested.
+    pub last_test: Option<String>,
     /// Whether the last test succeeded (`None`: never tested).
     pub last_test_ok: Option<bool>,
 }
@@ -184,6 +187,10 @@ pub enum Screen {
         can_continue: bool,
         /// Practice mode can fill in the demo credentials.
         practice_fill_available: bool,
+        /// How many times Rust filled in the inputs (practice credentials): when it changes, the
+        /// UI sets the name and Client ID inputs to the values above; otherwise it keeps what
+        /// the user is typing.
+        prefill: u32,
     },
     /// Choose the APIs; the exact scopes under "Advanced".
     Scopes {
@@ -224,6 +231,9 @@ pub enum Screen {
         tenant_id: Option<String>,
         /// The result, once tested.
         result: Option<TestSuccess>,
+        /// Whether to offer the Test Connection button: not while the error's own button tests
+        /// again (after a rate-limit wait), so there is one way, with its countdown.
+        offer_test: bool,
     },
     /// Saved connections with their actions.
     Connections {
