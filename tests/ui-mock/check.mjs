@@ -1,28 +1,33 @@
-// Checks the wizard UI in headless Chromium against the fake backend (mock-tauri.js): renders
-// every scenario at 800×600 in light and dark (screenshots for a human to look at), then checks
-// the rules that matter: CSP-safe DOM, the secret sent only once, focus, disabled Next, dialog.
+// Checks the wizard UI in headless Chromium against the views Rust really builds (replayed by
+// mock-tauri.js from views/, recorded by crates/xero-connect/tests/views.rs): renders every
+// recorded view at 800×600 in light and dark (screenshots for a human to look at), then checks
+// the rules that matter: CSP-safe DOM, the secret sent only once, focus, disabled Next, the
+// dialog, error buttons sending Rust's event unchanged.
 //
-// Not part of CI. Needs Debian's chromium and playwright-core installed outside the repo:
-//   apt-get install -y chromium && mkdir -p /tmp/uicheck && (cd /tmp/uicheck && npm i playwright-core)
-//   PLAYWRIGHT_CORE_DIR=/tmp/uicheck/node_modules node tests/ui-mock/check.mjs
-// Screenshots go to $UI_SHOTS (default /tmp/uicheck). Ends with "N passed, N failed".
+// Run by scripts/ui-check (part of scripts/test), which installs what it needs: Debian's
+// chromium and the pinned playwright-core (tools/ui-check). By hand:
+//   PLAYWRIGHT_CORE_DIR=target/tools/ui-check/node_modules node tests/ui-mock/check.mjs
+// Screenshots go to $UI_SHOTS (default target/ui-check). Ends with "N passed, N failed".
 
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const shots = process.env.UI_SHOTS ?? '/tmp/uicheck';
+const shots = process.env.UI_SHOTS ?? join(root, 'target/ui-check');
 mkdirSync(shots, { recursive: true });
 
 const require = createRequire(import.meta.url);
-const pwDir = process.env.PLAYWRIGHT_CORE_DIR ?? '/tmp/uicheck/node_modules';
+const pwDir = process.env.PLAYWRIGHT_CORE_DIR ?? join(root, 'target/tools/ui-check/node_modules');
 const { chromium } = require(existsSync(join(pwDir, 'playwright-core')) ? join(pwDir, 'playwright-core') : pwDir);
 const { secretShape, visibleWhitespace } = await import(pathToFileURL(join(root, 'ui/js/shape.js')).href);
+const index = JSON.parse(readFileSync(join(here, 'views/index.json'), 'utf8'));
+const view = (name) => JSON.parse(readFileSync(join(here, 'views', `${name}.json`), 'utf8'));
+const { client_id: CLIENT_ID, secret: RECORDED_SECRET } = index.inputs;
 
 let passed = 0;
 let failed = 0;
@@ -34,7 +39,7 @@ function check(name, ok, detail = '') {
 
 // ---- shape.js, without a browser ----
 const shapeCases = [
-  ['09afAFgzGZ', '0aaAAggGG'.slice(0, 0) + '00aaAAggGG'],
+  ['09afAFgzGZ', '00aaAAggGG'],
   ['-_:=', '-_:='],
   ['"\'“”‘’`«»', '"\'“”‘’`«»'],
   [' \t\n\r\u00A0\u2007\u202F\u200B\u200C\u200D\u2060\uFEFF\u3000\u0085', ' \t\n\r\u00A0\u2007\u202F\u200B\u200C\u200D\u2060\uFEFF\u3000\u0085'],
@@ -56,10 +61,14 @@ for (let i = 0; i < 50; i++) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  // As the machine's own probe ran it: without the background-networking flags Chromium tries
+  // to reach Google's hosts, which this machine's closed network refuses.
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
-async function open(scenario, colorScheme = 'light') {
+/** A page on a recorded view; Rust's pushed views come only when the test calls show(). */
+async function open(name, colorScheme = 'light') {
   const context = await browser.newContext({ viewport: { width: 800, height: 600 }, colorScheme });
   const page = await context.newPage();
   page.problems = [];
@@ -73,14 +82,15 @@ async function open(scenario, colorScheme = 'light') {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await page.goto(`${base}?scenario=${scenario}`);
+  await page.goto(`${base}?view=${name}&pushes=off`);
   await page.waitForSelector('#step-heading');
   return page;
 }
 
 const events = (page) => page.evaluate(() => window.__mock.events);
+const show = (page, name) => page.evaluate((n) => window.__mock.show(n), name);
 const active = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.dataset?.key || document.activeElement?.tagName);
-const settle = (page, ms = 120) => page.waitForTimeout(ms);
+const settle = (page, ms = 150) => page.waitForTimeout(ms);
 
 // Rules every rendered screen must follow.
 async function domRules(page, label) {
@@ -106,6 +116,7 @@ async function domRules(page, label) {
       h1: h1 ? h1.tabIndex === -1 && h1.textContent.trim().length > 0 : false,
       ids: [...document.querySelectorAll('[id]')].map((n) => n.id).filter((id, i, a) => a.indexOf(id) !== i),
       banner: Boolean(document.querySelector('#banner:not([hidden])')),
+      text: document.body.innerText,
     };
   });
   const bad = [];
@@ -120,21 +131,17 @@ async function domRules(page, label) {
   if (!r.h1) bad.push('no focusable h1#step-heading');
   if (r.ids.length) bad.push(`duplicate ids ${r.ids}`);
   if (!r.banner) bad.push('banner not shown');
+  // The window speaks its own words: no command-line option or command on screen.
+  if (/--[a-z]/.test(r.text) || r.text.includes('xero-connect ')) bad.push('command-line words on screen');
   bad.push(...page.problems);
   check(`${label}: DOM rules`, bad.length === 0, bad.join('; '));
 }
 
-// ---- every scenario, light and dark ----
-const scenarios = await (async () => {
-  const p = await open('welcome');
-  const names = await p.evaluate(() => window.__mock.scenarios);
-  await p.context().close();
-  return names;
-})();
+// ---- every recorded view, light and dark ----
 for (const scheme of ['light', 'dark']) {
-  for (const name of scenarios) {
+  for (const name of index.views) {
     const page = await open(name, scheme);
-    if (name === 'connections_confirm') await page.waitForSelector('dialog[open]');
+    if (name === 'connections-confirm') await page.waitForSelector('dialog[open]');
     await settle(page, 250);
     // Before the screenshot: taking one leaves an empty style="" on inputs (caret hiding).
     await domRules(page, `${name} (${scheme})`);
@@ -145,24 +152,22 @@ for (const scheme of ['light', 'dark']) {
 
 // ---- the secret: shapes while typing, sent once on Next, input emptied ----
 {
-  const SECRET = 'hK7_vQ2-pL9zXw3RmT8yNc4BfJ6dGs1AeU5kYq0oPi4WtZ2x ';
+  const SECRET = `${RECORDED_SECRET} `;
   const page = await open('credentials');
   check('load: focus on the heading', (await active(page)) === 'step-heading');
-  await page.fill('#input-client-id', '');
-  await page.type('#input-client-id', '1A2B3C4D5E6F708192A3B4C5D6E7F809');
+  await page.fill('#input-client-id', CLIENT_ID);
   await page.type('#input-client-secret', SECRET, { delay: 5 });
-  await settle(page, 300);
+  await page.waitForSelector('[data-test=problem][data-severity=notice]');
   const edits = (await events(page)).filter((e) => e.event === 'credentials_edited');
   check('typing sends credentials_edited', edits.length >= SECRET.length);
   const windows = Array.from({ length: SECRET.length - 5 }, (_, i) => SECRET.slice(i, i + 6));
   const leaked = edits.filter((e) => windows.some((w) => JSON.stringify(e).includes(w)));
   check('credentials_edited never carries the secret (or 6 characters of it)', leaked.length === 0, JSON.stringify(leaked[0]));
   check('last shape is the secret\'s shape', edits.at(-1).secret_shape === secretShape(SECRET), edits.at(-1).secret_shape);
-  await page.waitForSelector('[data-test=problem][data-severity=notice]');
   const preview = await page.textContent('#preview-input-client-secret');
   check('trailing space shown visibly, secret masked', preview.includes('␣') && preview.includes('•') && !windows.some((w) => preview.includes(w)), preview);
   const html = await page.content();
-  check('secret not in the DOM', !windows.some((w) => html.includes(w)));
+  check('secret not in the page', !windows.some((w) => html.includes(w)));
   await page.click('#btn-show-secret');
   check('Show reveals (aria-pressed=true, type=text)', (await page.getAttribute('#btn-show-secret', 'aria-pressed')) === 'true' && (await page.getAttribute('#input-client-secret', 'type')) === 'text');
   await page.click('#btn-show-secret');
@@ -172,12 +177,14 @@ for (const scheme of ['light', 'dark']) {
   await page.fill('#input-client-id', 'ABC');
   await page.waitForSelector('[data-test=problem][data-severity=blocking]');
   check('Next disabled while a blocking problem is shown', await page.isDisabled('#btn-next'));
-  check('blocking problem is a sentence', /Client ID should be 32 characters/.test(await page.textContent('[data-severity=blocking]')));
+  const blocking = view('credentials-blocking').screen.problems.find((p) => p.severity === 'blocking').message;
+  check('the blocking problem is Rust\'s sentence, under the Client ID', (await page.textContent('#problems-input-client-id [data-severity=blocking]')).includes(blocking));
+  check('only the Client ID is marked invalid', (await page.getAttribute('#input-client-id', 'aria-invalid')) === 'true' && (await page.getAttribute('#input-name', 'aria-invalid')) === 'false');
   await page.focus('#input-client-id');
   await page.keyboard.press('Enter');
   await settle(page);
   check('Enter with a blocking problem submits nothing', !(await events(page)).some((e) => e.event === 'submit_credentials'));
-  await page.fill('#input-client-id', '1A2B3C4D5E6F708192A3B4C5D6E7F809');
+  await page.fill('#input-client-id', CLIENT_ID);
   await page.waitForSelector('#btn-next:not([disabled])');
   check('Next enabled once fixed', true);
 
@@ -197,6 +204,15 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
+// ---- a taken name: under the name field, and only the name is marked invalid ----
+{
+  const page = await open('credentials-name-taken');
+  const msg = view('credentials-name-taken').screen.problems.find((p) => p.field === 'name').message;
+  check('the name problem is under the name field', (await page.textContent('#problems-input-name')).includes(msg));
+  check('the name is marked invalid, the Client ID is not', (await page.getAttribute('#input-name', 'aria-invalid')) === 'true' && (await page.getAttribute('#input-client-id', 'aria-invalid')) === 'false');
+  await page.context().close();
+}
+
 // ---- the whole first setup, checking focus at every screen change ----
 {
   const page = await open('welcome');
@@ -208,19 +224,26 @@ for (const scheme of ['light', 'dark']) {
   await page.waitForSelector('.screen-create_app');
   await expectHeading('create_app');
   check('progress says Step 1 of 6', (await page.textContent('#progress')) === 'Step 1 of 6');
+  check('the secret warning is a box, not also a tip', (await page.locator('.callout-warning').count()) === 1 && !(await page.textContent('.tips')).includes('only once'));
   await page.click('#btn-copy-redirect-uri-0');
   check('Copy says Copied', (await page.textContent('#btn-copy-redirect-uri-0')) === 'Copied');
   check('clipboard got the redirect URI', (await page.evaluate(() => window.__mock.copied)).includes('http://localhost:8749/callback'));
+  const chosen = (type) => page.waitForSelector(`#app-type-${type}:checked`, { state: 'attached' });
+  await page.click('[data-test=app-type-choice] input[value=pkce]');
+  await chosen('pkce');
+  check('a desktop app shows no secret warning', (await page.locator('.callout-warning').count()) === 0);
+  await page.click('[data-test=app-type-choice] input[value=custom]');
+  await chosen('custom');
+  await page.click('[data-test=app-type-choice] input[value=web]');
+  await chosen('web');
   await page.click('#btn-next');
   await page.waitForSelector('.screen-credentials');
   await expectHeading('credentials');
-  await page.click('#btn-practice-fill');
-  await page.waitForSelector('#input-client-secret[disabled]');
-  check('practice fill: ID filled, secret placeholder', (await page.inputValue('#input-client-id')) === '1A2B3C4D5E6F708192A3B4C5D6E7F809'
-    && (await page.getAttribute('#input-client-secret', 'placeholder')) === 'Filled in by practice mode');
+  await page.fill('#input-client-id', CLIENT_ID);
+  await page.fill('#input-client-secret', `${RECORDED_SECRET} `);
+  await page.waitForSelector('#btn-next:not([disabled])');
   await page.click('#btn-next');
   await page.waitForSelector('.screen-scopes');
-  check('practice submit sends an empty secret', (await events(page)).find((e) => e.event === 'submit_credentials').client_secret === '');
   await page.click('#advanced-summary');
   await page.focus('#api-payroll');
   await page.keyboard.press('Space');
@@ -233,33 +256,39 @@ for (const scheme of ['light', 'dark']) {
   await page.waitForSelector('#btn-allow-access');
   await expectHeading('consent ready');
   await page.click('#btn-allow-access');
+  await show(page, 'consent-checking');
+  await page.waitForSelector('#busy-label');
+  check('progress before the browser: the credentials are checked', (await page.textContent('#busy-label')).includes('Checking the Client ID and secret'));
+  await show(page, 'consent-waiting');
   await page.waitForSelector('#btn-open-again');
   await expectHeading('consent waiting');
   await page.waitForTimeout(300);
   check('live region says we are waiting', /Waiting for you to allow access in Xero/.test(await page.textContent('#live')));
   check('one Cancel while waiting', (await page.locator('#btn-cancel').count()) === 1);
   await page.click('#btn-copy-link');
-  check('Copy link copies the consent URL', (await page.evaluate(() => window.__mock.copied.at(-1))).startsWith('https://login.xero.com/'));
-  await page.evaluate(() => window.__mock.show('choose_organisation'));
+  check('Copy link copies the consent URL', (await page.evaluate(() => window.__mock.copied.at(-1))) === index.inputs.consent_url);
+  await show(page, 'choose-organisation');
   await page.waitForSelector('.screen-choose_organisation');
   await expectHeading('choose_organisation (pushed)');
   check('Next disabled until an organisation is chosen', await page.isDisabled('#btn-next'));
-  await page.click(`[data-test=org-choice][data-tenant-id="a3f9b2d4-1c7e-4e88-b0a5-2d6c9e1f4a70"] label`);
+  check('same-named organisations are told apart by ID', (await page.locator('.same-name').count()) === 2);
+  const tenant = view('choose-organisation-chosen').screen.organisations.find((o) => o.selected).tenant_id;
+  await page.click(`[data-test=org-choice][data-tenant-id="${tenant}"] label`);
+  check('choose_organisation sent with its tenant ID', (await events(page)).some((e) => e.event === 'choose_organisation' && e.tenant_id === tenant));
+  await show(page, 'choose-organisation-chosen');
   await page.waitForSelector('#btn-next:not([disabled])');
-  check('choose_organisation sent with its tenant ID', (await events(page)).some((e) => e.event === 'choose_organisation' && e.tenant_id === 'a3f9b2d4-1c7e-4e88-b0a5-2d6c9e1f4a70'));
   await page.click('#btn-next');
   await page.waitForSelector('.screen-test');
   await expectHeading('test');
   await page.click('#btn-test-connection');
+  await show(page, 'test-green');
   await page.waitForSelector('#org-name');
   await page.waitForTimeout(300);
-  check('test result: organisation name', (await page.textContent('#org-name')) === 'Demo Company (AU)');
-  check('test result: tenant ID', (await page.textContent('#tenant-id')) === 'e41fc531-225c-4f90-947a-b82640da4dd9');
-  check('live region: Connected to …', /Connected to Demo Company \(AU\)/.test(await page.textContent('#live')));
+  const green = view('test-green').screen.result.organisation;
+  check('test result: organisation name', (await page.textContent('#org-name')) === green.name);
+  check('test result: tenant ID', (await page.textContent('#tenant-id')) === green.id);
+  check('live region: Connected to …', (await page.textContent('#live')).includes(`Connected to ${green.name}`));
   check('focus kept on Test Connection', (await active(page)) === 'btn-test-connection');
-  await page.click('#btn-done');
-  await page.waitForSelector('.screen-welcome');
-  await expectHeading('back to welcome');
   await page.context().close();
 }
 
@@ -269,50 +298,77 @@ for (const scheme of ['light', 'dark']) {
   await page.click('#btn-reconnect');
   await page.waitForSelector('[data-test=reconnect-choice]');
   check('Reconnect with several: focus on the first choice', (await active(page)) === 'btn-reconnect-0');
-  await page.click('[data-test=reconnect-choice][data-name="payroll-export"]');
+  check('a connection never tested shows no last test', (await page.locator('[data-test=saved-connection][data-name="pos-sync"] .last-test').count()) === 0);
+  await page.click('[data-test=reconnect-choice][data-name="shop"]');
   await page.waitForSelector('.screen-create_app');
-  check('start_reconnect with the chosen name', (await events(page)).some((e) => e.event === 'start_reconnect' && e.name === 'payroll-export'));
+  check('start_reconnect with the chosen name', (await events(page)).some((e) => e.event === 'start_reconnect' && e.name === 'shop'));
   check('reconnect steps shown', (await page.textContent('#reconnect-steps')).includes('Generate another secret'));
   await page.context().close();
 
-  const empty = await open('welcome_empty');
+  const empty = await open('welcome-empty');
   await empty.click('#btn-reconnect', { force: true });
   await empty.waitForTimeout(200);
   check('Reconnect unavailable sends nothing', (await events(empty)).length === 0);
   check('…and says why', /no saved connection/.test(await empty.textContent('#btn-reconnect')) && /no saved connection/.test(await empty.textContent('#live')));
   await empty.click('#btn-practice');
-  await empty.waitForTimeout(100);
+  await empty.waitForSelector('#btn-first-setup');
   check('Practise calls practice_start', (await empty.evaluate(() => window.__mock.commands)).includes('practice_start'));
   await empty.context().close();
 }
 
-// ---- errors: rate limit countdown; consent denied has one Try again ----
+// ---- practice mode: Rust fills the inputs in; the UI shows its values ----
 {
-  const page = await open('test_rate_limited');
+  const page = await open('practice-credentials');
+  await page.click('#btn-practice-fill');
+  await page.waitForSelector('#btn-next:not([disabled])');
+  check('practice fill: the Client ID Rust sent is in the input', (await page.inputValue('#input-client-id')) === view('practice-credentials-filled').screen.client_id);
+  check('practice fill: the secret is kept hidden', (await page.inputValue('#input-client-secret')) === '' && (await page.getAttribute('#input-client-secret', 'placeholder')).startsWith('Already entered'));
+  await page.context().close();
+}
+
+// ---- errors: rate limit countdown; consent denied tells itself; buttons send Rust's event ----
+{
+  const page = await open('test-rate-limited');
   const t1 = await page.textContent('#btn-error-action');
   check('rate limit: disabled, "Try again in N seconds"', (await page.isDisabled('#btn-error-action')) && /^Try again in \d+ seconds$/.test(t1), t1);
+  check('rate limit: no second Test button around the countdown', (await page.locator('#btn-test-connection').count()) === 0);
   await page.waitForTimeout(1600);
   const t2 = await page.textContent('#btn-error-action');
   check('rate limit: counts down', Number(t2.match(/\d+/)?.[0]) < Number(t1.match(/\d+/)[0]), `${t1} → ${t2}`);
-  check('error shows its sentence and small code', /rate limit/.test(await page.textContent('#error-message')) && (await page.textContent('.error-code')) === 'code: rate_limited');
+  check('error shows its sentence and small code', /limit of 60 calls a minute/.test(await page.textContent('#error-message')) && (await page.textContent('.error-code')) === 'code: rate_limited');
   await page.context().close();
 
-  const denied = await open('consent_denied');
+  const denied = await open('consent-denied');
   check('denied: one Try again', (await denied.locator('#btn-try-again').count()) === 1 && (await denied.locator('#btn-error-action').count()) === 0);
   await denied.click('#btn-try-again');
   check('Try again sends allow_access', (await events(denied)).at(-1).event === 'allow_access');
   await denied.context().close();
 
-  const invalid = await open('test_invalid_client');
-  await invalid.click('#btn-error-action');
-  const last = (await events(invalid)).at(-1);
-  check('error action sends its event verbatim', last.event === 'start_reconnect' && last.name === 'shop');
-  await invalid.context().close();
+  for (const name of ['test-disconnected', 'consent-port-busy', 'connections-choice-needed', 'credentials-wrong-app-type']) {
+    const p = await open(name);
+    await p.click('#btn-error-action');
+    const sent = (await events(p)).at(-1);
+    check(`${name}: the error's button sends Rust's event unchanged`, JSON.stringify(sent) === JSON.stringify(view(name).error.action.event), JSON.stringify(sent));
+    await p.context().close();
+  }
 
-  const waiting = await open('consent_waiting');
+  const waiting = await open('consent-waiting');
   const elapsed = await waiting.textContent('#busy-elapsed');
   check('busy shows elapsed mm:ss', /^00:0[4-6]$/.test(elapsed), elapsed);
   await waiting.context().close();
+
+  const refresh = await open('connections-waiting-for-refresh');
+  check('waiting for another refresh can be cancelled', (await refresh.locator('#btn-cancel').count()) === 1);
+  await refresh.click('#btn-cancel');
+  check('Cancel sends cancel', (await events(refresh)).at(-1).event === 'cancel');
+  await refresh.context().close();
+
+  const gone = await open('reconnect-organisation-gone');
+  check('reconnect says why Xero\'s page is needed again', (await gone.textContent('#consent-reason')).includes('no longer connected'));
+  await gone.context().close();
+  const newId = await open('reconnect-choose-new-id');
+  check('one same-named organisation is still chosen, its new ID shown', (await newId.locator('[data-test=org-choice]').count()) === 1 && await newId.isDisabled('#btn-next'));
+  await newId.context().close();
 }
 
 // ---- connections: rename inline, disconnect dialog ----
@@ -323,13 +379,15 @@ for (const scheme of ['light', 'dark']) {
   check('rename: focus in the input', await page.evaluate(() => document.activeElement.dataset.test === 'rename-input'));
   await page.fill('[data-test=rename-input]', 'till');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-test=connection-row][data-name="till"]');
+  await page.waitForSelector('#busy-label');
   check('rename sent', (await events(page)).some((e) => e.event === 'rename' && e.name === 'pos-sync' && e.new_name === 'till'));
-  check('focus back on the renamed row\'s Rename', (await active(page)) === 'rename:till');
+  await show(page, 'connections-renamed');
+  await page.waitForSelector('[data-test=connection-row][data-name="till"]');
 
   await page.click('[data-test=connection-row][data-name="shop"] [data-test=row-disconnect]');
   await page.waitForSelector('dialog[open][role=dialog][aria-modal=true]');
   check('dialog: focus on Keep it', (await active(page)) === 'btn-disconnect-cancel');
+  check('dialog: the warning is Rust\'s', (await page.textContent('#dialog-text')) === view('connections-confirm').screen.confirm_disconnect.text);
   for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
   check('dialog: Tab stays inside', await page.evaluate(() => document.querySelector('dialog').contains(document.activeElement)));
   await page.keyboard.press('Escape');
@@ -338,9 +396,11 @@ for (const scheme of ['light', 'dark']) {
   check('focus back on the row\'s Disconnect', (await active(page)) === 'disconnect:shop');
   await page.click('[data-test=connection-row][data-name="shop"] [data-test=row-disconnect]');
   await page.click('#btn-disconnect-confirm');
+  await page.waitForSelector('#busy-label');
+  check('confirm_disconnect sent', (await events(page)).at(-1).event === 'confirm_disconnect');
+  await show(page, 'connections-after-disconnect');
   await page.waitForSelector('[data-test=connection-row][data-name="shop"]', { state: 'detached' });
-  check('confirm_disconnect removes the row', (await events(page)).at(-1).event === 'confirm_disconnect');
-  check('focus on the heading when the row is gone', (await active(page)) === 'step-heading');
+  await settle(page);
   await page.click('[data-test=connection-row][data-name="till"] [data-test=row-test]');
   check('row Test Connection sends its name', (await events(page)).at(-1).name === 'till' && (await events(page)).at(-1).event === 'test_connection');
   await domRules(page, 'connections after actions');
@@ -349,6 +409,6 @@ for (const scheme of ['light', 'dark']) {
 
 await browser.close();
 server.kill();
-console.log(`\nscreenshots: ${shots}/<scenario>-<light|dark>.png`);
+console.log(`\nscreenshots: ${shots}/<view>-<light|dark>.png`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
