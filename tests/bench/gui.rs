@@ -31,17 +31,16 @@
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use x11rb::connection::Connection;
 use x11rb::protocol::damage::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
-use xero_connect_e2e::{free_port, Keyring};
-use xero_sim::{AppKind, AppSpec, OrgSpec, Simulator};
+use xero_connect_e2e::{free_port, Display, ProcessGroup, TestEnv};
+use xero_sim::{AppKind, AppSpec, OrgSpec};
 
 /// How long after launch the window's pixels are watched; what it shows then is "settled".
 const WATCH: Duration = Duration::from_millis(4500);
@@ -88,86 +87,27 @@ fn parse_args() -> Args {
     Args { app, bare, deb, runs: runs.max(1), clicks: clicks.max(1), frames_dir }
 }
 
-/// A child process killed on drop, with its whole process group (it was started as a group
-/// leader): the WebKit processes must not outlive a run.
-struct Group(Child);
-impl Drop for Group {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The private world both apps run in: display, session bus with keyring, HOME, simulator.
+/// The private world both apps run in: the tests' world (session bus with keyring, HOME and XDG
+/// folders, simulator, scripted browser) on a private display.
 struct World {
-    dir: tempfile::TempDir,
-    display: String,
-    sim: Simulator,
-    keyring: Keyring,
-    cli: PathBuf,
-    browser: PathBuf,
-    _xvfb: Group,
+    env: TestEnv,
+    display: Display,
 }
 
 impl World {
     fn start() -> World {
-        let bin_dir = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-        let (cli, browser) = (bin_dir.join("xero-connect"), bin_dir.join("xero-sim-browser"));
-        for p in [&cli, &browser] {
-            assert!(p.exists(), "{} missing: scripts/bench-gui builds it", p.display());
-        }
-        let mut xvfb = Command::new("Xvfb");
-        std::os::unix::process::CommandExt::process_group(&mut xvfb, 0);
-        let mut xvfb = xvfb
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (package xvfb) is installed: run scripts/install-deps");
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb prints its display");
-        let display = format!(":{}", line.trim());
-        let dir = tempfile::tempdir().expect("temp dir");
-        for d in ["home", "config", "run", "cache"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        std::fs::set_permissions(dir.path().join("run"), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
-        let keyring = Keyring::start(&dir.path().join("home"), &dir.path().join("run"));
-        let sim = Simulator::start().expect("simulator starts");
-        World { dir, display, sim, keyring, cli, browser, _xvfb: Group(xvfb) }
+        World { env: TestEnv::new(), display: Display::start() }
     }
 
-    /// The environment every process gets, as the window tests' harness sets it.
+    /// The environment every process gets: the world's, on its display (as the window tests).
     fn env(&self, cmd: &mut Command) {
-        let root = self.dir.path();
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DISPLAY", &self.display)
-            .env("HOME", root.join("home"))
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_DATA_HOME", root.join("home/.local/share"))
-            .env("XDG_CACHE_HOME", root.join("cache"))
-            .env("XDG_RUNTIME_DIR", root.join("run"))
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.keyring.bus_address)
-            .env("XERO_LOGIN_URL", self.sim.url())
-            .env("XERO_IDENTITY_URL", self.sim.url())
-            .env("XERO_API_URL", self.sim.url())
-            .env("XERO_PORTAL_URL", self.sim.url())
-            .env("BROWSER", &self.browser)
-            .env("XERO_SIM_BROWSER_LOG", root.join("browser.log"));
+        self.env.configure(cmd);
+        cmd.env("DISPLAY", self.display.name());
     }
 
     /// `xero-connect ARGS…` with `stdin`, asserting success; its stdout.
     fn cli(&self, args: &[&str], stdin: &str) -> String {
-        let mut cmd = Command::new(&self.cli);
-        self.env(&mut cmd);
-        let mut child =
-            cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "xero-connect {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.env.cli(args).stdin(stdin).run().ok().stdout
     }
 }
 
@@ -246,10 +186,9 @@ struct Launch {
 fn launch(world: &World, x: &X, bin: &Path, title: &str, pictures_out: Option<(&Path, &str)>) -> Launch {
     let mut cmd = Command::new(bin);
     world.env(&mut cmd);
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     let t0 = Instant::now();
-    let child = Group(cmd.spawn().unwrap_or_else(|e| panic!("{} starts: {e}", bin.display())));
+    let child = ProcessGroup::spawn(&mut cmd).unwrap_or_else(|e| panic!("{} starts: {e}", bin.display()));
 
     let window = loop {
         if let Some(w) = x.find(title) {
@@ -304,7 +243,7 @@ fn launch(world: &World, x: &X, bin: &Path, title: &str, pictures_out: Option<(&
     if let Some(rest) = MEMORY_AT.checked_sub(t0.elapsed()) {
         std::thread::sleep(rest);
     }
-    let (pss_kib, rss_kib, processes) = memory_of_tree(child.0.id());
+    let (pss_kib, rss_kib, processes) = memory_of_tree(child.id());
     drop(child);
     let pictures = pictures.iter().map(|p| p.0).collect();
     Launch { mapped, first_view, last_change, pictures, pss_kib, rss_kib, processes }
@@ -426,8 +365,8 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
     // A saved connection, made with the CLI (consent by the scripted browser).
     let uri = format!("http://localhost:{}/callback", free_port());
     let xero_app =
-        world.sim.add_app(AppSpec { kind: AppKind::Web, redirect_uris: vec![uri.clone()], ..AppSpec::default() });
-    let tenant = world.sim.add_org(OrgSpec {
+        world.env.sim.add_app(AppSpec { kind: AppKind::Web, redirect_uris: vec![uri.clone()], ..AppSpec::default() });
+    let tenant = world.env.sim.add_org(OrgSpec {
         name: ORG.into(),
         country_code: "NZ".into(),
         base_currency: "NZD".into(),
@@ -439,18 +378,17 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
         &["setup", CONNECTION, "--client-id", &xero_app.client_id, "--redirect-uri", &uri, "--json"],
         &format!("{secret}\n"),
     );
-    let new_secret = world.sim.generate_secret(&xero_app.client_id);
+    let new_secret = world.env.sim.generate_secret(&xero_app.client_id);
 
     // The window, over WebDriver.
     let port = free_port();
     let native = free_port();
     let mut cmd = Command::new(xero_connect_e2e::tauri_driver());
     world.env(&mut cmd);
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let _driver = Group(cmd.spawn().expect("tauri-driver is installed: run scripts/install-deps"));
+    let _driver = ProcessGroup::spawn(&mut cmd).expect("tauri-driver is installed: run scripts/install-deps");
     let deadline = Instant::now() + Duration::from_secs(20);
     while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
         assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
@@ -496,7 +434,7 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
 
     // The simulator's own time for the same call, through the app's own HTTP client.
     let token = world.cli(&["token", CONNECTION], "").trim().to_string();
-    let url = format!("{}/api.xro/2.0/Organisation", world.sim.url());
+    let url = format!("{}/api.xro/2.0/Organisation", world.env.sim.url());
     let warm_client = xero_connect::http_client();
     let (mut sim_warm, mut sim_fresh) = (Vec::new(), Vec::new());
     for i in 0..clicks + 3 {
@@ -515,10 +453,10 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
     // `flows::test_connection` in this process over the same keychain, settings folder and simulator
     // (keychain read, the call, the settings file's last-test update).
     let ctx = xero_connect::Context {
-        endpoints: xero_connect::endpoints::Endpoints::all_at(&world.sim.url()).expect("endpoints"),
+        endpoints: xero_connect::endpoints::Endpoints::all_at(&world.env.sim.url()).expect("endpoints"),
         http: xero_connect::http_client(),
         vault: xero_connect::vault::Vault::os(),
-        settings: xero_connect::settings::SettingsFile::at(world.dir.path().join("config/xero-connect")),
+        settings: xero_connect::settings::SettingsFile::at(world.env.dir.path().join("config/xero-connect")),
         browser: xero_connect::browser::Browser::Manual,
     };
     let mut core = Vec::new();
@@ -541,7 +479,7 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
 /// on by a second before every call, so no 60-second window ever holds more than 60 calls. (The
 /// access token lives 30 minutes of that clock; a whole run moves it on by a few minutes.)
 fn pace(world: &World) {
-    world.sim.advance_clock(Duration::from_secs(1));
+    world.env.sim.advance_clock(Duration::from_secs(1));
 }
 
 /// One `GET Organisation` as the app makes it; its time in ms, request sent to body read.
@@ -587,8 +525,8 @@ fn main() {
     let args = parse_args();
     let world = World::start();
     // For the in-process core measurement: the keychain crate finds the session bus here.
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &world.keyring.bus_address);
-    let x = X::connect(&world.display);
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &world.env.keyring.as_ref().expect("a keyring").bus_address);
+    let x = X::connect(world.display.name());
     if let Some(d) = &args.frames_dir {
         std::fs::create_dir_all(d).unwrap();
     }

@@ -7,12 +7,11 @@
 //! tests run one at a time (`serial()`).
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use xero_connect_e2e::{bins, TestEnv};
+use xero_connect_e2e::{bins, Display, ProcessGroup, TestEnv};
 
 /// The longest one WebDriver call may take.
 const STEP: Duration = Duration::from_secs(10);
@@ -32,36 +31,6 @@ pub fn app_path() -> PathBuf {
     app
 }
 
-/// A child process killed on drop; with `group`, its whole process group (it must have been
-/// started as a group leader): tauri-driver's children — WebKitWebDriver, the app, WebKit's
-/// processes — must not outlive the test.
-struct Kill {
-    child: Child,
-    group: bool,
-}
-impl Drop for Kill {
-    fn drop(&mut self) {
-        if self.group {
-            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.child.id())]).status();
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A private X display.
-fn xvfb() -> (Kill, String) {
-    let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb (package xvfb) is installed: run scripts/install-deps");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb prints its display");
-    (Kill { child, group: false }, format!(":{}", line.trim()))
-}
-
 /// A window under test.
 pub struct Gui {
     /// The WebDriver client.
@@ -70,27 +39,25 @@ pub struct Gui {
     pub env: TestEnv,
     shots: PathBuf,
     shot_no: Mutex<u32>,
-    _driver: Kill,
-    _xvfb: Kill,
+    _driver: ProcessGroup,
+    _display: Display,
 }
 
 impl Gui {
     /// Starts Xvfb, tauri-driver and the app against `env`'s simulator.
     pub async fn start(env: TestEnv, test: &str, extra_env: &[(&str, &str)]) -> Gui {
-        let (xvfb, display) = xvfb();
+        let display = Display::start();
         let port = xero_connect_e2e::free_port();
         let native = xero_connect_e2e::free_port();
         let mut cmd = Command::new(xero_connect_e2e::tauri_driver());
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()]);
         // The app inherits tauri-driver's environment: the test's world, on the private display.
         env.configure(&mut cmd);
-        cmd.env("DISPLAY", &display).stdout(Stdio::null()).stderr(Stdio::null());
+        cmd.env("DISPLAY", display.name()).stdout(Stdio::null()).stderr(Stdio::null());
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let driver =
-            Kill { child: cmd.spawn().expect("tauri-driver is installed: run scripts/install-deps"), group: true };
+        let driver = ProcessGroup::spawn(&mut cmd).expect("tauri-driver is installed: run scripts/install-deps");
         wait_for_driver(port).await;
         // Two rustls crypto providers are linked (ring and aws-lc-rs): pick one for the client.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -106,7 +73,7 @@ impl Gui {
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/gui-screenshots").join(test);
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).unwrap();
-        let gui = Gui { client, env, shots, shot_no: Mutex::new(0), _driver: driver, _xvfb: xvfb };
+        let gui = Gui { client, env, shots, shot_no: Mutex::new(0), _driver: driver, _display: display };
         gui.wait_css("#step-heading").await;
         gui
     }

@@ -20,47 +20,106 @@ pub struct Bins {
     pub browser: PathBuf,
 }
 
-/// Builds (if needed) and locates the binaries.
+/// Builds (if needed) and locates the binaries. A test (target/<profile>/deps/<test>) builds
+/// them first, so they are never stale; a benchmark program (target/<profile>/<bin>) finds them
+/// beside itself, built by the script that runs it.
 pub fn bins() -> &'static Bins {
     static BINS: OnceLock<Bins> = OnceLock::new();
     BINS.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let exe = std::env::current_exe().expect("test binary path");
-        // target/<profile>/deps/<test> for tests, target/<profile>/<bin> for the benchmark.
         let dir = exe
             .ancestors()
             .find(|d| d.file_name().is_some_and(|n| n == "debug" || n == "release"))
             .expect("under target/debug or target/release")
             .to_path_buf();
-        let mut build = Command::new(cargo);
-        build.args([
-            "build",
-            "--quiet",
-            "-p",
-            "xero-connect-cli",
-            "-p",
-            "xero-sim",
-            "-p",
-            "xero-connect-wizard",
-            "--bins",
-        ]);
-        if dir.ends_with("release") {
-            build.arg("--release");
+        if exe.parent().is_some_and(|p| p.ends_with("deps")) {
+            build_bins(&dir);
         }
-        // The variables cargo set for this test crate would leak into the nested build and
-        // make it recompile everything that reads them; the nested cargo sets its own.
-        for (k, _) in std::env::vars() {
-            if k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_MANIFEST_") || k.starts_with("CARGO_CRATE_") {
-                build.env_remove(k);
-            }
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building the binaries failed");
         let bins = Bins { cli: dir.join("xero-connect"), browser: dir.join("xero-sim-browser") };
         assert!(bins.cli.exists(), "{} missing", bins.cli.display());
         assert!(bins.browser.exists(), "{} missing", bins.browser.display());
         bins
     })
+}
+
+fn build_bins(dir: &Path) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(cargo);
+    build.args(["build", "--quiet", "-p", "xero-connect-cli", "-p", "xero-sim", "-p", "xero-connect-wizard", "--bins"]);
+    if dir.ends_with("release") {
+        build.arg("--release");
+    }
+    // The variables cargo set for this test crate would leak into the nested build and
+    // make it recompile everything that reads them; the nested cargo sets its own.
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_MANIFEST_") || k.starts_with("CARGO_CRATE_") {
+            build.env_remove(k);
+        }
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building the binaries failed");
+}
+
+/// A child process started as the leader of a new process group, killed on drop with its whole
+/// group: tauri-driver's children (WebKitWebDriver, the app, WebKit's processes) and an app's
+/// WebKit processes must not outlive a test or a benchmark run.
+pub struct ProcessGroup(Child);
+
+impl ProcessGroup {
+    /// Spawns `cmd` as a group leader.
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<ProcessGroup> {
+        std::os::unix::process::CommandExt::process_group(cmd, 0);
+        cmd.spawn().map(ProcessGroup)
+    }
+
+    /// The leader's process ID.
+    pub fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A private X display (Xvfb, 1280×800), for the window tests and the desktop benchmark; it and
+/// anything started in its process group end when it is dropped.
+pub struct Display {
+    name: String,
+    child: Child,
+}
+
+impl Display {
+    /// Starts Xvfb on the first free display number, with no TCP listener.
+    pub fn start() -> Display {
+        let mut cmd = Command::new("Xvfb");
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let mut child = cmd
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (package xvfb) is installed: run scripts/install-deps");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb prints its display");
+        Display { name: format!(":{}", line.trim()), child }
+    }
+
+    /// `DISPLAY`'s value, e.g. `:99`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// A private session bus with gnome-keyring's Secret Service, unlocked.

@@ -323,12 +323,17 @@ mod tests {
         RedirectUri::parse(&format!("http://localhost:{port}/callback")).unwrap()
     }
 
+    /// A port free on 127.0.0.1 and on ::1 (where the machine has IPv6), since `localhost`
+    /// binds both; the same rule as the end-to-end tests' `free_port` (tests/support).
     async fn free_port() -> u16 {
-        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let p = l.local_addr().unwrap().port();
-        // Also free on ::1? Good enough for tests: the kernel hands out unused ports.
-        drop(l);
-        p
+        loop {
+            let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+            let p = l.local_addr().unwrap().port();
+            let v6_free = TcpListener::bind((Ipv6Addr::LOCALHOST, p)).await.is_ok();
+            if v6_free || TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).await.is_err() {
+                return p;
+            }
+        }
     }
 
     async fn raw_get(port: u16, host: &str, target: &str) -> String {
