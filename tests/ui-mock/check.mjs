@@ -53,6 +53,8 @@ const port = await new Promise((ok) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
 });
 const server = spawn('python3', ['-m', 'http.server', String(port), '-b', '127.0.0.1', '-d', root], { stdio: 'ignore' });
+// Whatever ends the check (a failed wait throws), the server goes with it.
+process.on('exit', () => server.kill());
 const base = `http://127.0.0.1:${port}/tests/ui-mock/index.html`;
 for (let i = 0; i < 50; i++) {
   try { if ((await fetch(base)).ok) break; } catch { /* not up yet */ }

@@ -11,6 +11,7 @@ use crate::context::Context;
 use crate::flows;
 use crate::progress::Step;
 use std::future::Future;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::oneshot;
@@ -151,7 +152,24 @@ impl WizardRunner {
                 // busy says so); dropping the test there leaves nothing half-done.
                 let cancel = self.cancel_signal();
                 self.runtime.spawn(async move {
-                    let progress = me.progress();
+                    // Only that wait changes what the window shows, so only it (and the refresh
+                    // that ends it) becomes a view: a plain test pushes no view of its own before
+                    // its result, which keeps Test Connection as quick as it was.
+                    let waited = std::sync::atomic::AtomicBool::new(false);
+                    let relay = me.progress();
+                    let progress = move |step: Step| {
+                        let forward = match step {
+                            Step::WaitingForOtherRefresh { .. } => {
+                                waited.store(true, Ordering::SeqCst);
+                                true
+                            }
+                            Step::Refreshing => waited.load(Ordering::SeqCst),
+                            _ => false,
+                        };
+                        if forward {
+                            relay(step);
+                        }
+                    };
                     let result = tokio::select! {
                         r = flows::test_connection(&me.ctx, &name, None, &progress) => r,
                         _ = cancel => Err(crate::Error::new(crate::ErrorCode::Cancelled, "Test Connection was cancelled.")),
