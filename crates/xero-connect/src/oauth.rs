@@ -193,28 +193,40 @@ async fn token_endpoint_verdict(
         ("code", bogus_code.as_str()),
         ("redirect_uri", redirect_uri.as_str()),
     ];
-    let mut req = http.post(endpoints.token());
-    match (&creds.client_secret, creds.app_type) {
-        (Some(secret), AppType::Web | AppType::Custom) => req = req.basic_auth(&creds.client_id, Some(secret.expose())),
-        _ => {
-            form.push(("client_id", &creds.client_id));
-            form.push(("code_verifier", verifier.secret()));
-        }
+    if creds.client_secret.is_none() {
+        form.push(("code_verifier", verifier.secret()));
+    }
+    let (status, body) = post_as_client(http, &endpoints.token(), creds, form).await?;
+    if status.is_server_error() {
+        return Err(Error::xero_unavailable(&format!("HTTP {}", status.as_u16())));
+    }
+    Ok(match body.get("error").and_then(|e| e.as_str()) {
+        Some("invalid_client") => Verdict::Refused,
+        Some("unauthorized_client") => Verdict::WrongAppType,
+        _ => Verdict::Accepted,
+    })
+}
+
+/// A form POST to an identity endpoint, authenticated as the app: HTTP Basic with the secret
+/// when it has one, else its `client_id` in the body (docs/xero-platform.md §2). Answers the
+/// status and the JSON body (`null` when there is none); a 429 is the rate-limit error.
+async fn post_as_client(
+    http: &reqwest::Client,
+    url: &str,
+    creds: &AppCredentials,
+    mut form: Vec<(&str, &str)>,
+) -> Result<(reqwest::StatusCode, serde_json::Value)> {
+    let mut req = http.post(url);
+    match &creds.client_secret {
+        Some(secret) => req = req.basic_auth(&creds.client_id, Some(secret.expose())),
+        None => form.push(("client_id", &creds.client_id)),
     }
     let resp = req.form(&form).send().await.map_err(|e| transport_error(&e))?;
     let status = resp.status();
     if status.as_u16() == 429 {
         return Err(rate_limit_error(resp.headers()));
     }
-    if status.is_server_error() {
-        return Err(Error::xero_unavailable(&format!("HTTP {}", status.as_u16())));
-    }
-    let body: serde_json::Value = resp.json().await.unwrap_or_default();
-    Ok(match body.get("error").and_then(|e| e.as_str()) {
-        Some("invalid_client") => Verdict::Refused,
-        Some("unauthorized_client") => Verdict::WrongAppType,
-        _ => Verdict::Accepted,
-    })
+    Ok((status, resp.json().await.unwrap_or_default()))
 }
 
 /// Exchanges the authorization code from the callback for tokens.
@@ -270,21 +282,11 @@ pub async fn revoke(
     creds: &AppCredentials,
     refresh_token: &Secret,
 ) -> Result<()> {
-    let mut form = vec![("token", refresh_token.expose()), ("token_type_hint", "refresh_token")];
-    let mut req = http.post(endpoints.revocation());
-    match &creds.client_secret {
-        Some(secret) => req = req.basic_auth(&creds.client_id, Some(secret.expose())),
-        None => form.push(("client_id", &creds.client_id)),
-    }
-    let resp = req.form(&form).send().await.map_err(|e| transport_error(&e))?;
-    let status = resp.status();
+    let form = vec![("token", refresh_token.expose()), ("token_type_hint", "refresh_token")];
+    let (status, body) = post_as_client(http, &endpoints.revocation(), creds, form).await?;
     if status.is_success() {
         return Ok(());
     }
-    if status.as_u16() == 429 {
-        return Err(rate_limit_error(resp.headers()));
-    }
-    let body: serde_json::Value = resp.json().await.unwrap_or_default();
     match body.get("error").and_then(|e| e.as_str()) {
         Some("invalid_client") => Err(Error::invalid_client()),
         _ => Err(Error::xero_unavailable(&format!("the revocation was refused with HTTP {}", status.as_u16()))),
