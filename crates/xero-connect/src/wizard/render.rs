@@ -25,14 +25,15 @@ impl Wizard {
             Some(_) => words::PRACTICE_BANNER.to_string(),
             None => n,
         });
+        let error = self.error.as_ref().map(|e| self.error_view(e));
         View {
             seq: VIEWS_BUILT.fetch_add(1, Ordering::SeqCst) + 1,
-            screen: self.screen(),
+            screen: self.screen(error.as_ref()),
             progress: self.progress(),
             banner,
             practice: self.config.practice.is_some(),
             busy: self.busy.clone(),
-            error: self.error.as_ref().map(|e| self.error_view(e)),
+            error,
         }
     }
 
@@ -67,7 +68,9 @@ impl Wizard {
         self.saved.list.iter().map(summary).collect()
     }
 
-    fn screen(&self) -> Screen {
+    /// The screen; `error` is the failure as the view shows it (Test Connection's own button
+    /// steps aside when the error's button already tests again).
+    fn screen(&self, error: Option<&ErrorView>) -> Screen {
         match self.stage {
             Stage::Welcome => Screen::Welcome {
                 connections: self.summaries(),
@@ -159,7 +162,9 @@ impl Wizard {
                 organisation: self.subject.as_ref().and_then(|c| c.organisation()).map(|o| o.name.clone()),
                 tenant_id: self.subject.as_ref().and_then(|c| c.tenant_id.clone()),
                 result: self.testing.result.clone(),
-                offer_test: !self.error_view_tests_again(),
+                offer_test: !error
+                    .and_then(|e| e.action.as_ref())
+                    .is_some_and(|a| matches!(a.event, UserEvent::TestConnection { .. })),
             },
             Stage::Connections => Screen::Connections {
                 connections: self.summaries(),
@@ -222,14 +227,6 @@ impl Wizard {
             action,
             retry_after_secs: e.retry_after_secs(),
         }
-    }
-
-    /// Whether the error shown offers "Try again" for Test Connection itself.
-    fn error_view_tests_again(&self) -> bool {
-        self.error
-            .as_ref()
-            .and_then(|e| self.error_view(e).action)
-            .is_some_and(|a| matches!(a.event, UserEvent::TestConnection { .. }))
     }
 }
 
