@@ -6,6 +6,8 @@
 mod contract;
 #[path = "e2e/injection.rs"]
 mod injection;
+#[path = "e2e/paste.rs"]
+mod paste;
 #[path = "e2e/probe.rs"]
 mod probe;
 #[path = "e2e/reconnect.rs"]

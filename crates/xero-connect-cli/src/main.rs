@@ -121,7 +121,14 @@ fn consent_options(cli: &Cli) -> Result<ConsentOptions> {
             format!("--timeout \"{}\" is not a duration: use e.g. 300, 90s or 5m.", cli.timeout),
         )
     })?;
-    Ok(ConsentOptions { timeout })
+    Ok(ConsentOptions { timeout, ..Default::default() })
+}
+
+/// The consent options, with the lines typed or piped while the consent waits read as pasted
+/// addresses (a browser on another device) until the returned route is dropped.
+fn consent_with_pastes(cli: &Cli) -> Result<(ConsentOptions, input::PasteRoute)> {
+    let (paste, pasted) = xero_connect::paste::channel();
+    Ok((ConsentOptions { pasted, ..consent_options(cli)? }, input::send_lines_to(paste)))
 }
 
 /// Reads and checks the credentials, showing every finding; a blocking one stops here.
@@ -153,16 +160,20 @@ async fn setup(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let app = app_type(cli)?;
+    let credentials = read_credentials(cli, app, None)?;
+    let (consent, pastes) = consent_with_pastes(cli)?;
     let request = SetupRequest {
         name: name.to_string(),
         app_type: app,
         scopes: chosen_scopes(cli)?,
         redirect_uris: redirect_uris(cli)?,
         tenant: cli.tenant.clone(),
-        consent: consent_options(cli)?,
-        credentials: read_credentials(cli, app, None)?,
+        consent,
+        credentials,
     };
-    let out = flows::setup(ctx, request, progress, cancel).await?;
+    let out = flows::setup(ctx, request, progress, cancel).await;
+    drop(pastes);
+    let out = out?;
     let conn = choose_if_needed(cli, ctx, out.connection)?;
     render::Out { json: cli.json }.connected(&conn, None);
     Ok(())
@@ -176,15 +187,19 @@ async fn reconnect(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let saved = flows::show(ctx, name)?;
+    let credentials = read_credentials(cli, saved.app_type, Some(&saved.client_id))?;
+    let (consent, pastes) = consent_with_pastes(cli)?;
     let request = ReconnectRequest {
         name: name.to_string(),
-        credentials: read_credentials(cli, saved.app_type, Some(&saved.client_id))?,
+        credentials,
         scopes: if cli.scopes.is_some() || !cli.apis.is_empty() { Some(chosen_scopes(cli)?) } else { None },
         redirect_uris: if cli.redirect_uris.is_empty() { None } else { Some(redirect_uris(cli)?) },
         tenant: cli.tenant.clone(),
-        consent: consent_options(cli)?,
+        consent,
     };
-    let out = flows::reconnect(ctx, request, progress, cancel).await?;
+    let out = flows::reconnect(ctx, request, progress, cancel).await;
+    drop(pastes);
+    let out = out?;
     if let Some(gone) = &out.organisation_gone {
         render::organisation_replaced(gone);
     }

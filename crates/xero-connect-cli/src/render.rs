@@ -25,13 +25,18 @@ impl Progress for StderrProgress {
         // press); otherwise the sentence both front ends share.
         let line = match step {
             Step::Notice { message } | Step::OrganisationGone { message } => format!("note: {message}"),
+            Step::PasteRefused { message } => format!("{message} Still waiting."),
             Step::Listening { redirect_uri } => format!("Listening for Xero's answer on {redirect_uri}"),
             Step::BrowserOpened { url } => {
                 format!("Opened Xero's consent page in your browser. If nothing opened, visit this address:\n  {url}")
             }
             Step::OpenThisUrl { url, reason } => {
                 let why = reason.map(|r| format!(" (the browser could not be opened: {r})")).unwrap_or_default();
-                format!("Open this address in a browser and allow access{why}:\n  {url}")
+                format!(
+                    "Open this address in a browser and allow access{why}:\n  {url}\n\
+                     Finished in a browser on another device? It ends on an address that cannot be reached: copy that \
+                     whole address from its address bar, paste it here and press Enter."
+                )
             }
             Step::WaitingForConsent { timeout_secs } => format!(
                 "Waiting for you to allow access on Xero's page (up to {}). Press Ctrl-C to stop.",
