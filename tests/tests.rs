@@ -4,6 +4,8 @@
 
 #[path = "e2e/contract.rs"]
 mod contract;
+#[path = "e2e/expiry.rs"]
+mod expiry;
 #[path = "e2e/injection.rs"]
 mod injection;
 #[path = "e2e/paste.rs"]

@@ -67,6 +67,7 @@ fn connection(
         created_at: "2026-11-20T09:00:00Z".into(),
         updated_at: "2026-11-20T09:00:00Z".into(),
         last_test: last,
+        refreshed_at: None,
     }
 }
 

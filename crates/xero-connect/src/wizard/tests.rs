@@ -55,6 +55,7 @@ fn conn(orgs: &[(&str, &str)], tenant: Option<&str>) -> Connection {
         created_at: "t".into(),
         updated_at: "t".into(),
         last_test: None,
+        refreshed_at: None,
     }
 }
 
