@@ -99,7 +99,7 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
         "saved connection listed",
         |v| matches!(&v.screen, Screen::Welcome { connections, .. } if connections.len() == 1),
     );
-    h.send(UserEvent::StartReconnect { name: "Shop".into() });
+    h.send(UserEvent::StartReconnect { name: "Shop".into(), granular_scopes: false });
     h.send(UserEvent::Next);
     h.send(UserEvent::SubmitCredentials {
         name: "Shop".into(),

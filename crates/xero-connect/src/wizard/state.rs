@@ -75,6 +75,8 @@ pub(super) struct Draft {
     pub(super) accepted: Option<CredentialCheck>,
     /// How many times the inputs were filled in by Rust (practice credentials).
     pub(super) prefilled: u32,
+    /// Reconnect replaces the connection's broad accounting scopes by granular ones.
+    pub(super) granular_scopes: bool,
 }
 
 /// The name a first connection is offered.
@@ -92,6 +94,7 @@ impl Default for Draft {
             apis: vec![Api::DEFAULT],
             accepted: None,
             prefilled: 0,
+            granular_scopes: false,
         }
     }
 }
@@ -122,6 +125,8 @@ pub(super) struct Saved {
     pub(super) list: Vec<Connection>,
     /// The connection whose Disconnect waits for confirmation.
     pub(super) confirm_disconnect: Option<String>,
+    /// When the list was read (Unix milliseconds): each authorisation's validity is as of then.
+    pub(super) loaded_at_ms: u64,
 }
 
 /// The last Test Connection: for which connection, and its success.

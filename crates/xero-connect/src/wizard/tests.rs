@@ -399,7 +399,7 @@ fn a_test_waiting_for_another_programs_refresh_can_be_cancelled() {
 fn an_organisation_gone_is_explained_and_its_namesake_must_be_chosen() {
     let mut w = wizard();
     w.apply(Outcome::ConnectionsLoaded(Ok(vec![conn(&[("old-id", "Demo Company (AU)")], Some("old-id"))])), 0);
-    w.handle(UserEvent::StartReconnect { name: "My business".into() }, 0);
+    w.handle(UserEvent::StartReconnect { name: "My business".into(), granular_scopes: false }, 0);
     w.handle(UserEvent::Next, 0);
     w.handle(
         UserEvent::SubmitCredentials { name: "My business".into(), client_id: ID.into(), client_secret: SECRET.into() },
@@ -436,7 +436,61 @@ fn an_organisation_gone_is_explained_and_its_namesake_must_be_chosen() {
 #[test]
 fn user_events_parse_from_the_windows_json_and_refuse_unknown_fields() {
     let e: UserEvent = serde_json::from_str(r#"{"event":"start_reconnect","name":"shop"}"#).unwrap();
-    assert_eq!(e, UserEvent::StartReconnect { name: "shop".into() });
+    assert_eq!(e, UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false });
     assert!(serde_json::from_str::<UserEvent>(r#"{"event":"setup_done"}"#).is_err(), "outcomes cannot be sent");
     assert!(serde_json::from_str::<UserEvent>(r#"{"event":"start_reconnect","name":"x","extra":1}"#).is_err());
+}
+
+#[test]
+fn switching_to_granular_scopes_reconnects_asking_for_them_and_only_when_broad_ones_are_held() {
+    let reconnect_scopes = |scopes: &[&str], granular_scopes: bool| {
+        let mut w = wizard();
+        let mut c = conn(&[("t1", "Demo Company (AU)")], Some("t1"));
+        c.scopes = scopes.iter().map(|s| s.to_string()).collect();
+        w.apply(Outcome::ConnectionsLoaded(Ok(vec![c])), 0);
+        w.handle(UserEvent::StartReconnect { name: "My business".into(), granular_scopes }, 0);
+        w.handle(UserEvent::Next, 0);
+        let effects = w.handle(
+            UserEvent::SubmitCredentials {
+                name: "My business".into(),
+                client_id: ID.into(),
+                client_secret: SECRET.into(),
+            },
+            0,
+        );
+        match effects.into_iter().next() {
+            Some(Effect::Reconnect(r)) => r.scopes,
+            other => panic!("{other:?}"),
+        }
+    };
+    let broad = ["offline_access", "accounting.transactions", "accounting.contacts"];
+    let asked = reconnect_scopes(&broad, true).expect("new scopes, so a new consent");
+    assert!(
+        asked.contains(&"accounting.invoices".to_string()) && !asked.contains(&"accounting.transactions".to_string())
+    );
+    assert!(asked.contains(&"accounting.contacts".to_string()), "the rest is kept: {asked:?}");
+    assert_eq!(reconnect_scopes(&broad, false), None, "a plain reconnect keeps the saved scopes");
+    assert_eq!(reconnect_scopes(&["accounting.invoices"], true), None, "nothing broad: nothing to switch");
+}
+
+#[test]
+fn each_connection_says_until_when_it_stays_valid_as_of_when_the_list_was_read() {
+    let mut w = wizard();
+    let mut c = conn(&[("t1", "Demo Company (AU)")], Some("t1"));
+    c.refreshed_at = Some("2026-10-01T00:00:00Z".into());
+    let read_at_ms = humantime::parse_rfc3339("2026-11-25T00:00:00Z")
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    w.apply(Outcome::ConnectionsLoaded(Ok(vec![c])), read_at_ms);
+    w.handle(UserEvent::OpenConnections, read_at_ms);
+    match w.view().screen {
+        Screen::Connections { connections, .. } => {
+            let a = connections[0].authorisation.as_ref().unwrap();
+            assert_eq!((a.state, a.days_left), (crate::connection::ValidityState::ExpiringSoon, 5));
+            assert!(connections[0].authorisation_action.as_deref().unwrap().contains("Test Connection"));
+        }
+        other => panic!("{other:?}"),
+    }
 }

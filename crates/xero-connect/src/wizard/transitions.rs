@@ -105,7 +105,7 @@ impl Wizard {
                 self.go(Stage::CreateApp);
                 Vec::new()
             }
-            UserEvent::StartReconnect { name } => self.start_reconnect(&name),
+            UserEvent::StartReconnect { name, granular_scopes } => self.start_reconnect(&name, granular_scopes),
             UserEvent::ChooseAppType { app_type } => {
                 if self.journey == Journey::Setup {
                     self.draft.app_type = app_type;
@@ -230,7 +230,7 @@ impl Wizard {
         }
     }
 
-    fn start_reconnect(&mut self, name: &str) -> Vec<Effect> {
+    fn start_reconnect(&mut self, name: &str, granular_scopes: bool) -> Vec<Effect> {
         let Some(conn) = self.saved.list.iter().find(|c| c.name == name).cloned() else {
             self.error = Some(Error::new(ErrorCode::UnknownConnection, format!("No connection is called \"{name}\".")));
             return Vec::new();
@@ -241,6 +241,7 @@ impl Wizard {
         self.draft.app_type = conn.app_type;
         self.draft.client_id = conn.client_id.clone();
         self.draft.secret_provided = false;
+        self.draft.granular_scopes = granular_scopes && !conn.broad_scopes().is_empty();
         self.subject = Some(conn);
         self.testing.result = None;
         self.recheck("");
@@ -378,7 +379,11 @@ impl Wizard {
         ReconnectRequest {
             name: self.connection_name(),
             credentials: check,
-            scopes: None,
+            scopes: self
+                .subject
+                .as_ref()
+                .filter(|_| self.draft.granular_scopes)
+                .map(|c| crate::scopes::granular_replacement(&c.scopes)),
             redirect_uris: None,
             tenant: None,
             consent: Default::default(),
@@ -520,6 +525,7 @@ impl Wizard {
             Outcome::ConnectionsLoaded(result) => {
                 match result {
                     Ok(list) => {
+                        self.saved.loaded_at_ms = now_ms;
                         if let Some(cur) = &self.subject {
                             self.subject = list.iter().find(|c| c.id == cur.id).cloned().or(self.subject.take());
                         }
