@@ -97,3 +97,27 @@ async fn an_unavailable_keychain_stops_setup_before_xero_is_called() {
     assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
     assert!(w.sim.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_keychain_that_answers_reads_but_refuses_writes_stops_setup_before_the_browser_opens() {
+    let mut w = world();
+    let web = w.sim.add_app(AppSpec { kind: AppKind::Web, ..AppSpec::default() });
+    let opened = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = opened.clone();
+    w.ctx.browser = Browser::Custom(Arc::new(move |url: &str| {
+        seen.lock().unwrap().push(url.to_string());
+        Ok(())
+    }));
+    w.store.set_read_only(true);
+    let req = SetupRequest {
+        app_type: AppType::Web,
+        credentials: credentials::check(&web.client_id, web.client_secret.as_deref()),
+        redirect_uris: vec![xero_connect::registration::RedirectUri::parse("http://localhost:8749/callback").unwrap()],
+        consent: ConsentOptions { timeout: std::time::Duration::from_secs(2) },
+        ..request(&w)
+    };
+    let err = flows::setup(&w.ctx, req, &Silent, std::future::pending()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
+    assert!(opened.lock().unwrap().is_empty(), "the browser was opened: {:?}", opened.lock().unwrap());
+    assert!(w.sim.requests().is_empty());
+}
