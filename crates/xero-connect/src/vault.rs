@@ -333,7 +333,8 @@ impl Vault {
         op: impl FnOnce(&dyn SecretStore, &Deadline) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let deadline = Deadline(Instant::now() + self.deadline, self.deadline);
-        let turn = self.turns.lock().unwrap_or_else(PoisonError::into_inner).entry(account.to_string()).or_default().clone();
+        let turn =
+            self.turns.lock().unwrap_or_else(PoisonError::into_inner).entry(account.to_string()).or_default().clone();
         let store = self.store.clone();
         let (tx, rx) = tokio::sync::oneshot::channel();
         // A thread, not `spawn_blocking`: an abandoned call must not hold up the runtime's shutdown.
