@@ -28,8 +28,8 @@ pub const OTHER_PART_UNITS: usize = 64 * 1024;
 /// check, a split value's parts included) may take before it counts as unavailable: a locked
 /// keyring can otherwise wait forever on an invisible unlock prompt.
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(5);
-/// The entry the availability check writes and deletes; never a connection ID (those are
-/// `c-` and hex, see `settings`).
+/// The entry the availability check writes and deletes; never a connection ID (those are hex,
+/// see `connection::is_valid_id`).
 const PROBE_ACCOUNT: &str = "availability-check";
 
 /// A keychain: named string entries.
