@@ -395,7 +395,12 @@ mod tests {
 
     #[tokio::test]
     async fn busy_port_moves_to_next_uri_and_names_ports_when_all_busy() {
-        let (p1, p2) = (free_port().await, free_port().await);
+        let p1 = free_port().await;
+        let mut p2 = free_port().await;
+        // The system may hand out the same free port twice.
+        while p2 == p1 {
+            p2 = free_port().await;
+        }
         let _blocker = TcpListener::bind((Ipv4Addr::LOCALHOST, p1)).await.unwrap();
         let l = bind(&[uri(p1), uri(p2)]).await.unwrap();
         assert_eq!(l.redirect_uri().port(), p2);
