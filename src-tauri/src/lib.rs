@@ -6,6 +6,7 @@
 mod commands;
 mod error;
 mod first_view;
+mod navigation;
 mod opener;
 mod practice;
 mod state;
