@@ -178,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn the_capability_grants_the_commands_and_no_opener_or_store() {
+    fn the_capability_grants_the_commands_and_no_opener_and_no_store_is_linked() {
         // The real tauri.conf.json and capabilities/default.json, as compiled into the app.
         let f = app(tauri::generate_context!());
         invoke(&f.window, "wizard_view", json!({})).unwrap();
@@ -187,11 +187,13 @@ mod tests {
             ("plugin:event|listen", json!({"event": "wizard://view", "target": {"kind": "Any"}, "handler": 7})),
             ("plugin:opener|open_url", json!({"url": "https://evil.example/"})),
             ("plugin:opener|open_path", json!({"path": "/etc/passwd"})),
-            ("plugin:store|load", json!({"path": "prefs.json"})),
             ("plugin:clipboard-manager|read_text", json!({})),
         ] {
             let err = invoke(&f.window, cmd, args).unwrap_err();
             assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
         }
+        // The store plugin is not linked at all: nothing to grant.
+        let err = invoke(&f.window, "plugin:store|load", json!({"path": "prefs.json"})).unwrap_err();
+        assert!(err.to_string().contains("not found"), "{err}");
     }
 }

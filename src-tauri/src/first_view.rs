@@ -37,7 +37,8 @@ pub fn script(first: &Result<View, IpcError>) -> String {
 }
 
 /// Opens the main window as tauri.conf.json describes it (`"create": false` there, so Tauri does
-/// not open it before the script exists), with the first view's script.
+/// not open it before the script exists), with the first view's script, confined to the app's
+/// own pages (`navigation`).
 pub fn open_main_window<R: Runtime>(app: &AppHandle<R>, first: &Result<View, IpcError>) -> tauri::Result<()> {
     let config = app
         .config()
@@ -47,7 +48,8 @@ pub fn open_main_window<R: Runtime>(app: &AppHandle<R>, first: &Result<View, Ipc
         .find(|w| w.label == MAIN_WINDOW)
         .expect("tauri.conf.json describes the main window")
         .clone();
-    WebviewWindowBuilder::from_config(app, &config)?.initialization_script(script(first)).build()?;
+    let builder = WebviewWindowBuilder::from_config(app, &config)?.initialization_script(script(first));
+    crate::navigation::confine(builder).build()?;
     Ok(())
 }
 

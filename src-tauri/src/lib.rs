@@ -6,6 +6,7 @@
 mod commands;
 mod error;
 mod first_view;
+mod navigation;
 mod opener;
 mod practice;
 mod state;
@@ -73,8 +74,6 @@ fn with_plugins_and_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::B
     builder
         // Used from Rust only (see opener.rs); links clicked in the page are not opened either.
         .plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
-        // UI preferences only; connections stay in the core's settings file, shared with the CLI.
-        .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             commands::wizard_view,

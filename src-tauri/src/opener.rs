@@ -1,7 +1,8 @@
 //! Which URLs the wizard may open, and how. Every URL goes through an origin check first: only
-//! Xero's hosts (or the `XERO_*_URL` overrides / the practice simulator) are opened, so nothing the
-//! window or a server says can make the app launch an arbitrary link. The webview itself has no
-//! opener permission; opening happens here, in Rust.
+//! the origins of the two pages the wizard opens — Xero's sign-in (authorize) page and the
+//! developer portal, or their `XERO_*_URL` overrides / the practice simulator — so nothing the
+//! window or a server says can make the app launch an arbitrary link, nor one to Xero's API or
+//! token hosts. The webview itself has no opener permission; opening happens here, in Rust.
 
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, Url};
@@ -22,10 +23,11 @@ fn origin_of(url: &Url) -> Option<String> {
 }
 
 impl OriginPolicy {
-    /// Xero's hosts as configured: production, or the overrides.
+    /// The origins of the authorize page and the developer portal as configured: production,
+    /// or the overrides.
     pub fn for_endpoints(endpoints: &Endpoints) -> OriginPolicy {
-        let origins = endpoints.origins();
-        let allowed = origins.iter().filter_map(|o| Url::parse(o).ok()).filter_map(|u| origin_of(&u));
+        let pages = [endpoints.authorize(), endpoints.portal_my_apps()];
+        let allowed = pages.iter().filter_map(|p| Url::parse(p).ok()).filter_map(|u| origin_of(&u));
         OriginPolicy { allowed: allowed.collect() }
     }
 
@@ -43,7 +45,7 @@ impl OriginPolicy {
         if self.allowed.contains(&origin) {
             Ok(())
         } else {
-            Err(format!("refused to open {origin}: it is not one of Xero's addresses"))
+            Err(format!("refused to open {origin}: it is not Xero's sign-in page or developer portal"))
         }
     }
 }
@@ -87,13 +89,15 @@ mod tests {
             ("https://login.xero.com:8443/", ":8443"),
             ("https://login.xero.com@evil.example/", "user name"),
             ("https://user@login.xero.com/", "user name"),
+            ("https://api.xero.com/connections", "https://api.xero.com"),
+            ("https://identity.xero.com/connect/token", "https://identity.xero.com"),
             ("file:///etc/passwd", "file:"),
             ("javascript:alert(1)", "javascript:"),
             ("not a url", "malformed"),
         ] {
             let err = policy.check(url).unwrap_err();
             assert!(err.contains(says), "{url}: {err}");
-            assert!(!err.contains("/identity"), "the reason names the origin, not the URL: {err}");
+            assert!(!err.contains("connect/"), "the reason names the origin, not the URL: {err}");
         }
     }
 

@@ -1,6 +1,6 @@
 //! Secrets never leak: a whole setup, test, token, reconnect and remove, after which no client
-//! secret, refresh token or access token appears in any output (but `token`'s own), in the
-//! settings folder or in the browser's log.
+//! secret, refresh token, access token, authorization code or id_token appears in any output
+//! (but `token`'s own), in the settings folder or in the browser's log.
 
 use xero_connect_e2e::TestEnv;
 
@@ -32,6 +32,12 @@ fn no_secret_or_token_appears_anywhere_but_the_keychain() {
     secrets.push(typo.clone());
     env.cli(&["reconnect", "shop"]).stdin(&typo).run();
     env.cli(&["remove", "shop", "--yes"]).run().ok();
+
+    // Every authorization code and id_token Xero issued during the run.
+    let (codes, id_tokens) = (env.sim.issued_codes(), env.sim.issued_id_tokens());
+    assert!(!codes.is_empty() && !id_tokens.is_empty(), "{} codes, {} id_tokens", codes.len(), id_tokens.len());
+    secrets.extend(codes);
+    secrets.extend(id_tokens);
 
     env.assert_no_leak(&secrets, &[token.stdout.as_str(), token_json.stdout.as_str()]);
     // Sanity: the check can see a leak where there is one.

@@ -54,3 +54,32 @@ fn an_option_the_command_does_not_read_is_refused_not_ignored() {
     assert_eq!(human.code, 2);
     assert!(human.stderr.contains("--client-id does not apply"), "{}", human.stderr);
 }
+
+#[test]
+fn text_from_xero_reaches_the_terminal_without_its_control_characters() {
+    let env = TestEnv::new();
+    let uri = xero_connect_e2e::redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    // An organisation and a user whose names would retitle the terminal and clear the screen.
+    env.org("Evil\u{1b}]0;owned\u{7}\u{1b}[2J Ltd", "NZ", "NZD");
+    env.sim.set_user(xero_sim::User {
+        email: "staff@example.com".into(),
+        given_name: "Sam\u{1b}[31m".into(),
+        family_name: "Staff".into(),
+    });
+    let mut outputs = Vec::new();
+    let setup = env
+        .cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri])
+        .stdin(&app.client_secret.clone().unwrap())
+        .run()
+        .ok();
+    outputs.push(setup);
+    for args in [&["test", "shop"][..], &["show", "shop"], &["list"]] {
+        outputs.push(env.cli(args).run().ok());
+    }
+    outputs.push(env.cli(&["remove", "shop", "--yes"]).run().ok());
+    let all: String = outputs.iter().map(|r| format!("{}{}", r.stdout, r.stderr)).collect();
+    assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "a control character reached the terminal: {all:?}");
+    assert!(all.contains("Evil?]0;owned??[2J Ltd"), "the name is shown, made harmless: {all}");
+    assert!(all.contains("Sam?[31m Staff"), "{all}");
+}

@@ -10,7 +10,7 @@ use xero_connect::endpoints::Endpoints;
 use xero_connect::registration::RedirectUri;
 use xero_connect::settings::SettingsFile;
 use xero_connect::vault::{MemoryStore, Vault};
-use xero_connect::wizard::{Screen, UserEvent, View, WizardOptions, WizardRunner};
+use xero_connect::wizard::{PastedSecret, Screen, UserEvent, View, WizardOptions, WizardRunner};
 use xero_connect::Context;
 use xero_connect_e2e::{bins, TestEnv};
 
@@ -79,7 +79,7 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     h.send(UserEvent::SubmitCredentials {
         name: "Shop".into(),
         client_id: app.client_id.clone(),
-        client_secret: format!("{secret} "),
+        client_secret: PastedSecret::new(format!("{secret} ")),
     });
     h.send(UserEvent::Next);
     h.send(UserEvent::AllowAccess);
@@ -104,7 +104,7 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     h.send(UserEvent::SubmitCredentials {
         name: "Shop".into(),
         client_id: app.client_id.clone(),
-        client_secret: new.clone(),
+        client_secret: PastedSecret::new(new.clone()),
     });
     h.wait_for("the test step after reconnect", |v| matches!(v.screen, Screen::Test { .. }) && v.busy.is_none());
     assert_eq!(env.sim.count(xero_sim::Endpoint::Authorize), 1, "no browser the second time");

@@ -57,7 +57,8 @@ impl Progress for StderrProgress {
                 None => return,
             },
         };
-        eprintln!("{line}");
+        // Steps name organisations, which come from Xero.
+        eprintln!("{}", plain(&line));
     }
 }
 
@@ -71,9 +72,10 @@ pub fn error(e: &Error, as_json: bool) -> i32 {
         }
         println!("{}", json!({ "error": err }));
     } else {
-        eprintln!("error ({}): {}", e.code(), e.message());
+        // Messages can quote Xero (organisation names, its error descriptions).
+        eprintln!("error ({}): {}", e.code(), plain(e.message()));
         if let Some(h) = &hint {
-            eprintln!("  {h}");
+            eprintln!("  {}", plain(h));
         }
     }
     if e.code().is_usage() {
@@ -109,8 +111,10 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
     }
 }
 
-/// Text from Xero (an organisation's name) as it may be printed: control characters, which a
-/// terminal would obey, are shown as `?`.
+/// Text from Xero (an organisation's or user's name, an error description) as it may be printed
+/// on a terminal: control characters, which a terminal would obey (ESC starts colour, cursor and
+/// OSC title or clipboard sequences), are shown as `?`. Every non-JSON line that can carry such
+/// text goes through it; JSON output escapes control characters by itself.
 pub fn plain(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }
@@ -177,11 +181,11 @@ pub fn connection_json(c: &Connection) -> Value {
 /// A connection as text.
 pub fn connection_text(c: &Connection) -> String {
     let mut out = format!("{}\n", c.name);
-    let org = c.organisation().map(|o| format!("{} ({})", o.name, o.tenant_id));
+    let org = c.organisation().map(|o| format!("{} ({})", plain(&o.name), o.tenant_id));
     out += &format!("  Organisation:   {}\n", org.unwrap_or_else(|| "not chosen yet (use --tenant)".into()));
     if c.organisations.len() > 1 {
         for o in &c.organisations {
-            out += &format!("                  authorised: {} ({})\n", o.name, o.tenant_id);
+            out += &format!("                  authorised: {} ({})\n", plain(&o.name), o.tenant_id);
         }
     }
     out += &format!("  App type:       {}\n", c.app_type.portal_label());
@@ -209,29 +213,29 @@ pub fn connection_text(c: &Connection) -> String {
 
 pub fn user_text(u: &xero_connect::XeroUser) -> String {
     if u.name.is_empty() {
-        u.email.clone()
+        plain(&u.email)
     } else {
-        format!("{} <{}>", u.name, u.email)
+        plain(&format!("{} <{}>", u.name, u.email))
     }
 }
 
 pub fn last_test_text(c: &Connection) -> String {
-    c.last_test.as_ref().map(|t| t.summary()).unwrap_or_else(|| "never".into())
+    c.last_test.as_ref().map(|t| plain(&t.summary())).unwrap_or_else(|| "never".into())
 }
 
 /// A line for the person at the terminal, apart from the result (stderr).
 pub fn notice(text: &str) {
-    eprintln!("{text}");
+    eprintln!("{}", plain(text));
 }
 
 /// A finding that does not stop anything (stderr).
 pub fn warning(text: &str) {
-    eprintln!("warning: {text}");
+    eprintln!("warning: {}", plain(text));
 }
 
 /// The confirmation `remove` asks for.
 pub fn removal_question(conn: &Connection) -> String {
-    format!("Remove \"{}\"? {}", conn.name, conn.removal_warning())
+    format!("Remove \"{}\"? {}", conn.name, plain(&conn.removal_warning()))
 }
 
 /// Reconnect replaced an organisation Xero no longer connects (stderr).

@@ -166,6 +166,16 @@ impl Connection {
     }
 }
 
+/// Bytes of randomness in a connection ID; the ID is their lowercase hex (24 digits).
+pub const ID_BYTES: usize = 12;
+
+/// Whether `id` has the form this program gives connection IDs: [`ID_BYTES`] bytes as lowercase
+/// hex. The ID names keychain entries and lock files, so a settings file holding anything else
+/// (`../x`, a path separator, an empty string) is refused rather than used.
+pub fn is_valid_id(id: &str) -> bool {
+    id.len() == ID_BYTES * 2 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// What removing a connection that reaches `organisations` does, in two sentences: it cannot be
 /// undone, and what happens at Xero and on this computer.
 pub fn removal_warning(organisations: &[Organisation]) -> String {

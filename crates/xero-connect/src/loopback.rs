@@ -3,8 +3,12 @@
 //! Bound from the exact redirect URI the user registered: `localhost` listens on 127.0.0.1 and
 //! ::1 (never 0.0.0.0), a busy port moves on to the next registered URI, and only GET on the
 //! exact path with a loopback Host header is served (the Host check defeats DNS rebinding).
-//! A wrong or missing `state` gets an error page but does not end the wait (RFC 6749 §10.12);
-//! the page after a good callback never contains the code.
+//! A wrong or missing `state` gets an error page but does not end the wait (RFC 6749 §10.12).
+//! The good callback is answered with a 303 to the bare path, which shows the "connected" page,
+//! so the code and state do not stay in the browser's address bar and history (RFC 9700 §4.2.4
+//! on codes leaking through history). At most [`MAX_CONNECTIONS`] browser connections are
+//! served at once and each must send its request within a few seconds, so idle or endless
+//! connections cannot use up the machine or hold the wait up.
 
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::paste::{self, PastedAddresses};
@@ -14,14 +18,22 @@ use crate::secret::Secret;
 use std::future::Future;
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 
-/// How long one browser connection may take to send its request line and headers.
-const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one browser connection may take to send its request line and headers: a browser
+/// sends them at once; a connection opened speculatively and left idle is closed.
+const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(3);
+/// Browser connections served at once, over all the listener's sockets; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 64;
+/// How long the listener stays up after the good callback to show the "connected" page the
+/// browser is sent to.
+const CONNECTED_PAGE_LINGER: Duration = Duration::from_secs(2);
 /// Requests larger than this are not a redirect from Xero.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
@@ -103,6 +115,8 @@ enum Outcome {
     Code(Secret),
     Denied,
     Failed(String),
+    /// The "connected" page was shown after the good callback's redirect.
+    ShownConnected,
 }
 
 impl Listener {
@@ -123,20 +137,25 @@ impl Listener {
         progress: &dyn Progress,
     ) -> Result<Callback> {
         let (tx, mut rx) = mpsc::channel::<(Outcome, Instant)>(4);
+        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let connected = Arc::new(AtomicBool::new(false));
         let mut tasks = JoinSet::new();
         for socket in self.sockets {
             let (tx, uri, state) = (tx.clone(), self.uri.clone(), state.to_string());
+            let (slots, connected) = (slots.clone(), connected.clone());
             tasks.spawn(async move {
                 let mut conns = JoinSet::new();
                 loop {
+                    let slot = slots.clone().acquire_owned().await.expect("the semaphore is never closed");
                     let Ok((stream, _)) = socket.accept().await else {
                         // Out of file descriptors or similar: back off instead of spinning.
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     };
-                    let (tx, uri, state) = (tx.clone(), uri.clone(), state.clone());
+                    let (tx, uri, state, connected) = (tx.clone(), uri.clone(), state.clone(), connected.clone());
                     conns.spawn(async move {
-                        if let Some(outcome) = serve(stream, &uri, &state).await {
+                        let _slot = slot;
+                        if let Some(outcome) = serve(stream, &uri, &state, &connected).await {
                             let _ = tx.send((outcome, Instant::now())).await;
                         }
                     });
@@ -163,6 +182,11 @@ impl Listener {
             };
             break ended(outcome);
         };
+        if result.is_ok() {
+            // The browser follows the 303 at once; give it a moment to see the page.
+            let shown = async { while !matches!(rx.recv().await, Some((Outcome::ShownConnected, _)) | None) {} };
+            let _ = tokio::time::timeout(CONNECTED_PAGE_LINGER, shown).await;
+        }
         // Wait for the aborted tasks so the port is free again when this returns.
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
@@ -175,7 +199,7 @@ impl Listener {
 fn check_pasted(uri: &RedirectUri, text: &str, state: &str) -> std::result::Result<Outcome, String> {
     let (target, host) = paste::as_request(text, uri)?;
     let head = format!("GET {target} HTTP/1.1\r\nHost: {host}");
-    match route(&head, uri, state) {
+    match route(&head, uri, state, false) {
         (_, _, Some(outcome)) => Ok(outcome),
         (_, Page::WrongHost | Page::NotFound, None) => Err(paste::refusal(uri, true)),
         _ => Err(paste::refusal(uri, false)),
@@ -194,7 +218,9 @@ fn ended(outcome: Option<(Outcome, Instant)>) -> Result<Callback> {
             ErrorCode::ConsentFailed,
             format!("Xero ended the consent with the error \"{code}\": check the app's scopes and type in the developer portal, then try again."),
         )),
-        None => Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again.")),
+        Some((Outcome::ShownConnected, _)) | None => {
+            Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again."))
+        }
     }
 }
 
@@ -231,15 +257,21 @@ pub fn timeout_causes(redirect_uri: &str) -> Vec<String> {
 }
 
 /// Reads one request, answers it, and says what it meant (`None`: not a callback at all).
-async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str) -> Option<Outcome> {
+/// `connected` is set once the good callback has been answered.
+async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str, connected: &AtomicBool) -> Option<Outcome> {
     let head = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream)).await {
         Ok(Some(head)) => head,
         _ => return None,
     };
-    let (status, page, outcome) = route(&head, uri, state);
+    let (status, page, outcome) = route(&head, uri, state, connected.load(Ordering::SeqCst));
+    let mut location = String::new();
+    if matches!(outcome, Some(Outcome::Code(_))) {
+        connected.store(true, Ordering::SeqCst);
+        location = format!("Location: {}\r\n", uri.path());
+    }
     let body = page_html(page);
     let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status}\r\n{location}Content-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
          Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nX-Content-Type-Options: nosniff\r\n\
          Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -280,7 +312,9 @@ enum Page {
     WrongMethod,
 }
 
-fn route(head: &str, uri: &RedirectUri, state: &str) -> (&'static str, Page, Option<Outcome>) {
+/// What to answer: status line, page, and what the request meant. `connected`: the good
+/// callback was already answered, so the bare path shows the "connected" page.
+fn route(head: &str, uri: &RedirectUri, state: &str, connected: bool) -> (&'static str, Page, Option<Outcome>) {
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or("");
     let mut parts = request_line.split(' ');
@@ -303,6 +337,9 @@ fn route(head: &str, uri: &RedirectUri, state: &str) -> (&'static str, Page, Opt
     if url.path() != uri.path() {
         return ("404 Not Found", Page::NotFound, None);
     }
+    if connected && url.query().is_none() {
+        return ("200 OK", Page::Connected, Some(Outcome::ShownConnected));
+    }
     let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let state_ok = param("state").is_some_and(|s| constant_time_eq(s.as_bytes(), state.as_bytes()));
     if !state_ok {
@@ -317,7 +354,7 @@ fn route(head: &str, uri: &RedirectUri, state: &str) -> (&'static str, Page, Opt
         return ("200 OK", Page::Failed, Some(Outcome::Failed(safe)));
     }
     match param("code").filter(|c| !c.is_empty()) {
-        Some(code) => ("200 OK", Page::Connected, Some(Outcome::Code(Secret::new(code)))),
+        Some(code) => ("303 See Other", Page::Connected, Some(Outcome::Code(Secret::new(code)))),
         None => ("400 Bad Request", Page::BadState, None),
     }
 }
@@ -397,7 +434,12 @@ mod tests {
 
     #[tokio::test]
     async fn busy_port_moves_to_next_uri_and_names_ports_when_all_busy() {
-        let (p1, p2) = (free_port().await, free_port().await);
+        let p1 = free_port().await;
+        let mut p2 = free_port().await;
+        // The system may hand out the same free port twice.
+        while p2 == p1 {
+            p2 = free_port().await;
+        }
         let _blocker = TcpListener::bind((Ipv4Addr::LOCALHOST, p1)).await.unwrap();
         let l = bind(&[uri(p1), uri(p2)]).await.unwrap();
         assert_eq!(l.redirect_uri().port(), p2);
@@ -437,10 +479,104 @@ mod tests {
         assert!(!waiter.is_finished());
 
         let r = raw_get(port, &host, "/callback?code=the-code&state=good-state&scope=openid&session_state=x").await;
-        assert!(r.starts_with("HTTP/1.1 200"), "{r}");
         assert!(!r.contains("the-code"), "the page must not echo the code");
         let cb = waiter.await.unwrap().unwrap();
         assert_eq!(cb.code.expose(), "the-code");
+    }
+
+    #[tokio::test]
+    async fn the_good_callback_redirects_to_an_address_without_code_or_state() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let waiter = tokio::spawn(l.wait(
+            "good-state",
+            Duration::from_secs(10),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
+        let host = format!("localhost:{port}");
+        // Before the callback the bare path is no "connected" page.
+        assert!(raw_get(port, &host, "/callback").await.starts_with("HTTP/1.1 400"));
+        let r = raw_get(port, &host, "/callback?code=the-code&state=good-state").await;
+        assert!(r.starts_with("HTTP/1.1 303"), "{r}");
+        let location = r.lines().find_map(|l| l.strip_prefix("Location: ")).expect("a Location header");
+        assert_eq!(location, "/callback");
+        assert!(!location.contains("the-code") && !location.contains("good-state"));
+        let page = raw_get(port, &host, location).await;
+        assert!(page.starts_with("HTTP/1.1 200") && page.contains("<h1>Connected</h1>"), "{page}");
+        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "the-code");
+    }
+
+    /// Connects and sends `bytes`, then reads until the listener closes: its answer, and how long it took.
+    async fn send_raw(port: u16, bytes: &[u8]) -> (String, Duration) {
+        let started = Instant::now();
+        let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
+        let _ = s.write_all(bytes).await;
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out).await;
+        (String::from_utf8_lossy(&out).into_owned(), started.elapsed())
+    }
+
+    #[tokio::test]
+    async fn idle_and_endless_connections_are_closed_unanswered_without_delaying_the_callback() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let waiter = tokio::spawn(l.wait(
+            "s",
+            Duration::from_secs(30),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
+        let host = format!("localhost:{port}");
+        // A client that connects and sends nothing is closed soon, unanswered.
+        let idle = tokio::spawn(send_raw(port, b""));
+        // 20 KiB of headers without an end: closed, unanswered.
+        let endless = format!("GET /callback?state=s HTTP/1.1\r\nHost: {host}\r\nX-Pad: {}", "a".repeat(20 * 1024));
+        let (answer, _) = send_raw(port, endless.as_bytes()).await;
+        assert_eq!(answer, "");
+        // A missing Host, and a Host naming another port, are refused.
+        let (answer, _) = send_raw(port, b"GET /callback?code=c&state=s HTTP/1.1\r\n\r\n").await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+        let other = raw_get(port, &format!("localhost:{}", port.wrapping_add(1)), "/callback?code=c&state=s").await;
+        assert!(other.starts_with("HTTP/1.1 400"), "{other}");
+        assert!(!waiter.is_finished());
+        let (answer, took) = idle.await.unwrap();
+        assert_eq!(answer, "");
+        assert!(took < Duration::from_secs(5), "an idle connection was kept {took:?}");
+        assert!(!waiter.is_finished());
+        // An idle connection does not hold up the real callback.
+        let _idle = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
+        let started = Instant::now();
+        raw_get(port, &host, "/callback?code=c&state=s").await;
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
+    }
+
+    #[tokio::test]
+    async fn a_callback_completes_with_more_idle_connections_open_than_are_served_at_once() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let waiter = tokio::spawn(l.wait(
+            "s",
+            Duration::from_secs(30),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
+        let mut idle = Vec::new();
+        for _ in 0..MAX_CONNECTIONS + 36 {
+            idle.push(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap());
+        }
+        let started = Instant::now();
+        let r = raw_get(port, &format!("localhost:{port}"), "/callback?code=c&state=s").await;
+        assert!(r.starts_with("HTTP/1.1 303"), "{r}");
+        // Served once the first idle connections were closed: no sooner (the cap holds), not much later.
+        let took = started.elapsed();
+        assert!(took >= REQUEST_READ_TIMEOUT / 2, "more than {MAX_CONNECTIONS} connections were served at once");
+        assert!(took < REQUEST_READ_TIMEOUT * 2 + Duration::from_secs(1), "{took:?}");
+        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
     }
 
     #[tokio::test]

@@ -65,12 +65,20 @@ pub struct AuthorizeRequest {
     pub redirect_uri: RedirectUri,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The token answer's OpenID Connect field. A plain string because the oauth2 crate needs the
+/// field (de)serialisable; it becomes a [`Secret`] at once, and its `Debug` never shows it.
+#[derive(Clone, Serialize, Deserialize)]
 struct XeroTokenFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
 }
 impl ExtraTokenFields for XeroTokenFields {}
+
+impl std::fmt::Debug for XeroTokenFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XeroTokenFields").field("id_token", &self.id_token.as_ref().map(|_| "[redacted]")).finish()
+    }
+}
 
 type XeroTokenResponse = StandardTokenResponse<XeroTokenFields, BasicTokenType>;
 type XeroClient = oauth2::Client<
@@ -454,5 +462,22 @@ mod tests {
             token_error(RequestTokenError::Request(TransportError::ServerError(503))).code(),
             ErrorCode::XeroUnavailable
         );
+    }
+
+    #[test]
+    fn the_id_token_never_shows_in_debug_output() {
+        let id_token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl";
+        let fields: XeroTokenFields = serde_json::from_str(&format!("{{\"id_token\":\"{id_token}\"}}")).unwrap();
+        let shown = format!("{fields:?}");
+        assert!(!shown.contains(id_token) && shown.contains("[redacted]"), "{shown}");
+        let answer: XeroTokenResponse = serde_json::from_value(serde_json::json!({
+            "access_token": "at-value", "token_type": "Bearer", "expires_in": 1800,
+            "refresh_token": "rt-value", "id_token": id_token
+        }))
+        .unwrap();
+        let shown = format!("{answer:?}");
+        for secret in [id_token, "at-value", "rt-value"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 }

@@ -5,8 +5,12 @@
 //! Every change is a read-modify-write under an exclusive lock on `settings.lock`, written to a
 //! temporary file, fsynced and renamed over the old one, so two programs changing it at once
 //! never lose each other's change and a crash never leaves half a file.
+//!
+//! It is read strictly and kept whole: a connection ID not of the form this program writes is
+//! refused (IDs name keychain entries and lock files), and fields this build does not know — a
+//! newer build's, in a file of the same version — are written back unchanged.
 
-use crate::connection::Connection;
+use crate::connection::{self, Connection};
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
@@ -113,10 +117,12 @@ impl SettingsFile {
     pub fn update<T>(&self, change: impl FnOnce(&mut Settings) -> Result<T>) -> Result<T> {
         self.ensure_dir()?;
         let _lock = self.lock_file("settings.lock")?;
-        let mut settings = read(&self.path())?;
+        let (mut settings, as_read) = read_with_raw(&self.path())?;
         let out = change(&mut settings)?;
         settings.version = VERSION;
-        write_atomically(&self.path(), &settings)?;
+        let mut value = serde_json::to_value(&settings).expect("settings serialise");
+        keep_unknown_fields(&mut value, &as_read);
+        write_atomically(&self.path(), &value)?;
         Ok(out)
     }
 
@@ -198,9 +204,16 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
 }
 
 fn read(path: &Path) -> Result<Settings> {
+    read_with_raw(path).map(|(settings, _)| settings)
+}
+
+/// The settings and the JSON they were read from (`null` when there is no file yet).
+fn read_with_raw(path: &Path) -> Result<(Settings, serde_json::Value)> {
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Settings::default(), serde_json::Value::Null))
+        }
         Err(e) => return Err(io_error("read", path, e)),
     };
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
@@ -216,15 +229,46 @@ fn read(path: &Path) -> Result<Settings> {
             path.display()
         )));
     }
-    serde_json::from_value(value).map_err(|_| {
+    let unexpected = || {
         Error::settings(format!(
             "The settings file {} has unexpected contents: restore it from a backup or move it aside and set up again.",
             path.display()
         ))
-    })
+    };
+    let settings: Settings = serde_json::from_value(value.clone()).map_err(|_| unexpected())?;
+    if !settings.connections.iter().all(|c| connection::is_valid_id(&c.id)) {
+        return Err(unexpected());
+    }
+    Ok((settings, value))
 }
 
-fn write_atomically(path: &Path, settings: &Settings) -> Result<()> {
+/// Copies into `new` the fields of `old` it lacks, at the top and in each connection (matched
+/// by ID), so data written by a newer build survives this one's change. Every known field is
+/// always written, so only unknown ones are copied; deeper objects are this build's to replace
+/// whole (an old test record's extra fields must not stick to a new one).
+fn keep_unknown_fields(new: &mut serde_json::Value, old: &serde_json::Value) {
+    use serde_json::{Map, Value};
+    fn add_missing(new: &mut Map<String, Value>, old: &Map<String, Value>) {
+        for (key, value) in old {
+            new.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    let (Some(new), Some(old)) = (new.as_object_mut(), old.as_object()) else { return };
+    add_missing(new, old);
+    let (Some(Value::Array(conns)), Some(Value::Array(before))) = (new.get_mut("connections"), old.get("connections"))
+    else {
+        return;
+    };
+    let id = |v: &Value| v.get("id").and_then(Value::as_str).map(str::to_string);
+    for conn in conns {
+        let earlier = id(conn).and_then(|i| before.iter().find(|o| id(o).as_deref() == Some(i.as_str())));
+        if let (Some(conn), Some(Value::Object(earlier))) = (conn.as_object_mut(), earlier) {
+            add_missing(conn, earlier);
+        }
+    }
+}
+
+fn write_atomically(path: &Path, settings: &serde_json::Value) -> Result<()> {
     let dir = path.parent().expect("settings path has a folder");
     let text = serde_json::to_string_pretty(settings).expect("settings serialise");
     let (tmp, mut f) = create_temporary(dir).map_err(|e| io_error("create a temporary file in", dir, e))?;
@@ -276,7 +320,7 @@ mod tests {
 
     fn conn(name: &str) -> Connection {
         Connection {
-            id: format!("id-{name}"),
+            id: format!("{:0>24x}", name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))),
             name: name.into(),
             client_id: "C".into(),
             app_type: AppType::Web,
@@ -415,5 +459,52 @@ mod tests {
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_none(), "held by another handle");
         drop(held);
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_some(), "free again");
+    }
+
+    #[test]
+    fn a_connection_id_not_of_the_written_form_is_refused_on_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        r.update(|s| {
+            s.connections.push(conn("Shop"));
+            Ok(())
+        })
+        .unwrap();
+        let good = fs::read_to_string(r.path()).unwrap();
+        let id = r.load().unwrap().connections[0].id.clone();
+        for bad in ["../x", "", "ABCDEF0123456789ABCDEF01", "0123456789abcdef0123456/"] {
+            fs::write(r.path(), good.replace(&id, bad)).unwrap();
+            let err = r.load().unwrap_err();
+            assert_eq!(err.code(), ErrorCode::SettingsUnavailable, "{bad}");
+            assert!(r.update(|_| Ok(())).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_of_a_same_version_file_survive_a_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        r.update(|s| {
+            s.connections.push(conn("Shop"));
+            s.connections.push(conn("Till"));
+            Ok(())
+        })
+        .unwrap();
+        // A newer build of the same format added fields at each level.
+        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(r.path()).unwrap()).unwrap();
+        v["window"] = serde_json::json!({"width": 800});
+        v["connections"][1]["colour"] = "teal".into();
+        fs::write(r.path(), v.to_string()).unwrap();
+        r.update(|s| {
+            s.get_mut("Till")?.name = "Register".into();
+            s.connections.remove(0);
+            Ok(())
+        })
+        .unwrap();
+        let after: serde_json::Value = serde_json::from_str(&fs::read_to_string(r.path()).unwrap()).unwrap();
+        assert_eq!(after["window"]["width"], 800);
+        assert_eq!(after["connections"][0]["name"], "Register");
+        assert_eq!(after["connections"][0]["colour"], "teal");
+        assert_eq!(after["connections"].as_array().unwrap().len(), 1);
     }
 }

@@ -4,15 +4,16 @@
 //!
 //! [`SecretStore`] is the raw keychain (with an in-memory double for unit tests); [`Vault`] adds
 //! the domain: one entry per connection holding all its [`Secrets`], split into parts small
-//! enough for Windows' 2.5 KB limit, and a timeout on every keychain call.
+//! enough for Windows' 2.5 KB limit, one deadline per operation, and the operations on one
+//! connection run one after another, so a late write can never land over a newer one.
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// The keychain "service" every entry is filed under.
 pub const SERVICE: &str = "xero-connect";
@@ -23,9 +24,13 @@ pub const WINDOWS_PART_UNITS: usize = 1200;
 /// Elsewhere (Secret Service, macOS Keychain) there is no small limit; values are split only
 /// beyond this, which a connection's secrets never reach.
 pub const OTHER_PART_UNITS: usize = 64 * 1024;
-/// How long one keychain call may take before it counts as unavailable (a locked keyring can
-/// otherwise wait forever on an invisible unlock prompt).
+/// How long one vault operation (every keychain call of a load, save, delete or availability
+/// check, a split value's parts included) may take before it counts as unavailable: a locked
+/// keyring can otherwise wait forever on an invisible unlock prompt.
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(5);
+/// The entry the availability check writes and deletes; never a connection ID (those are hex,
+/// see `connection::is_valid_id`).
+const PROBE_ACCOUNT: &str = "availability-check";
 
 /// A keychain: named string entries.
 pub trait SecretStore: Send + Sync {
@@ -43,26 +48,9 @@ pub struct KeyringStore;
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 impl KeyringStore {
-    fn call<T: Send + 'static>(
-        account: &str,
-        op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let account = account.to_string();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // A thread per call, because the platform call itself cannot be cancelled; on timeout
-        // it is abandoned and the error says what to check.
-        std::thread::spawn(move || {
-            let r = keyring::Entry::new(SERVICE, &account).and_then(op);
-            let _ = tx.send(r);
-        });
-        match rx.recv_timeout(KEYCHAIN_TIMEOUT) {
-            Ok(r) => r.map_err(keyring_error),
-            Err(_) => Err(Error::keychain(format!(
-                "The keychain did not answer within {} seconds; it may be locked and waiting for a password: \
-                 unlock it (or start it) and try again.",
-                KEYCHAIN_TIMEOUT.as_secs()
-            ))),
-        }
+    // Blocking: the vault runs every operation on its own thread under one deadline.
+    fn call<T>(account: &str, op: impl FnOnce(keyring::Entry) -> keyring::Result<T>) -> Result<T> {
+        keyring::Entry::new(SERVICE, account).and_then(op).map_err(keyring_error)
     }
 }
 
@@ -77,8 +65,7 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, account: &str, value: &Secret) -> Result<()> {
-        let value = value.clone();
-        Self::call(account, move |e| e.set_password(value.expose()))
+        Self::call(account, |e| e.set_password(value.expose()))
     }
 
     fn delete(&self, account: &str) -> Result<()> {
@@ -115,13 +102,24 @@ fn keyring_error(e: keyring::Error) -> Error {
     }
 }
 
-/// An in-memory keychain for unit tests; it can be told to fail like a missing keyring daemon.
+/// An in-memory keychain for unit tests; it can be told to fail like a missing keyring daemon,
+/// to refuse writes while answering reads, to be slow, or to hold writes until released (like a
+/// locked keyring waiting on an unlock prompt).
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, String>>,
     unavailable: AtomicBool,
+    read_only: AtomicBool,
     writes: std::sync::atomic::AtomicUsize,
     fail_after_writes: Mutex<Option<usize>>,
+    delay: Mutex<Duration>,
+    held: (Mutex<Gate>, Condvar),
+}
+
+#[derive(Debug, Default)]
+struct Gate {
+    armed: bool,
+    open: bool,
 }
 
 impl MemoryStore {
@@ -133,6 +131,23 @@ impl MemoryStore {
     pub fn fail_after_writes(&self, n: usize) {
         *self.fail_after_writes.lock().unwrap() = Some(self.writes.load(Ordering::SeqCst) + n);
     }
+    /// Makes writes and deletes fail while reads still answer.
+    pub fn set_read_only(&self, yes: bool) {
+        self.read_only.store(yes, Ordering::SeqCst);
+    }
+    /// Makes every call take this long.
+    pub fn set_delay(&self, delay: Duration) {
+        *self.delay.lock().unwrap() = delay;
+    }
+    /// Holds the next write until [`MemoryStore::release_write`]; later writes go through.
+    pub fn hold_next_write(&self) {
+        *self.held.0.lock().unwrap() = Gate { armed: true, open: false };
+    }
+    /// Lets a held write go on.
+    pub fn release_write(&self) {
+        self.held.0.lock().unwrap().open = true;
+        self.held.1.notify_all();
+    }
     /// Names of the entries present.
     pub fn accounts(&self) -> Vec<String> {
         let mut v: Vec<String> = self.entries.lock().unwrap().keys().cloned().collect();
@@ -140,8 +155,20 @@ impl MemoryStore {
         v
     }
     fn check(&self) -> Result<()> {
+        std::thread::sleep(*self.delay.lock().unwrap());
         if self.unavailable.load(Ordering::SeqCst) {
             return Err(Error::keychain("The operating system's keychain cannot be used (test double)."));
+        }
+        Ok(())
+    }
+    fn check_write(&self) -> Result<()> {
+        self.check()?;
+        let mut gate = self.held.0.lock().unwrap();
+        if std::mem::take(&mut gate.armed) {
+            drop(self.held.1.wait_while(gate, |g| !g.open).unwrap());
+        }
+        if self.read_only.load(Ordering::SeqCst) {
+            return Err(Error::keychain("The keychain refused the write (test double)."));
         }
         Ok(())
     }
@@ -153,7 +180,7 @@ impl SecretStore for MemoryStore {
         Ok(self.entries.lock().unwrap().get(account).cloned().map(Secret::new))
     }
     fn set(&self, account: &str, value: &Secret) -> Result<()> {
-        self.check()?;
+        self.check_write()?;
         let limit = *self.fail_after_writes.lock().unwrap();
         if limit.is_some_and(|l| self.writes.load(Ordering::SeqCst) >= l) {
             return Err(Error::keychain("The keychain refused the write (test double)."));
@@ -163,7 +190,7 @@ impl SecretStore for MemoryStore {
         Ok(())
     }
     fn delete(&self, account: &str) -> Result<()> {
-        self.check()?;
+        self.check_write()?;
         self.entries.lock().unwrap().remove(account);
         Ok(())
     }
@@ -233,6 +260,9 @@ const PARTS_MARK: &str = "\u{1}parts:";
 pub struct Vault {
     store: Arc<dyn SecretStore>,
     part_units: usize,
+    deadline: Duration,
+    /// One lock per account: an operation holds it for all its keychain calls.
+    turns: Arc<Mutex<HashMap<String, Arc<Mutex<()>>>>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -244,53 +274,113 @@ impl std::fmt::Debug for Vault {
 impl Vault {
     /// A vault over a keychain, splitting values as Windows needs (so doubles exercise it).
     pub fn new(store: Arc<dyn SecretStore>) -> Self {
-        Vault { store, part_units: WINDOWS_PART_UNITS }
+        Vault { store, part_units: WINDOWS_PART_UNITS, deadline: KEYCHAIN_TIMEOUT, turns: Arc::default() }
     }
 
     /// The operating system's keychain.
     pub fn os() -> Self {
         let part_units = if cfg!(windows) { WINDOWS_PART_UNITS } else { OTHER_PART_UNITS };
-        Vault { store: Arc::new(KeyringStore), part_units }
+        Vault { part_units, ..Vault::new(Arc::new(KeyringStore)) }
     }
 
-    /// Fails early, before anything is sent to Xero, when the keychain cannot be used.
+    /// The same vault with another per-operation deadline (tests use a short one).
+    pub fn with_deadline(self, deadline: Duration) -> Self {
+        Vault { deadline, ..self }
+    }
+
+    /// Fails early, before anything is sent to Xero or the browser opens, when the keychain
+    /// cannot be used: it writes and deletes a probe entry, because a keychain that answers
+    /// reads but prompts on (or refuses) writes would otherwise only fail after consent, when
+    /// the fresh tokens can no longer be kept. Errors: `keychain_unavailable`.
     pub async fn check_available(&self) -> Result<()> {
-        let store = self.store.clone();
-        blocking(move || store.get("availability-check").map(|_| ())).await
+        self.run(PROBE_ACCOUNT, |store, deadline| {
+            store.get(PROBE_ACCOUNT)?;
+            deadline.check()?;
+            store.set(PROBE_ACCOUNT, &Secret::new("probe"))?;
+            deadline.check()?;
+            store.delete(PROBE_ACCOUNT)
+        })
+        .await
     }
 
     /// The secrets of a connection (empty when there are none, or the entry is unreadable).
     pub async fn load(&self, connection_id: &str) -> Result<Secrets> {
-        let (store, account) = (self.store.clone(), connection_id.to_string());
-        let raw = blocking(move || read_value(&*store, &account)).await?;
+        let account = connection_id.to_string();
+        let raw = self.run(connection_id, move |store, deadline| read_value(store, &account, deadline)).await?;
         Ok(raw.as_ref().and_then(Secrets::from_record).unwrap_or_default())
     }
 
     /// Replaces the secrets of a connection in one write (split into parts when long).
     pub async fn save(&self, connection_id: &str, secrets: &Secrets) -> Result<()> {
-        let (store, account, value) = (self.store.clone(), connection_id.to_string(), secrets.to_record());
-        let units = self.part_units;
-        blocking(move || write_value(&*store, &account, &value, units)).await
+        let (account, value, units) = (connection_id.to_string(), secrets.to_record(), self.part_units);
+        self.run(connection_id, move |store, deadline| write_value(store, &account, &value, units, deadline)).await
     }
 
     /// Deletes the secrets of a connection.
     pub async fn delete(&self, connection_id: &str) -> Result<()> {
-        let (store, account) = (self.store.clone(), connection_id.to_string());
-        blocking(move || delete_value(&*store, &account)).await
+        let account = connection_id.to_string();
+        self.run(connection_id, move |store, _| delete_value(store, &account)).await
+    }
+
+    /// Runs one operation on `account` on its own thread, after the account's earlier
+    /// operations, within one deadline. The platform call itself cannot be cancelled, so on
+    /// timeout the thread is abandoned; an operation still waiting for its turn then never
+    /// starts, and a split write stops before its next part, so a write the caller gave up on
+    /// can only land before any newer one on the same account (they wait for the turn).
+    async fn run<T: Send + 'static>(
+        &self,
+        account: &str,
+        op: impl FnOnce(&dyn SecretStore, &Deadline) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let deadline = Deadline(Instant::now() + self.deadline, self.deadline);
+        let turn =
+            self.turns.lock().unwrap_or_else(PoisonError::into_inner).entry(account.to_string()).or_default().clone();
+        let store = self.store.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // A thread, not `spawn_blocking`: an abandoned call must not hold up the runtime's shutdown.
+        std::thread::spawn(move || {
+            let _turn = turn.lock().unwrap_or_else(PoisonError::into_inner);
+            if tx.is_closed() || deadline.check().is_err() {
+                return;
+            }
+            let _ = tx.send(op(&*store, &deadline));
+        });
+        match tokio::time::timeout_at(deadline.0.into(), rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(Error::keychain("The keychain call failed.")),
+            Err(_) => Err(deadline.error()),
+        }
     }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|_| Err(Error::keychain("The keychain call failed.")))
+/// When an operation must have finished, and how long it had.
+#[derive(Clone, Copy)]
+struct Deadline(Instant, Duration);
+
+impl Deadline {
+    fn check(&self) -> Result<()> {
+        if Instant::now() >= self.0 {
+            return Err(self.error());
+        }
+        Ok(())
+    }
+    fn error(&self) -> Error {
+        Error::keychain(format!(
+            "The keychain did not answer within {} seconds; it may be locked and waiting for a password: \
+             unlock it (or start it) and try again.",
+            self.1.as_secs().max(1)
+        ))
+    }
 }
 
-fn read_value(store: &dyn SecretStore, account: &str) -> Result<Option<Secret>> {
+fn read_value(store: &dyn SecretStore, account: &str, deadline: &Deadline) -> Result<Option<Secret>> {
     let Some(head) = store.get(account)? else { return Ok(None) };
     let Some(n) = head.expose().strip_prefix(PARTS_MARK).and_then(|n| n.parse::<usize>().ok()) else {
         return Ok(Some(head));
     };
     let mut value = String::new();
     for i in 1..=n {
+        deadline.check()?;
         match store.get(&format!("{account}#{i}"))? {
             Some(part) => value.push_str(part.expose()),
             // A part went missing (interrupted write): as good as absent.
@@ -300,7 +390,13 @@ fn read_value(store: &dyn SecretStore, account: &str) -> Result<Option<Secret>> 
     Ok(Some(Secret::new(value)))
 }
 
-fn write_value(store: &dyn SecretStore, account: &str, value: &Secret, part_units: usize) -> Result<()> {
+fn write_value(
+    store: &dyn SecretStore,
+    account: &str,
+    value: &Secret,
+    part_units: usize,
+    deadline: &Deadline,
+) -> Result<()> {
     let text = value.expose();
     if text.encode_utf16().count() <= part_units {
         store.set(account, value)?;
@@ -309,9 +405,11 @@ fn write_value(store: &dyn SecretStore, account: &str, value: &Secret, part_unit
     let parts = split_units(text, part_units);
     let written = (|| {
         for (i, part) in parts.iter().enumerate() {
+            deadline.check()?;
             store.set(&format!("{account}#{}", i + 1), &Secret::new(*part))?;
         }
         // The head is written last, so a reader never sees a count whose parts are not all there.
+        deadline.check()?;
         store.set(account, &Secret::new(format!("{PARTS_MARK}{}", parts.len())))
     })();
     if let Err(e) = written {
@@ -420,6 +518,50 @@ mod tests {
     async fn unavailable_keychain_is_a_clear_error() {
         let (store, v) = vault();
         store.set_unavailable(true);
+        let err = v.check_available().await.unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::KeychainUnavailable);
+    }
+
+    #[tokio::test]
+    async fn a_write_that_timed_out_never_lands_over_a_newer_one() {
+        let (store, v) = vault();
+        let v = v.with_deadline(Duration::from_millis(300));
+        v.save("c1", &secrets("oldest")).await.unwrap();
+        // The first write blocks (a locked keyring) and its caller gives up.
+        store.hold_next_write();
+        let first = v.save("c1", &secrets("stale")).await;
+        assert_eq!(first.unwrap_err().code(), crate::ErrorCode::KeychainUnavailable);
+        // A newer write starts while the abandoned one is still blocked; then the keyring opens.
+        let newer = tokio::spawn({
+            let v = v.clone();
+            async move { v.save("c1", &secrets("newest")).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        store.release_write();
+        newer.await.unwrap().unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(v.load("c1").await.unwrap().access_token.unwrap().token.expose(), "newest");
+    }
+
+    #[tokio::test]
+    async fn a_slow_keychain_gets_one_deadline_per_operation_not_per_call() {
+        let (store, v) = vault();
+        v.save("c1", &secrets(&"x".repeat(5000))).await.unwrap();
+        // Every call answers well within the deadline, but a split read makes five of them.
+        store.set_delay(Duration::from_millis(120));
+        let v = v.with_deadline(Duration::from_millis(400));
+        let started = Instant::now();
+        let err = v.load("c1").await.unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::KeychainUnavailable);
+        assert!(started.elapsed() < Duration::from_millis(550), "{:?}", started.elapsed());
+    }
+
+    #[tokio::test]
+    async fn a_keychain_that_reads_but_refuses_writes_is_unavailable_and_the_probe_leaves_nothing() {
+        let (store, v) = vault();
+        v.check_available().await.unwrap();
+        assert!(store.accounts().is_empty(), "{:?}", store.accounts());
+        store.set_read_only(true);
         let err = v.check_available().await.unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::KeychainUnavailable);
     }

@@ -97,3 +97,47 @@ async fn an_unavailable_keychain_stops_setup_before_xero_is_called() {
     assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
     assert!(w.sim.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_keychain_that_answers_reads_but_refuses_writes_stops_setup_before_the_browser_opens() {
+    let mut w = world();
+    let web = w.sim.add_app(AppSpec { kind: AppKind::Web, ..AppSpec::default() });
+    let opened = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = opened.clone();
+    w.ctx.browser = Browser::Custom(Arc::new(move |url: &str| {
+        seen.lock().unwrap().push(url.to_string());
+        Ok(())
+    }));
+    w.store.set_read_only(true);
+    let req = SetupRequest {
+        app_type: AppType::Web,
+        credentials: credentials::check(&web.client_id, web.client_secret.as_deref()),
+        redirect_uris: vec![xero_connect::registration::RedirectUri::parse("http://localhost:8749/callback").unwrap()],
+        consent: ConsentOptions { timeout: std::time::Duration::from_secs(2) },
+        ..request(&w)
+    };
+    let err = flows::setup(&w.ctx, req, &Silent, std::future::pending()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::KeychainUnavailable);
+    assert!(opened.lock().unwrap().is_empty(), "the browser was opened: {:?}", opened.lock().unwrap());
+    assert!(w.sim.requests().is_empty());
+}
+
+#[tokio::test]
+async fn remove_waits_for_a_refresh_in_flight_before_deleting_anything() {
+    let w = world();
+    let out = flows::setup(&w.ctx, request(&w), &Silent, std::future::pending()).await.unwrap();
+    // Another program is refreshing this connection: it holds the refresh lock.
+    let held = w.ctx.settings.try_lock_file(&format!("refresh-{}.lock", out.connection.id)).unwrap().unwrap();
+    let removing = tokio::spawn({
+        let ctx = w.ctx.clone();
+        async move { flows::disconnect(&ctx, "office", &Silent).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!removing.is_finished(), "remove went ahead while a refresh held the lock");
+    assert!(!w.store.accounts().is_empty(), "the keychain entry was deleted under a refresh");
+    assert!(w.ctx.settings.load().unwrap().find("office").is_some());
+    drop(held);
+    removing.await.unwrap().unwrap();
+    assert!(w.store.accounts().is_empty(), "{:?}", w.store.accounts());
+    assert!(w.ctx.settings.load().unwrap().find("office").is_none());
+}

@@ -24,7 +24,7 @@ use xero_connect::probe::{OrganisationDetails, TestReport};
 use xero_connect::progress::Step;
 use xero_connect::registration::{AppType, DEFAULT_REDIRECT_URI};
 use xero_connect::scopes::Api;
-use xero_connect::wizard::{Outcome, PracticeCredentials, UserEvent, Wizard, WizardOptions};
+use xero_connect::wizard::{Outcome, PastedSecret, PracticeCredentials, UserEvent, Wizard, WizardOptions};
 use xero_connect::{Connection, Error, ErrorCode, Organisation, Remedy, Secret, XeroUser};
 
 /// The inputs the recorded journeys type (a fake app; the UI check types the same).
@@ -177,7 +177,11 @@ impl Recorder {
 
     /// The user does something; the view that answers is `name`.
     fn user(&mut self, event: UserEvent, name: &str) -> &mut Self {
-        let wire = serde_json::to_value(&event).unwrap();
+        let mut wire = serde_json::to_value(&event).unwrap();
+        // The secret is never serialised by Rust; the window sends it, so the record shows it.
+        if let UserEvent::SubmitCredentials { client_secret, .. } = &event {
+            wire["client_secret"] = client_secret.0.expose().into();
+        }
         self.wizard.handle(event, NOW);
         self.keep(name, Some(wire), "");
         self
@@ -217,7 +221,11 @@ fn edited(name: &str, client_id: &str, secret: &str) -> UserEvent {
 }
 
 fn submitted(name: &str, secret: &str) -> UserEvent {
-    UserEvent::SubmitCredentials { name: name.into(), client_id: CLIENT_ID.into(), client_secret: secret.into() }
+    UserEvent::SubmitCredentials {
+        name: name.into(),
+        client_id: CLIENT_ID.into(),
+        client_secret: PastedSecret::new(secret),
+    }
 }
 
 fn opened() -> Outcome {
@@ -326,7 +334,7 @@ fn journeys() -> Recorder {
             UserEvent::SubmitCredentials {
                 name: "Desk".into(),
                 client_id: CLIENT_ID.into(),
-                client_secret: String::new(),
+                client_secret: PastedSecret::new(""),
             },
             "scopes-pkce",
         )

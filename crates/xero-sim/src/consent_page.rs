@@ -7,6 +7,10 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+/// What every simulated page says in its heading as well as its title, so the practice pages
+/// can never be taken for Xero's own (a person may only glance at the page, not the tab).
+pub(crate) const PRACTICE: &str = "Practice \u{2014} not Xero";
+
 /// Escapes text for HTML content and double-quoted attributes.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -44,9 +48,9 @@ pub(crate) struct ConsentView<'a> {
 pub(crate) fn consent(view: &ConsentView<'_>) -> Response {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<title>Xero | Authorise app (simulator)</title>\n</head>\n<body>\n");
+    h.push_str(&format!("<title>{PRACTICE} | Authorise app</title>\n</head>\n<body>\n"));
     h.push_str(&format!(
-        "<h1><span class=\"app-name\">{}</span> wants access to your Xero organisations</h1>\n",
+        "<h1>{PRACTICE}: <span class=\"app-name\">{}</span> wants access to your practice organisations</h1>\n",
         esc(view.app_name)
     ));
     h.push_str(&format!(
@@ -84,8 +88,8 @@ pub(crate) fn consent(view: &ConsentView<'_>) -> Response {
 pub(crate) fn error(detail: &str) -> Response {
     let h = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>Xero | Error</title>\n</head>\n<body>\n\
-         <h1>Sorry, something went wrong</h1>\n\
+         <title>{PRACTICE} | Error</title>\n</head>\n<body>\n\
+         <h1>{PRACTICE}: sorry, something went wrong</h1>\n\
          <p class=\"error-code\">Error code: 500</p>\n\
          <p class=\"error-detail\">{}</p>\n\
          <p>Go back to the app and try again, or contact the app's developer.</p>\n\

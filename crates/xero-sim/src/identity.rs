@@ -373,7 +373,9 @@ fn issue(shared: &Shared, st: &mut state::State, i: Issue<'_>) -> Response {
         if let Some(n) = i.nonce {
             id_claims["nonce"] = Value::from(n);
         }
-        body.insert("id_token".into(), Value::from(shared.signer.sign(&id_claims)));
+        let id_token = shared.signer.sign(&id_claims);
+        st.id_tokens.push(id_token.clone());
+        body.insert("id_token".into(), Value::from(id_token));
     }
     body.insert("access_token".into(), Value::from(access_token));
     body.insert("expires_in".into(), Value::from(ttl));

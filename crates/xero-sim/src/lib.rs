@@ -224,6 +224,16 @@ impl Simulator {
         self.shared.lock().log.clone()
     }
 
+    /// Every authorization code issued so far (used or not), for leak checks.
+    pub fn issued_codes(&self) -> Vec<String> {
+        self.shared.lock().codes.keys().cloned().collect()
+    }
+
+    /// Every id_token issued so far, for leak checks.
+    pub fn issued_id_tokens(&self) -> Vec<String> {
+        self.shared.lock().id_tokens.clone()
+    }
+
     /// How many requests hit an endpoint (faulted ones included).
     pub fn count(&self, endpoint: Endpoint) -> usize {
         self.shared

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::consent_page::esc;
+use crate::consent_page::{esc, PRACTICE};
 use crate::model::AppKind;
 use crate::state::{AppRec, Shared};
 
@@ -22,7 +22,7 @@ fn kind_label(k: AppKind) -> &'static str {
 
 fn page(title: &str, body: &str) -> Response {
     Html(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} | Xero Developer (simulator)</title>\n</head>\n<body>\n{}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} | {PRACTICE} developer portal</title>\n</head>\n<body>\n{}</body>\n</html>\n",
         esc(title),
         body
     ))
@@ -32,7 +32,7 @@ fn page(title: &str, body: &str) -> Response {
 /// GET /app/manage: the list of apps.
 pub(crate) async fn apps(State(shared): State<Arc<Shared>>) -> Response {
     let st = shared.lock();
-    let mut body = String::from("<h1>My Apps</h1>\n<ul class=\"apps\">\n");
+    let mut body = format!("<h1>{PRACTICE}: My Apps</h1>\n<ul class=\"apps\">\n");
     for id in &st.app_order {
         let a = &st.apps[id];
         body.push_str(&format!(
@@ -48,7 +48,7 @@ pub(crate) async fn apps(State(shared): State<Arc<Shared>>) -> Response {
 
 fn detail(client_id: &str, a: &AppRec) -> String {
     let mut body = format!(
-        "<h1>{}</h1>\n<p>Type: {}</p>\n<p>Client id: <code class=\"client-id\">{}</code></p>\n",
+        "<h1>{PRACTICE}: {}</h1>\n<p>Type: {}</p>\n<p>Client id: <code class=\"client-id\">{}</code></p>\n",
         esc(&a.spec.name),
         kind_label(a.spec.kind),
         esc(client_id)

@@ -151,6 +151,8 @@ pub(crate) struct State {
     pub(crate) consent_override: Consent,
     pub(crate) pending: HashMap<String, PendingConsent>,
     pub(crate) codes: HashMap<String, CodeRec>,
+    /// Every id_token issued, for tests that check none leaks.
+    pub(crate) id_tokens: Vec<String>,
     pub(crate) grants: Vec<Grant>,
     pub(crate) refresh: HashMap<String, RefreshRec>,
     pub(crate) access: HashMap<String, AccessRec>,

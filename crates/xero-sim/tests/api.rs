@@ -387,3 +387,44 @@ fn simulator_handle_can_be_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Simulator>();
 }
+
+/// The text of every `<h1>` of a page, tags removed.
+fn headings(html: &str) -> Vec<String> {
+    html.split("<h1>")
+        .skip(1)
+        .map(|rest| {
+            let inner = &rest[..rest.find("</h1>").unwrap()];
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in inner.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_simulated_page_says_practice_not_xero_in_its_heading() {
+    let (sim, _, _) = sim_with_orgs();
+    let app = sim.add_app(AppSpec::default());
+    let http = http();
+    let get = |url: String| {
+        let http = http.clone();
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let consent = get(authorize_url(&sim, &app.client_id, REDIRECT, SCOPES, &[("state", "s")])).await;
+    let list = get(format!("{}/app/manage", sim.url())).await;
+    let href = list.split("href=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let detail = get(format!("{}{href}", sim.url())).await;
+    let error = get(authorize_url(&sim, &app.client_id, "http://localhost:1/other", SCOPES, &[])).await;
+    for (name, page) in [("consent", &consent), ("portal list", &list), ("portal app", &detail), ("error", &error)] {
+        let h = headings(page);
+        assert!(!h.is_empty() && h.iter().all(|h| h.starts_with("Practice \u{2014} not Xero")), "{name}: {h:?}");
+    }
+}

@@ -6,6 +6,10 @@
 //! Organisations or an app shared with another saved connection are left connected, since
 //! revoking would cut that connection off too. If Xero cannot be reached, nothing is removed
 //! locally, so the user can simply try again.
+//!
+//! Revocation, the keychain delete and the settings update happen under the connection's
+//! refresh lock (`tokens`), so a refresh in flight in another thread or program cannot store
+//! rotated tokens after the entry was deleted, re-creating it for a connection that is gone.
 
 use crate::context::Context;
 use crate::error::{ErrorCode, Result};
@@ -66,7 +70,10 @@ pub async fn disconnect(ctx: &Context, name: &str, progress: &dyn Progress) -> R
         }
     }
 
+    // Taken after the organisations were disconnected: those calls may refresh, under this lock.
+    let _lock = tokens::lock(ctx, &conn, progress).await?;
     if others.is_empty() && !outcome.already_disconnected && conn.app_type != crate::registration::AppType::Custom {
+        // Read under the lock: the newest refresh token, if another program just rotated it.
         let secrets = ctx.vault.load(&conn.id).await?;
         if let Some(rt) = &secrets.refresh_token {
             progress.step(Step::Revoking);

@@ -170,7 +170,7 @@ async fn save(ctx: &Context, conn: &Connection, creds: &AppCredentials, tokens: 
 /// A random identifier for keychain entries.
 pub(super) fn new_id() -> String {
     use rand::RngCore;
-    let mut bytes = [0u8; 12];
+    let mut bytes = [0u8; crate::connection::ID_BYTES];
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -9,7 +9,33 @@ use crate::probe::TestReport;
 use crate::progress::Step;
 use crate::registration::AppType;
 use crate::scopes::Api;
-use serde::{Deserialize, Serialize};
+use crate::secret::Secret;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The client secret as the window sends it: a [`Secret`] from the moment it is read, so the
+/// event's `Debug` shows `[redacted]`. Equal when the values are (for tests of events).
+#[derive(Debug, Clone)]
+pub struct PastedSecret(pub Secret);
+
+impl PastedSecret {
+    /// Wraps a typed value.
+    pub fn new(value: impl Into<String>) -> Self {
+        PastedSecret(Secret::new(value))
+    }
+}
+
+impl PartialEq for PastedSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same_as(&other.0)
+    }
+}
+impl Eq for PastedSecret {}
+
+impl<'de> Deserialize<'de> for PastedSecret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(PastedSecret::new)
+    }
+}
 
 /// A user's action in the window. Serialisable too, because a view's error offers the event its
 /// button sends (`Action::event`); the UI sends it back unchanged.
@@ -61,8 +87,10 @@ pub enum UserEvent {
         name: String,
         /// The Client ID as typed.
         client_id: String,
-        /// The secret as pasted (empty for PKCE apps, or when practice mode provided it).
-        client_secret: String,
+        /// The secret as pasted (empty for PKCE apps, or when practice mode provided it). Never
+        /// serialised: no view offers this event, so it never travels back to the window.
+        #[serde(skip_serializing)]
+        client_secret: PastedSecret,
     },
     /// Practice mode: use the simulator's demo credentials.
     FillPracticeCredentials,

@@ -22,7 +22,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-pub use events::{Outcome, UserEvent};
+pub use events::{Outcome, PastedSecret, UserEvent};
 pub use runner::WizardRunner;
 pub use state::{PracticeCredentials, Wizard, WizardOptions};
 pub use transitions::Effect;

@@ -2,7 +2,7 @@
 //! `apply` by hand and reads the view, so every branch runs without a window, a network or a
 //! keychain.
 
-use super::events::{Outcome, UserEvent};
+use super::events::{Outcome, PastedSecret, UserEvent};
 use super::state::{PracticeCredentials, Wizard, WizardOptions};
 use super::transitions::Effect;
 use super::view::*;
@@ -63,7 +63,11 @@ fn to_consent(w: &mut Wizard) {
     w.handle(UserEvent::StartSetup, 0);
     w.handle(UserEvent::Next, 0);
     w.handle(
-        UserEvent::SubmitCredentials { name: "My business".into(), client_id: ID.into(), client_secret: SECRET.into() },
+        UserEvent::SubmitCredentials {
+            name: "My business".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(SECRET),
+        },
         0,
     );
     w.handle(UserEvent::Next, 0);
@@ -116,7 +120,11 @@ fn first_setup_walks_the_numbered_steps() {
     );
     assert!(matches!(w.view().screen, Screen::Credentials { can_continue: false, .. }));
     let effects = w.handle(
-        UserEvent::SubmitCredentials { name: "My business".into(), client_id: SECRET.into(), client_secret: ID.into() },
+        UserEvent::SubmitCredentials {
+            name: "My business".into(),
+            client_id: SECRET.into(),
+            client_secret: PastedSecret::new(ID),
+        },
         0,
     );
     assert!(effects.is_empty());
@@ -126,7 +134,7 @@ fn first_setup_walks_the_numbered_steps() {
         UserEvent::SubmitCredentials {
             name: "My business".into(),
             client_id: ID.into(),
-            client_secret: format!("{SECRET} "),
+            client_secret: PastedSecret::new(format!("{SECRET} ")),
         },
         0,
     );
@@ -240,7 +248,11 @@ fn going_back_keeps_the_accepted_secret_without_showing_it() {
     );
     assert!(matches!(w.view().screen, Screen::Credentials { can_continue: true, .. }));
     w.handle(
-        UserEvent::SubmitCredentials { name: "My business".into(), client_id: ID.into(), client_secret: String::new() },
+        UserEvent::SubmitCredentials {
+            name: "My business".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(""),
+        },
         0,
     );
     w.handle(UserEvent::Next, 0);
@@ -282,7 +294,10 @@ fn practice_credentials_fill_in_without_showing_the_secret() {
     }
     assert!(!json(&w).contains(SECRET));
     assert!(w.view().banner.unwrap().starts_with("Practice mode"));
-    w.handle(UserEvent::SubmitCredentials { name: "p".into(), client_id: ID.into(), client_secret: String::new() }, 0);
+    w.handle(
+        UserEvent::SubmitCredentials { name: "p".into(), client_id: ID.into(), client_secret: PastedSecret::new("") },
+        0,
+    );
     w.handle(UserEvent::Next, 0);
     match &w.handle(UserEvent::AllowAccess, 0)[..] {
         [Effect::Setup(req)] => assert_eq!(req.credentials.client_secret.as_ref().unwrap().expose(), SECRET),
@@ -402,7 +417,11 @@ fn an_organisation_gone_is_explained_and_its_namesake_must_be_chosen() {
     w.handle(UserEvent::StartReconnect { name: "My business".into(), granular_scopes: false }, 0);
     w.handle(UserEvent::Next, 0);
     w.handle(
-        UserEvent::SubmitCredentials { name: "My business".into(), client_id: ID.into(), client_secret: SECRET.into() },
+        UserEvent::SubmitCredentials {
+            name: "My business".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(SECRET),
+        },
         0,
     );
     let why = "Demo Company (AU) (ID old-id) is no longer connected to this app.";
@@ -454,7 +473,7 @@ fn switching_to_granular_scopes_reconnects_asking_for_them_and_only_when_broad_o
             UserEvent::SubmitCredentials {
                 name: "My business".into(),
                 client_id: ID.into(),
-                client_secret: SECRET.into(),
+                client_secret: PastedSecret::new(SECRET),
             },
             0,
         );
@@ -493,4 +512,17 @@ fn each_connection_says_until_when_it_stays_valid_as_of_when_the_list_was_read()
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn the_submitted_secret_never_shows_in_debug_output() {
+    let event: UserEvent = serde_json::from_value(serde_json::json!({
+        "event": "submit_credentials", "name": "My business", "client_id": ID, "client_secret": SECRET
+    }))
+    .unwrap();
+    let shown = format!("{event:?}");
+    assert!(!shown.contains(SECRET) && shown.contains("[redacted]"), "{shown}");
+    let UserEvent::SubmitCredentials { client_secret, .. } = &event else { panic!("{shown}") };
+    assert_eq!(client_secret.0.expose(), SECRET);
+    assert!(!serde_json::to_string(&event).unwrap().contains(SECRET), "never serialised back");
 }

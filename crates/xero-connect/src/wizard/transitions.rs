@@ -155,7 +155,7 @@ impl Wizard {
                     self.draft.name = name;
                 }
                 self.draft.client_id = client_id;
-                self.submit(client_secret, now_ms)
+                self.submit(client_secret.0, now_ms)
             }
             UserEvent::ToggleApi { api } => {
                 let apis = &mut self.draft.apis;
@@ -326,16 +326,17 @@ impl Wizard {
         self.draft.name_problem.is_none() && !self.draft.problems.iter().any(|p| p.severity == Severity::Blocking)
     }
 
-    fn submit(&mut self, client_secret: String, now_ms: u64) -> Vec<Effect> {
+    fn submit(&mut self, client_secret: Secret, now_ms: u64) -> Vec<Effect> {
         let secret = if !self.draft.app_type.has_secret() {
             None
-        } else if self.draft.secret_provided && client_secret.is_empty() {
-            self.provided_secret().map(|s| s.expose().to_string())
+        } else if self.draft.secret_provided && client_secret.expose().is_empty() {
+            self.provided_secret()
         } else {
             Some(client_secret)
         };
-        let check = credentials::check(&self.draft.client_id, secret.as_deref());
-        self.recheck(&secret.as_deref().map(credentials::secret_shape).unwrap_or_default());
+        let secret = secret.as_ref().map(Secret::expose);
+        let check = credentials::check(&self.draft.client_id, secret);
+        self.recheck(&secret.map(credentials::secret_shape).unwrap_or_default());
         // The real check may find what the shape could not (a pasted label): show it.
         self.draft.problems = check.problems.clone();
         if !self.can_continue() {

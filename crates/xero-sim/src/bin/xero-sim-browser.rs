@@ -1,7 +1,7 @@
 //! `xero-sim-browser <URL>`: a scripted stand-in for the user's browser, used as
 //! `BROWSER=…/xero-sim-browser`. It loads the authorize URL, submits the simulator's
 //! consent form (Allow, or Cancel with `XERO_SIM_BROWSER_DECISION=cancel`) and follows
-//! the redirect to the app's loopback callback. Like a real browser it never prints
+//! the redirect to the app's loopback callback, and the app's redirect after it. Like a real browser it never prints
 //! codes, tokens or state, and an error page is shown, not reported to the app.
 //!
 //! Environment: `XERO_SIM_BROWSER_DECISION` (`allow`|`cancel`), `XERO_SIM_BROWSER_TAMPER_STATE=1`
@@ -174,15 +174,17 @@ fn tampered(url: &Url) -> Url {
 }
 
 /// GETs the app's callback, retrying connection failures for about two seconds in
-/// case its listener is still starting.
-async fn get_callback(client: &reqwest::Client, url: &Url) -> Result<u16, String> {
+/// case its listener is still starting; returns the status and, for a redirect, its Location.
+async fn get_callback(client: &reqwest::Client, url: &Url) -> Result<(u16, Option<String>), String> {
     let mut last = String::new();
     for _ in 0..20 {
         match client.get(url.clone()).send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
+                let location =
+                    resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
                 let _ = resp.bytes().await;
-                return Ok(status);
+                return Ok((status, location.filter(|_| (300..400).contains(&status))));
             }
             Err(e) if e.is_connect() => {
                 last = e.without_url().to_string();
@@ -306,7 +308,7 @@ async fn main() -> ExitCode {
     let mut tamper_failed = false;
     if tamper {
         match get_callback(&client, &tampered(&callback)).await {
-            Ok(s) => {
+            Ok((s, _)) => {
                 log.step(&format!("GET callback-tampered {s}"));
                 if !(400..500).contains(&s) {
                     tamper_failed = true;
@@ -330,7 +332,16 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     match get_callback(&client, &callback).await {
-        Ok(s) => log.step(&format!("GET callback {s}")),
+        Ok((s, location)) => {
+            log.step(&format!("GET callback {s}"));
+            // Like a browser, follow the app's redirect (to its "connected" page).
+            if let Some(next) = location.and_then(|l| callback.join(&l).ok()) {
+                match client.get(next).send().await {
+                    Ok(resp) => log.step(&format!("GET connected {}", resp.status().as_u16())),
+                    Err(_) => log.step("GET connected failed"),
+                }
+            }
+        }
         Err(e) => {
             log.step("GET callback failed");
             eprintln!("sim-browser: could not reach the app's callback: {e}");
