@@ -409,6 +409,29 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
+// ---- consent: finished on another device ----
+{
+  const page = await open('consent-waiting');
+  check('paste-back is offered while waiting, folded', (await page.locator('#paste-back').count()) === 1 && !(await page.getAttribute('#paste-back', 'open')));
+  await page.click('#paste-back summary');
+  const address = 'http://localhost:8749/callback?code=the-code&state=s';
+  await page.fill('#paste-address', `  ${address} `);
+  await page.click('#btn-paste-address');
+  const sent = (await events(page)).at(-1);
+  check('the pasted address is sent as typed', sent.event === 'paste_address' && sent.address === `  ${address} `);
+  check('and the field is emptied at once (it holds the code)', (await page.inputValue('#paste-address')) === '');
+  await page.fill('#paste-address', address);
+  await page.press('#paste-address', 'Enter');
+  check('Enter sends it too', (await events(page)).at(-1).event === 'paste_address');
+  await show(page, 'consent-paste-refused');
+  await page.waitForSelector('#paste-problem');
+  check('a refused paste: Rust\'s sentence, open, the field marked', (await page.textContent('#paste-problem')) === view('consent-paste-refused').screen.paste_problem
+    && await page.getAttribute('#paste-back', 'open') !== null
+    && (await page.getAttribute('#paste-address', 'aria-invalid')) === 'true');
+  check('the refusal never repeats the code', !(await page.textContent('body')).includes('the-code'));
+  await page.context().close();
+}
+
 // ---- connections: an authorisation about to lapse or lapsed, and broad scopes ----
 {
   const page = await open('connections');

@@ -271,6 +271,14 @@ fn journeys() -> Recorder {
         .quietly(Outcome::Progress(Step::Listening { redirect_uri: DEFAULT_REDIRECT_URI.into() }))
         .pushed(Outcome::Progress(Step::CheckingCredentials { with_secret: true }), "consent-checking")
         .pushed(opened(), "consent-waiting")
+        .pushed(
+            Outcome::Progress(Step::PasteRefused {
+                message: "That address belongs to another sign-in or is cut short: paste the whole address from the \
+                          browser where you allowed access for this sign-in."
+                    .into(),
+            }),
+            "consent-paste-refused",
+        )
         .pushed(Outcome::SetupDone(Err(Error::new(ErrorCode::ConsentDenied, "Access was not allowed on Xero's page (Cancel was pressed): nothing was connected. Start again when you are ready."))), "consent-denied")
         .user(UserEvent::AllowAccess, "consent-starting")
         .pushed(opened(), "consent-waiting")

@@ -105,6 +105,14 @@ pub enum UserEvent {
     OpenAgain,
     /// Cancel the wait.
     Cancel,
+    /// "Finished on another device?": the address the browser ended on, pasted while the
+    /// consent waits (it holds the authorization code, so it is typed as a secret and never
+    /// serialised back).
+    PasteAddress {
+        /// The address as pasted.
+        #[serde(skip_serializing)]
+        address: PastedSecret,
+    },
     /// Choose an organisation.
     ChooseOrganisation {
         /// Its tenant ID.

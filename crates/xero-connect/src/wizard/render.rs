@@ -138,6 +138,7 @@ impl Wizard {
                     .or_else(|| Some(self.config.redirect_uris[0].as_str().to_string())),
                 hints: self.consent.hints.clone(),
                 reason: self.consent.notice.clone(),
+                paste_problem: self.consent.paste_problem.clone(),
             },
             Stage::ChooseOrganisation => {
                 let (orgs, chosen) = match &self.subject {

@@ -111,11 +111,20 @@ pub(super) struct ConsentStep {
     pub(super) hints: Vec<String>,
     /// Why the wizard went to Xero's page by itself, or asks for a choice of one organisation.
     pub(super) notice: Option<String>,
+    /// Why the last pasted address was refused (the wait goes on).
+    pub(super) paste_problem: Option<String>,
 }
 
 impl Default for ConsentStep {
     fn default() -> Self {
-        ConsentStep { state: ConsentState::Ready, url: None, listening_on: None, hints: Vec::new(), notice: None }
+        ConsentStep {
+            state: ConsentState::Ready,
+            url: None,
+            listening_on: None,
+            hints: Vec::new(),
+            notice: None,
+            paste_problem: None,
+        }
     }
 }
 

@@ -526,3 +526,39 @@ fn the_submitted_secret_never_shows_in_debug_output() {
     assert_eq!(client_secret.0.expose(), SECRET);
     assert!(!serde_json::to_string(&event).unwrap().contains(SECRET), "never serialised back");
 }
+
+#[test]
+fn a_pasted_address_reaches_the_waiting_consent_only_and_a_refusal_sits_under_its_field() {
+    let mut w = wizard();
+    let paste = |w: &mut Wizard| {
+        w.handle(
+            UserEvent::PasteAddress { address: PastedSecret::new("http://localhost:8749/callback?code=c&state=s") },
+            0,
+        )
+    };
+    assert!(paste(&mut w).is_empty(), "nothing waits on the welcome screen");
+    w.handle(UserEvent::StartSetup, 0);
+    w.handle(UserEvent::Next, 0);
+    w.handle(
+        UserEvent::SubmitCredentials {
+            name: "Shop".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(SECRET),
+        },
+        0,
+    );
+    w.handle(UserEvent::Next, 0);
+    w.handle(UserEvent::AllowAccess, 0);
+    w.apply(Outcome::Progress(Step::BrowserOpened { url: "https://login.xero.com/x".into() }), 0);
+    let effects = paste(&mut w);
+    assert!(matches!(effects.as_slice(), [Effect::Paste(a)] if a.expose().contains("code=c")), "{effects:?}");
+    assert!(!format!("{effects:?}").contains("code=c"), "the effect's Debug hides the address");
+    w.apply(Outcome::Progress(Step::PasteRefused { message: "That address is not this one.".into() }), 0);
+    match w.view().screen {
+        Screen::Consent { state: ConsentState::Waiting, paste_problem: Some(p), .. } => {
+            assert_eq!(p, "That address is not this one.")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(w.view().busy.is_some(), "the wait goes on");
+}

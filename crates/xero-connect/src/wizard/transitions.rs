@@ -57,6 +57,8 @@ pub enum Effect {
     },
     /// Stop the running wait (consent, or another program's refresh).
     Cancel,
+    /// Hand a pasted address to the waiting consent (checked there, like the listener's requests).
+    Paste(Secret),
 }
 
 impl Wizard {
@@ -82,8 +84,11 @@ impl Wizard {
 
     /// A user's action.
     pub fn handle(&mut self, event: UserEvent, now_ms: u64) -> Vec<Effect> {
-        // While work runs only Cancel is accepted: a second click must not start it twice.
-        if self.busy.is_some() && !matches!(event, UserEvent::Cancel | UserEvent::OpenAgain) {
+        // While work runs only Cancel (and, during a consent, Open again and a pasted address)
+        // is accepted: a second click must not start it twice.
+        if self.busy.is_some()
+            && !matches!(event, UserEvent::Cancel | UserEvent::OpenAgain | UserEvent::PasteAddress { .. })
+        {
             return Vec::new();
         }
         match event {
@@ -171,6 +176,14 @@ impl Wizard {
             }
             UserEvent::AllowAccess => self.allow_access(now_ms),
             UserEvent::OpenAgain => self.consent.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+            UserEvent::PasteAddress { address } => {
+                if self.stage == Stage::Consent && self.consent.state == ConsentState::Waiting {
+                    self.consent.paste_problem = None;
+                    vec![Effect::Paste(address.0)]
+                } else {
+                    Vec::new()
+                }
+            }
             UserEvent::Cancel => {
                 if self.busy.as_ref().is_some_and(|b| b.cancellable) {
                     vec![Effect::Cancel]
@@ -396,6 +409,7 @@ impl Wizard {
         self.consent.state = ConsentState::Waiting;
         self.consent.url = None;
         self.consent.hints.clear();
+        self.consent.paste_problem = None;
         self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
         match (self.journey, &self.draft.accepted) {
             (Journey::Setup, Some(check)) => vec![Effect::Setup(Box::new(self.setup_request(check.clone())))],
@@ -562,6 +576,7 @@ impl Wizard {
                     b.cancellable = false;
                 }
             }
+            Step::PasteRefused { message } => self.consent.paste_problem = Some(message),
             Step::OrganisationGone { message } => {
                 self.consent.notice = Some(message);
                 self.stage = Stage::Consent;

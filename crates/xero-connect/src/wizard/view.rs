@@ -220,6 +220,9 @@ pub enum Screen {
         /// Why Xero's page is needed (again), when the wizard went there by itself: the saved
         /// authorisation expired, or the saved organisation is no longer connected.
         reason: Option<String>,
+        /// Why the address pasted last ("Finished on another device?") was refused; the wait
+        /// goes on.
+        paste_problem: Option<String>,
     },
     /// Choose the organisation among those authorised just now.
     ChooseOrganisation {
