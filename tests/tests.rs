@@ -12,6 +12,8 @@ mod injection;
 mod paste;
 #[path = "e2e/probe.rs"]
 mod probe;
+#[path = "e2e/profiles.rs"]
+mod profiles;
 #[path = "e2e/reconnect.rs"]
 mod reconnect;
 #[path = "e2e/remove.rs"]

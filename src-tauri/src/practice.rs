@@ -52,7 +52,7 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>) -> Result<(Context, WizardOptions
         client_secret: Secret::new(DEMO_WEB_CLIENT_SECRET),
     };
     // No redirect URIs: the core's default is the one the demo app registers.
-    let options = WizardOptions { practice: Some(practice), redirect_uris: Vec::new() };
+    let options = WizardOptions { practice: Some(practice), ..WizardOptions::default() };
     Ok((ctx, options, Session { _simulator: simulator, _settings: settings }))
 }
 

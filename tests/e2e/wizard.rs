@@ -55,7 +55,8 @@ fn harness_with_browser(env: &TestEnv, store: Arc<MemoryStore>, redirect_uri: &s
     };
     let views = Arc::new(Mutex::new(Vec::new()));
     let sink = views.clone();
-    let options = WizardOptions { practice: None, redirect_uris: vec![RedirectUri::parse(redirect_uri).unwrap()] };
+    let options =
+        WizardOptions { redirect_uris: vec![RedirectUri::parse(redirect_uri).unwrap()], ..WizardOptions::default() };
     let runner = WizardRunner::new(ctx, options, rt.handle().clone(), move |v| {
         sink.lock().unwrap().push(serde_json::to_string(&v).unwrap());
     });

@@ -18,9 +18,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ID")]
     pub client_id: Option<String>,
 
-    /// The app type chosen in the Xero developer portal.
-    #[arg(long, global = true, value_name = "web|pkce|custom", default_value = "web")]
-    pub app_type: String,
+    /// The app type chosen in the Xero developer portal (default web, or the profile's first).
+    #[arg(long, global = true, value_name = "web|pkce|custom")]
+    pub app_type: Option<String>,
+
+    /// A vendor profile (TOML) setting the product, portal values, app types, redirect URIs and
+    /// scopes; else $XERO_CONNECT_PROFILE, else a profile.toml installed beside the program.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub profile: Option<std::path::PathBuf>,
 
     /// Scopes to ask for, separated by spaces or commas (overrides --api).
     #[arg(long, global = true, value_name = "LIST")]
@@ -71,8 +76,9 @@ pub enum Command {
         /// A name for the connection (used to suggest the app's name).
         name: Option<String>,
     },
-    /// Connect for the first time: check credentials, allow access, save.
-    Setup { name: String },
+    /// Connect for the first time: check credentials, allow access, save (NAME: the profile's
+    /// default connection name when it has one).
+    Setup { name: Option<String> },
     /// Renew a connection, e.g. after generating a new client secret.
     Reconnect { name: String },
     /// Test Connection: a real call to Xero for the chosen organisation.
@@ -101,19 +107,39 @@ pub enum Refused {
 
 /// The options each command reads (by clap id); any other option given is refused.
 fn options_of(command: &Command) -> &'static [&'static str] {
-    const CONSENT: [&str; 9] =
-        ["client_id", "scopes", "apis", "redirect_uris", "tenant", "no_browser", "timeout", "granular_scopes", "json"];
+    const CONSENT: [&str; 10] = [
+        "client_id",
+        "scopes",
+        "apis",
+        "redirect_uris",
+        "tenant",
+        "no_browser",
+        "timeout",
+        "granular_scopes",
+        "profile",
+        "json",
+    ];
     match command {
-        Command::Guide { .. } => &["app_type", "scopes", "apis", "redirect_uris", "json"],
-        Command::Setup { .. } => {
-            &["client_id", "app_type", "scopes", "apis", "redirect_uris", "tenant", "no_browser", "timeout", "json"]
-        }
+        Command::Guide { .. } => &["app_type", "scopes", "apis", "redirect_uris", "profile", "json"],
+        Command::Setup { .. } => &[
+            "client_id",
+            "app_type",
+            "scopes",
+            "apis",
+            "redirect_uris",
+            "tenant",
+            "no_browser",
+            "timeout",
+            "profile",
+            "json",
+        ],
         // The app type is the saved connection's; reconnect cannot change it.
         Command::Reconnect { .. } => &CONSENT,
-        Command::Test { .. } | Command::Token { .. } => &["tenant", "json"],
-        Command::List | Command::Show { .. } => &["json"],
-        Command::Remove { .. } => &["yes", "json"],
-        Command::Refresh { .. } => &["all", "json"],
+        // A profile is read (and a bad one refused) by every command.
+        Command::Test { .. } | Command::Token { .. } => &["tenant", "profile", "json"],
+        Command::List | Command::Show { .. } => &["profile", "json"],
+        Command::Remove { .. } => &["yes", "profile", "json"],
+        Command::Refresh { .. } => &["all", "profile", "json"],
     }
 }
 
@@ -184,6 +210,8 @@ mod tests {
         assert!(cli.json);
         assert_eq!(cli.tenant.as_deref(), Some("T"));
         assert!(matches!(cli.command, Command::Test { ref name } if name == "shop"));
+        let cli = Cli::try_parse_from(["xero-connect", "setup", "--profile", "p.toml"]).unwrap();
+        assert!(matches!(cli.command, Command::Setup { name: None }), "the profile may name it");
     }
 
     #[test]

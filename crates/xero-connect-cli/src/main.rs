@@ -11,6 +11,7 @@ use args::{Cli, Command};
 use std::time::Duration;
 use xero_connect::credentials::{self, CredentialCheck, Severity};
 use xero_connect::flows::{self, ConsentOptions, ReconnectRequest, SetupRequest};
+use xero_connect::profile::{self, Profile};
 use xero_connect::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 use xero_connect::scopes::{self, Api};
 use xero_connect::{Connection, Context, Error, ErrorCode, Remedy, Result};
@@ -31,11 +32,16 @@ fn main() {
         Err(args::Refused::Clap(e)) => e.exit(),
         Err(args::Refused::Usage(e)) => std::process::exit(render::error(&e, json_requested)),
     };
+    // A bad profile stops everything before anything is sent (exit 2).
+    let profile = match profile::locate(cli.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => std::process::exit(render::error(&e, cli.json)),
+    };
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
-    let code = match runtime.block_on(run(&cli)) {
+    let code = match runtime.block_on(run(&cli, profile.as_ref())) {
         Ok(code) => code,
-        Err(e) => render::error(&e, cli.json),
+        Err(e) => render::error_for(&e, cli.json, profile.as_ref()),
     };
     // Leave without waiting for abandoned keychain threads (a hung keychain must not hang us).
     runtime.shutdown_timeout(Duration::from_millis(100));
@@ -44,7 +50,7 @@ fn main() {
 
 /// Runs the command; the exit code when it did not fail as a whole (`refresh --all` reports
 /// each connection itself and exits 1 when one of them failed).
-async fn run(cli: &Cli) -> Result<i32> {
+async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
     let ctx = Context::from_env(cli.no_browser)?;
     if let Some(notice) = ctx.endpoints.override_notice() {
         render::notice(&notice);
@@ -56,13 +62,29 @@ async fn run(cli: &Cli) -> Result<i32> {
     let out = render::Out { json: cli.json };
     match &cli.command {
         Command::Guide { name } => {
-            let guide = flows::guide(&ctx, name.as_deref(), app_type(cli)?, &redirect_uris(cli)?, &chosen_scopes(cli)?);
+            let (app, scopes) = (app_type(cli, profile)?, chosen_scopes(cli, profile)?);
+            let guide = match profile {
+                Some(p) => xero_connect::registration::RegistrationGuide::for_profile(&ctx.endpoints, p, app, &scopes),
+                None => flows::guide(&ctx, name.as_deref(), app, &redirect_uris(cli, None)?, &scopes),
+            };
             out.guide(&guide);
         }
-        Command::Setup { name } => setup(cli, &ctx, name, &progress, cancel).await?,
-        Command::Reconnect { name } => reconnect(cli, &ctx, name, &progress, cancel).await?,
+        Command::Setup { name } => {
+            let name = match (name, profile.and_then(|p| p.connection_name.as_ref())) {
+                (Some(n), _) | (None, Some(n)) => n.clone(),
+                (None, None) => {
+                    return Err(Error::new(
+                        ErrorCode::InvalidInput,
+                        "Name the connection: xero-connect setup NAME (any name you like, e.g. shop).",
+                    ))
+                }
+            };
+            setup(cli, &ctx, &name, profile, &progress, cancel).await?
+        }
+        Command::Reconnect { name } => reconnect(cli, &ctx, name, profile, &progress, cancel).await?,
         Command::Test { name } => {
-            out.test_report(&flows::test_connection(&ctx, name, cli.tenant.as_deref(), &progress).await?)
+            let report = flows::test_connection(&ctx, name, cli.tenant.as_deref(), &progress).await?;
+            out.test_report(&report, flows::show(&ctx, name)?.profile.as_ref());
         }
         Command::List => out.connections(&flows::list(&ctx)?),
         Command::Show { name } => out.connection(&flows::show(&ctx, name)?),
@@ -87,11 +109,30 @@ async fn run(cli: &Cli) -> Result<i32> {
     Ok(0)
 }
 
-fn app_type(cli: &Cli) -> Result<AppType> {
-    AppType::parse(&cli.app_type)
+/// `--app-type`, else web; with a profile, one it allows (its first by default).
+fn app_type(cli: &Cli, profile: Option<&Profile>) -> Result<AppType> {
+    let asked = cli.app_type.as_deref().map(AppType::parse).transpose()?;
+    match profile {
+        Some(p) => p.app_type(asked),
+        None => Ok(asked.unwrap_or(AppType::Web)),
+    }
 }
 
-fn chosen_scopes(cli: &Cli) -> Result<Vec<String>> {
+/// A profile fixes what `option` would set: giving both is a mistake, said plainly.
+fn fixed_by_profile(p: &Profile, option: &str, what: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidInput,
+        format!("The profile of {} ({}) fixes the {what}: remove {option}.", p.product, p.path.display()),
+    )
+}
+
+fn chosen_scopes(cli: &Cli, profile: Option<&Profile>) -> Result<Vec<String>> {
+    if let Some(p) = profile {
+        if cli.scopes.is_some() || !cli.apis.is_empty() {
+            return Err(fixed_by_profile(p, if cli.scopes.is_some() { "--scopes" } else { "--api" }, "scopes"));
+        }
+        return Ok(p.consent_scopes());
+    }
     if let Some(list) = &cli.scopes {
         return scopes::parse(list);
     }
@@ -110,7 +151,13 @@ fn chosen_scopes(cli: &Cli) -> Result<Vec<String>> {
     Ok(scopes::for_apis(&apis))
 }
 
-fn redirect_uris(cli: &Cli) -> Result<Vec<RedirectUri>> {
+fn redirect_uris(cli: &Cli, profile: Option<&Profile>) -> Result<Vec<RedirectUri>> {
+    if let Some(p) = profile {
+        if !cli.redirect_uris.is_empty() {
+            return Err(fixed_by_profile(p, "--redirect-uri", "redirect URIs"));
+        }
+        return Ok(p.redirect_uris());
+    }
     if cli.redirect_uris.is_empty() {
         return Ok(vec![RedirectUri::parse(DEFAULT_REDIRECT_URI)?]);
     }
@@ -159,20 +206,22 @@ async fn setup(
     cli: &Cli,
     ctx: &Context,
     name: &str,
+    profile: Option<&Profile>,
     progress: &render::StderrProgress,
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
-    let app = app_type(cli)?;
+    let app = app_type(cli, profile)?;
     let credentials = read_credentials(cli, app, None)?;
     let (consent, pastes) = consent_with_pastes(cli)?;
     let request = SetupRequest {
         name: name.to_string(),
         app_type: app,
-        scopes: chosen_scopes(cli)?,
-        redirect_uris: redirect_uris(cli)?,
+        scopes: chosen_scopes(cli, profile)?,
+        redirect_uris: redirect_uris(cli, profile)?,
         tenant: cli.tenant.clone(),
         consent,
         credentials,
+        profile: profile.map(Profile::reference),
     };
     let out = flows::setup(ctx, request, progress, cancel).await;
     drop(pastes);
@@ -186,6 +235,7 @@ async fn reconnect(
     cli: &Cli,
     ctx: &Context,
     name: &str,
+    profile: Option<&Profile>,
     progress: &render::StderrProgress,
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
@@ -195,10 +245,15 @@ async fn reconnect(
     let request = ReconnectRequest {
         name: name.to_string(),
         credentials,
-        scopes: reconnect_scopes(cli, &saved)?,
-        redirect_uris: if cli.redirect_uris.is_empty() { None } else { Some(redirect_uris(cli)?) },
+        scopes: reconnect_scopes(cli, &saved, profile)?,
+        redirect_uris: match profile {
+            Some(_) => Some(redirect_uris(cli, profile)?),
+            None if cli.redirect_uris.is_empty() => None,
+            None => Some(redirect_uris(cli, None)?),
+        },
         tenant: cli.tenant.clone(),
         consent,
+        profile: profile.map(Profile::reference),
     };
     let out = flows::reconnect(ctx, request, progress, cancel).await;
     drop(pastes);
@@ -213,7 +268,12 @@ async fn reconnect(
 
 /// The scopes a reconnect asks for: those given, the saved ones with broad scopes replaced
 /// (`--granular-scopes`), or `None` to keep the saved ones.
-fn reconnect_scopes(cli: &Cli, saved: &Connection) -> Result<Option<Vec<String>>> {
+fn reconnect_scopes(cli: &Cli, saved: &Connection, profile: Option<&Profile>) -> Result<Option<Vec<String>>> {
+    if let Some(p) = profile {
+        // The profile's scopes replace the saved ones (a new consent when they differ).
+        let wanted = chosen_scopes(cli, Some(p))?;
+        return Ok((wanted != saved.scopes).then_some(wanted));
+    }
     if cli.granular_scopes {
         if cli.scopes.is_some() || !cli.apis.is_empty() {
             return Err(Error::new(
@@ -230,7 +290,7 @@ fn reconnect_scopes(cli: &Cli, saved: &Connection) -> Result<Option<Vec<String>>
         return Ok(Some(scopes::granular_replacement(&saved.scopes)));
     }
     if cli.scopes.is_some() || !cli.apis.is_empty() {
-        return Ok(Some(chosen_scopes(cli)?));
+        return Ok(Some(chosen_scopes(cli, None)?));
     }
     Ok(None)
 }

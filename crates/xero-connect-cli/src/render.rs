@@ -8,6 +8,7 @@ use xero_connect::connection::ValidityState;
 use xero_connect::error::Remedy;
 use xero_connect::flows::{DisconnectOutcome, ReconnectMethod, TokenOutput};
 use xero_connect::probe::TestReport;
+use xero_connect::profile::{Profile, ProfileRef};
 use xero_connect::progress::{Progress, Step};
 use xero_connect::registration::RegistrationGuide;
 use xero_connect::Connection;
@@ -64,11 +65,19 @@ impl Progress for StderrProgress {
 
 /// Prints an error, with what fixes it in this command line's words, and gives the exit code.
 pub fn error(e: &Error, as_json: bool) -> i32 {
+    error_for(e, as_json, None)
+}
+
+/// As [`error`], and with a vendor profile, where its users get help (`support` in JSON).
+pub fn error_for(e: &Error, as_json: bool, profile: Option<&Profile>) -> i32 {
     let hint = e.remedy().map(remedy_hint);
     if as_json {
         let mut err = json!({"code": e.code().as_str(), "message": e.message()});
         if let Some(h) = &hint {
             err["hint"] = json!(h);
+        }
+        if let Some(p) = profile {
+            err["support"] = json!(p.support);
         }
         println!("{}", json!({ "error": err }));
     } else {
@@ -76,6 +85,9 @@ pub fn error(e: &Error, as_json: bool) -> i32 {
         eprintln!("error ({}): {}", e.code(), plain(e.message()));
         if let Some(h) = &hint {
             eprintln!("  {}", plain(h));
+        }
+        if let Some(p) = profile {
+            eprintln!("  Help with {}: {}", plain(&p.product), plain(&p.support));
         }
     }
     if e.code().is_usage() {
@@ -173,6 +185,7 @@ pub fn connection_json(c: &Connection) -> Value {
         "updated_at": c.updated_at,
         "last_test": c.last_test,
         "authorisation": c.validity(now_secs()),
+        "profile": c.profile,
         "broad_scopes": (!broad.is_empty()).then(|| json!({"scopes": broad, "accepted_until": "2027-09",
             "message": c.broad_scope_warning()})),
     })
@@ -187,6 +200,9 @@ pub fn connection_text(c: &Connection) -> String {
         for o in &c.organisations {
             out += &format!("                  authorised: {} ({})\n", plain(&o.name), o.tenant_id);
         }
+    }
+    if let Some(p) = &c.profile {
+        out += &format!("  Profile:        {} (digest {})\n", plain(&p.product), p.digest);
     }
     out += &format!("  App type:       {}\n", c.app_type.portal_label());
     out += &format!("  Client ID:      {}\n", c.client_id);
@@ -281,11 +297,18 @@ impl Out {
         if self.json {
             return self.print_json(serde_json::to_value(g).expect("guide serialises"));
         }
+        if let Some(product) = &g.product {
+            println!("Connect {} to Xero\n", plain(product));
+        }
         println!("Create your app in the Xero developer portal: {}\n", g.portal_url);
         for (i, step) in g.steps.iter().enumerate() {
             println!("{:>2}. {step}", i + 1);
         }
-        println!("\nIntegration types:");
+        if let Some(url) = &g.company_url {
+            println!("\nApp name (copy exactly):\n  {}", g.app_name);
+            println!("\nCompany or application URL (copy exactly):\n  {url}");
+        }
+        println!("\nIntegration types{}:", if g.product.is_some() { " this software supports" } else { "" });
         for c in &g.app_type_choices {
             let mark = if c.app_type == g.app_type { "*" } else { " " };
             println!(" {mark} {}: {}", c.label, c.explanation);
@@ -301,15 +324,21 @@ impl Out {
         for t in g.tips.iter().chain(&g.secret_tip) {
             println!("  - {t}");
         }
+        if let Some(s) = &g.support {
+            println!("\nHelp: {s}");
+        }
         println!("\nThen run: xero-connect setup NAME --client-id YOUR_CLIENT_ID --app-type {}", g.app_type.as_str());
     }
 
-    /// `test`: Test Connection's success.
-    pub fn test_report(&self, r: &TestReport) {
+    /// `test`: Test Connection's success, and the profile the connection was made with.
+    pub fn test_report(&self, r: &TestReport, profile: Option<&ProfileRef>) {
         let o = &r.organisation;
         if self.json {
             return self.print_json(json!({"ok": true, "connection": r.connection, "organisation": o,
-                "authorised_by": r.authorised_by, "tested_at": r.tested_at}));
+                "authorised_by": r.authorised_by, "tested_at": r.tested_at, "profile": profile}));
+        }
+        if let Some(p) = profile {
+            println!("{} is connected.", plain(&p.product));
         }
         println!("Connected to {}.", plain(&o.name));
         println!("  Organisation ID: {}", o.id);

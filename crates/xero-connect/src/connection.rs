@@ -45,6 +45,9 @@ pub struct Connection {
     /// connection saved before this was recorded.
     #[serde(default)]
     pub refreshed_at: Option<String>,
+    /// The vendor profile it was made (or last reconnected) with, if any.
+    #[serde(default)]
+    pub profile: Option<crate::profile::ProfileRef>,
 }
 
 /// Days an unused refresh token stays valid (docs/xero-platform.md §6).
@@ -269,6 +272,7 @@ mod tests {
             updated_at: "2026-01-01T00:00:00Z".into(),
             last_test: None,
             refreshed_at: refreshed_at.map(str::to_string),
+            profile: None,
         }
     }
 

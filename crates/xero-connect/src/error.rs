@@ -15,6 +15,8 @@ use std::fmt;
 pub enum ErrorCode {
     /// A command-line value or option is malformed.
     InvalidInput,
+    /// The vendor profile is missing, unreadable or invalid (nothing was sent).
+    InvalidProfile,
     /// The pasted client ID or secret has a blocking problem.
     CredentialProblem,
     /// A scope name Xero does not know.
@@ -74,6 +76,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::InvalidProfile => "invalid_profile",
             ErrorCode::CredentialProblem => "credential_problem",
             ErrorCode::UnknownScope => "unknown_scope",
             ErrorCode::UnknownConnection => "unknown_connection",
@@ -106,6 +109,7 @@ impl ErrorCode {
         matches!(
             self,
             ErrorCode::InvalidInput
+                | ErrorCode::InvalidProfile
                 | ErrorCode::CredentialProblem
                 | ErrorCode::UnknownScope
                 | ErrorCode::UnknownConnection
@@ -341,6 +345,7 @@ mod tests {
     fn codes_are_stable_snake_case() {
         let all = [
             (ErrorCode::InvalidInput, "invalid_input"),
+            (ErrorCode::InvalidProfile, "invalid_profile"),
             (ErrorCode::CredentialProblem, "credential_problem"),
             (ErrorCode::UnknownScope, "unknown_scope"),
             (ErrorCode::UnknownConnection, "unknown_connection"),

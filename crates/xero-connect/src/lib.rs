@@ -68,6 +68,7 @@ pub(crate) mod loopback;
 pub(crate) mod oauth;
 pub mod paste;
 pub mod probe;
+pub mod profile;
 pub mod progress;
 pub mod registration;
 pub mod scopes;

@@ -148,6 +148,14 @@ pub struct RegistrationGuide {
     pub app_name: String,
     /// What to put in "Company or application URL".
     pub company_url_hint: String,
+    /// With a vendor profile: the exact company URL to paste (a Copy button), else `None`.
+    pub company_url: Option<String>,
+    /// With a vendor profile: the product's name ("Connect NAME to Xero").
+    pub product: Option<String>,
+    /// With a vendor profile: where its users get help (https URL or e-mail address).
+    pub support: Option<String>,
+    /// With a vendor profile: the vendor's own guide, if it has one.
+    pub help_url: Option<String>,
     /// The redirect URI(s) to register, exactly.
     pub redirect_uris: Vec<String>,
     /// The scopes this connection will ask for.
@@ -209,7 +217,36 @@ impl RegistrationGuide {
         redirect_uris: &[RedirectUri],
         scopes: &[String],
     ) -> RegistrationGuide {
-        let app_name = suggested_app_name(connection_name);
+        Self::build(endpoints, app_type, redirect_uris, scopes, None, suggested_app_name(connection_name))
+    }
+
+    /// The guide a vendor profile sets up: its app name and company URL to copy, its redirect
+    /// URIs, only the app types it allows, and the scopes it uses. `app_type` must be one of
+    /// the profile's (see [`crate::profile::Profile::app_type`]).
+    pub fn for_profile(
+        endpoints: &Endpoints,
+        profile: &crate::profile::Profile,
+        app_type: AppType,
+        scopes: &[String],
+    ) -> RegistrationGuide {
+        let uris = profile.redirect_uris();
+        let mut g = Self::build(endpoints, app_type, &uris, scopes, Some(profile), profile.app_name.clone());
+        g.app_type_choices.retain(|c| profile.app_types.contains(&c.app_type));
+        g
+    }
+
+    fn build(
+        endpoints: &Endpoints,
+        app_type: AppType,
+        redirect_uris: &[RedirectUri],
+        scopes: &[String],
+        profile: Option<&crate::profile::Profile>,
+        app_name: String,
+    ) -> RegistrationGuide {
+        let company_step = match profile {
+            Some(p) => format!("Company or application URL: {} (exactly).", p.company_url),
+            None => "Company or application URL: your business's website, starting with https://.".to_string(),
+        };
         let uris: Vec<String> = if app_type.uses_browser() {
             redirect_uris.iter().map(|u| u.as_str().to_string()).collect()
         } else {
@@ -220,7 +257,7 @@ impl RegistrationGuide {
             "Press \"New app\".".to_string(),
             format!("App name: {app_name} (the name may not contain the word \"Xero\")."),
             format!("Integration type: {}.", app_type.portal_label()),
-            "Company or application URL: your business's website, starting with https://.".to_string(),
+            company_step,
         ];
         match uris.len() {
             0 => {}
@@ -262,7 +299,14 @@ impl RegistrationGuide {
                 })
                 .collect(),
             app_name,
-            company_url_hint: "https://your-business.example (any https address of your business)".to_string(),
+            company_url_hint: match profile {
+                Some(p) => p.company_url.clone(),
+                None => "https://your-business.example (any https address of your business)".to_string(),
+            },
+            company_url: profile.map(|p| p.company_url.clone()),
+            product: profile.map(|p| p.product.clone()),
+            support: profile.map(|p| p.support.clone()),
+            help_url: profile.and_then(|p| p.help_url.clone()),
             redirect_uris: uris,
             scopes: scopes.to_vec(),
             steps,

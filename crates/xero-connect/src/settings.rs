@@ -333,6 +333,7 @@ mod tests {
             updated_at: timestamp_now(),
             last_test: None,
             refreshed_at: None,
+            profile: None,
         }
     }
 

@@ -53,6 +53,7 @@ fn request(w: &World) -> SetupRequest {
         redirect_uris: vec![],
         tenant: None,
         consent: ConsentOptions::default(),
+        profile: None,
     }
 }
 

@@ -68,6 +68,7 @@ fn connection(
         updated_at: "2026-11-20T09:00:00Z".into(),
         last_test: last,
         refreshed_at: None,
+        profile: None,
     }
 }
 

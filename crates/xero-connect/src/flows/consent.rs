@@ -77,9 +77,13 @@ pub(crate) async fn obtain(
     progress.step(Step::Listening { redirect_uri: listener.redirect_uri().as_str().to_string() });
     progress.step(Step::CheckingCredentials { with_secret: creds.client_secret.is_some() });
     oauth::check_credentials(&ctx.http, &ctx.endpoints, creds, listener.redirect_uri()).await?;
-    // The nonce comes back only in an id_token, which needs `openid`.
+    // The nonce comes back only in an id_token, which needs `openid`: a web app always asks
+    // for it. A mobile or desktop app's code is bound to this process by PKCE, which stops an
+    // injected code by itself (RFC 9700 §4.5.3.1), so it asks for `openid` only when the scopes
+    // list it (a vendor profile asks for exactly its own scopes).
     let mut scopes = scopes.to_vec();
-    if !scopes.iter().any(|s| s == "openid") {
+    let check_nonce = creds.app_type == AppType::Web || scopes.iter().any(|s| s == "openid");
+    if check_nonce && !scopes.iter().any(|s| s == "openid") {
         scopes.push("openid".into());
     }
     let request = oauth::authorize_url(&ctx.endpoints, creds, listener.redirect_uri(), &scopes)?;
@@ -96,7 +100,9 @@ pub(crate) async fn obtain(
     progress.step(Step::ExchangingCode);
     let tokens = oauth::exchange_code(&ctx.http, &ctx.endpoints, creds, &request, &callback.code).await?;
     let id_token = tokens.id_token.as_ref().map(|t| t.expose());
-    if jwt::check_id_token(id_token, &creds.client_id, ctx.endpoints.identity_origin(), &request.nonce).is_err() {
+    if check_nonce
+        && jwt::check_id_token(id_token, &creds.client_id, ctx.endpoints.identity_origin(), &request.nonce).is_err()
+    {
         // Someone else's sign-in: its grant must not outlive this refusal (it may reach
         // another person's organisations through this app).
         if let Some(rt) = &tokens.refresh_token {

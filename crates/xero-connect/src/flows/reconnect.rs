@@ -40,6 +40,8 @@ pub struct ReconnectRequest {
     pub tenant: Option<String>,
     /// Browser and timeout, for when consent is needed.
     pub consent: ConsentOptions,
+    /// The vendor profile in force: recorded in the connection when it works again.
+    pub profile: Option<crate::profile::ProfileRef>,
 }
 
 /// How the new credentials were proven.
@@ -93,7 +95,8 @@ pub async fn reconnect(
         let tenant = got.organisations.first().map(|o| o.tenant_id.clone());
         let renewal = Renewal { organisations: got.organisations, tenant, user: None };
         store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
-        let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris)?;
+        let conn =
+            commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris, req.profile.as_ref())?;
         return Ok(ReconnectOutcome {
             connection: conn,
             method: ReconnectMethod::ClientCredentials,
@@ -109,7 +112,7 @@ pub async fn reconnect(
         match prove_with_refresh(ctx, &old, &creds, progress).await {
             Ok(tokens) => match organisation_gone(ctx, &old, &tokens).await? {
                 None => {
-                    let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris)?;
+                    let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris, req.profile.as_ref())?;
                     return Ok(ReconnectOutcome {
                         connection: conn,
                         method: ReconnectMethod::Refresh,
@@ -130,7 +133,7 @@ pub async fn reconnect(
     let (tenant, choice_error) = keep_or_choose(&old, gone.as_ref(), &got.organisations, req.tenant.as_deref());
     let renewal = Renewal { organisations: got.organisations, tenant, user: got.user };
     store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
-    let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris)?;
+    let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris, req.profile.as_ref())?;
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
@@ -259,6 +262,7 @@ fn commit(
     renewal: Option<Renewal>,
     scopes: &[String],
     redirect_uris: &[RedirectUri],
+    profile: Option<&crate::profile::ProfileRef>,
 ) -> Result<Connection> {
     let asked_anew = scopes != old.scopes.as_slice();
     ctx.settings.update(|s| {
@@ -272,6 +276,9 @@ fn commit(
             if r.user.is_some() {
                 c.authorised_by = r.user;
             }
+        }
+        if let Some(p) = profile {
+            c.profile = Some(p.clone());
         }
         c.updated_at = timestamp_now();
         if tokens.refresh_token.is_some() {

@@ -34,6 +34,8 @@ pub struct SetupRequest {
     pub tenant: Option<String>,
     /// Browser and timeout.
     pub consent: ConsentOptions,
+    /// The vendor profile in force, recorded in the connection.
+    pub profile: Option<crate::profile::ProfileRef>,
 }
 
 /// The saved connection.
@@ -101,6 +103,7 @@ pub async fn setup(
         tenant_id,
         authorised_by: got.user,
         refreshed_at: got.tokens.refresh_token.is_some().then(|| now.clone()),
+        profile: req.profile.clone(),
         created_at: now.clone(),
         updated_at: now,
         last_test: None,

@@ -10,7 +10,7 @@ use crate::connection::{removal_warning, Connection};
 use crate::credentials::{Field, Problem, ProblemKind, Severity};
 use crate::error::{Error, ErrorCode, Remedy};
 use crate::registration::RegistrationGuide;
-use crate::scopes::{self, Api};
+use crate::scopes::Api;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Numbers views in the order they are built. One count for the whole process: a window whose
@@ -34,6 +34,8 @@ impl Wizard {
             practice: self.config.practice.is_some(),
             busy: self.busy.clone(),
             error,
+            product: self.config.profile.as_ref().map(|p| p.product.clone()),
+            support: self.config.profile.as_ref().map(|p| p.support.clone()),
         }
     }
 
@@ -79,13 +81,21 @@ impl Wizard {
             Stage::CreateApp => {
                 let reconnect = self.journey == Journey::Reconnect;
                 Screen::CreateApp {
-                    guide: RegistrationGuide::new(
-                        &self.config.endpoints,
-                        Some(&self.connection_name()),
-                        self.draft.app_type,
-                        &self.config.redirect_uris,
-                        &scopes::for_apis(&self.draft.apis),
-                    ),
+                    guide: match &self.config.profile {
+                        Some(p) => RegistrationGuide::for_profile(
+                            &self.config.endpoints,
+                            p,
+                            self.draft.app_type,
+                            &self.scopes(),
+                        ),
+                        None => RegistrationGuide::new(
+                            &self.config.endpoints,
+                            Some(&self.connection_name()),
+                            self.draft.app_type,
+                            &self.config.redirect_uris,
+                            &self.scopes(),
+                        ),
+                    },
                     reconnect,
                     reconnect_steps: if reconnect {
                         words::reconnect_steps(&self.config.endpoints, &self.draft.client_id)
@@ -122,11 +132,15 @@ impl Wizard {
                 }
             }
             Stage::Scopes => Screen::Scopes {
-                apis: Api::ALL
-                    .iter()
-                    .map(|a| ApiChoice { api: *a, label: a.label().into(), checked: self.draft.apis.contains(a) })
-                    .collect(),
-                scopes: scopes::for_apis(&self.draft.apis),
+                apis: match &self.config.profile {
+                    Some(_) => Vec::new(),
+                    None => Api::ALL
+                        .iter()
+                        .map(|a| ApiChoice { api: *a, label: a.label().into(), checked: self.draft.apis.contains(a) })
+                        .collect(),
+                },
+                scopes: self.scopes(),
+                fixed_by: self.config.profile.as_ref().map(|p| p.product.clone()),
             },
             Stage::Consent => Screen::Consent {
                 state: self.consent.state,

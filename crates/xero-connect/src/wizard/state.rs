@@ -29,6 +29,9 @@ pub struct WizardOptions {
     pub practice: Option<PracticeCredentials>,
     /// The redirect URIs to register and listen on (empty: [`DEFAULT_REDIRECT_URI`]).
     pub redirect_uris: Vec<RedirectUri>,
+    /// The vendor profile in force: its product name, portal values, app types, redirect URIs
+    /// and exact scopes replace the generic ones.
+    pub profile: Option<crate::profile::Profile>,
 }
 
 /// The screen the user is on.
@@ -57,6 +60,7 @@ pub(super) struct Config {
     pub(super) endpoints: Endpoints,
     pub(super) practice: Option<PracticeCredentials>,
     pub(super) redirect_uris: Vec<RedirectUri>,
+    pub(super) profile: Option<crate::profile::Profile>,
 }
 
 /// What the user entered on the create-app, credentials and scopes steps.
@@ -167,16 +171,23 @@ pub struct Wizard {
 impl Wizard {
     /// A wizard on the welcome screen; apply `Outcome::ConnectionsLoaded` first (the runner does).
     pub fn new(endpoints: Endpoints, options: WizardOptions) -> Wizard {
-        let redirect_uris = if options.redirect_uris.is_empty() {
-            vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")]
-        } else {
-            options.redirect_uris
+        let redirect_uris = match (&options.profile, options.redirect_uris.is_empty()) {
+            (Some(p), _) => p.redirect_uris(),
+            (None, true) => vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")],
+            (None, false) => options.redirect_uris,
         };
+        let mut draft = Draft::default();
+        if let Some(p) = &options.profile {
+            draft.app_type = p.app_types[0];
+            if let Some(name) = &p.connection_name {
+                draft.name = name.clone();
+            }
+        }
         Wizard {
-            config: Config { endpoints, practice: options.practice, redirect_uris },
+            config: Config { endpoints, practice: options.practice, redirect_uris, profile: options.profile },
             stage: Stage::Welcome,
             journey: Journey::Setup,
-            draft: Draft::default(),
+            draft,
             consent: ConsentStep::default(),
             subject: None,
             testing: Testing::default(),

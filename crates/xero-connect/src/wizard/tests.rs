@@ -56,6 +56,7 @@ fn conn(orgs: &[(&str, &str)], tenant: Option<&str>) -> Connection {
         updated_at: "t".into(),
         last_test: None,
         refreshed_at: None,
+        profile: None,
     }
 }
 

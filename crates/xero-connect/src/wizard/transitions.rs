@@ -62,8 +62,12 @@ pub enum Effect {
 }
 
 impl Wizard {
-    fn scopes(&self) -> Vec<String> {
-        scopes::for_apis(&self.draft.apis)
+    /// The scopes a consent asks for: the profile's exactly, else the ticked presets'.
+    pub(super) fn scopes(&self) -> Vec<String> {
+        match &self.config.profile {
+            Some(p) => p.consent_scopes(),
+            None => scopes::for_apis(&self.draft.apis),
+        }
     }
 
     fn start_busy(&mut self, label: &str, cancellable: bool, now_ms: u64) {
@@ -104,6 +108,7 @@ impl Wizard {
                 let options = WizardOptions {
                     practice: self.config.practice.clone(),
                     redirect_uris: self.config.redirect_uris.clone(),
+                    profile: self.config.profile.clone(),
                 };
                 let saved = std::mem::take(&mut self.saved);
                 *self = Wizard { saved, ..Wizard::new(self.config.endpoints.clone(), options) };
@@ -112,7 +117,8 @@ impl Wizard {
             }
             UserEvent::StartReconnect { name, granular_scopes } => self.start_reconnect(&name, granular_scopes),
             UserEvent::ChooseAppType { app_type } => {
-                if self.journey == Journey::Setup {
+                let allowed = self.config.profile.as_ref().is_none_or(|p| p.app_types.contains(&app_type));
+                if self.journey == Journey::Setup && allowed {
                     self.draft.app_type = app_type;
                     self.recheck("");
                 }
@@ -162,6 +168,8 @@ impl Wizard {
                 self.draft.client_id = client_id;
                 self.submit(client_secret.0, now_ms)
             }
+            // A profile fixes the scopes.
+            UserEvent::ToggleApi { .. } if self.config.profile.is_some() => Vec::new(),
             UserEvent::ToggleApi { api } => {
                 let apis = &mut self.draft.apis;
                 if apis.contains(&api) {
@@ -386,6 +394,7 @@ impl Wizard {
             redirect_uris: self.config.redirect_uris.clone(),
             tenant: None,
             consent: Default::default(),
+            profile: self.config.profile.as_ref().map(|p| p.reference()),
         }
     }
 
@@ -393,14 +402,16 @@ impl Wizard {
         ReconnectRequest {
             name: self.connection_name(),
             credentials: check,
-            scopes: self
-                .subject
-                .as_ref()
-                .filter(|_| self.draft.granular_scopes)
-                .map(|c| crate::scopes::granular_replacement(&c.scopes)),
-            redirect_uris: None,
+            scopes: self.subject.as_ref().and_then(|c| match &self.config.profile {
+                // A profile's scopes replace whatever the connection held (a new consent when
+                // they differ).
+                Some(p) => (p.consent_scopes() != c.scopes).then(|| p.consent_scopes()),
+                None => self.draft.granular_scopes.then(|| crate::scopes::granular_replacement(&c.scopes)),
+            }),
+            redirect_uris: self.config.profile.as_ref().map(|_| self.config.redirect_uris.clone()),
             tenant: None,
             consent: Default::default(),
+            profile: self.config.profile.as_ref().map(|p| p.reference()),
         }
     }
 

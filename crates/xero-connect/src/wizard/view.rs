@@ -32,6 +32,11 @@ pub struct View {
     pub busy: Option<Busy>,
     /// The last failure, in words, with the one action that fixes it.
     pub error: Option<ErrorView>,
+    /// With a vendor profile: the business software's name, for titles.
+    pub product: Option<String>,
+    /// With a vendor profile: where its users get help (https URL or e-mail address), offered
+    /// beside every failure.
+    pub support: Option<String>,
 }
 
 /// "Step N of M".
@@ -202,10 +207,12 @@ pub enum Screen {
     },
     /// Choose the APIs; the exact scopes under "Advanced".
     Scopes {
-        /// Preset checkboxes.
+        /// Preset checkboxes (none when a vendor profile fixes the scopes).
         apis: Vec<ApiChoice>,
         /// The resulting scopes.
         scopes: Vec<String>,
+        /// The product whose profile fixes the scopes, if one does.
+        fixed_by: Option<String>,
     },
     /// Allow access in Xero's page in the browser.
     Consent {
