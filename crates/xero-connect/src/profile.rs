@@ -233,19 +233,20 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
     }
     let mut app_types = Vec::new();
     for t in x.app_types.get_ref() {
-        let ty =
-            match t.get_ref().as_str() {
-                "web" => AppType::Web,
-                "pkce" => AppType::Pkce,
-                "custom" => AppType::Custom,
-                other => return Err(at(
+        let ty = match t.get_ref().as_str() {
+            "web" => AppType::Web,
+            "pkce" => AppType::Pkce,
+            "custom" => AppType::Custom,
+            other => {
+                return Err(at(
                     "xero.app_types",
                     t.span(),
                     &format!(
                         "Xero has no app type \"{other}\": use \"web\", \"pkce\" (mobile or desktop app) or \"custom\""
                     ),
-                )),
-            };
+                ))
+            }
+        };
         if !app_types.contains(&ty) {
             app_types.push(ty);
         }

@@ -90,13 +90,13 @@ pub async fn reconnect(
         None => old.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?,
     };
 
+    let asked = Asked { scopes: &scopes, redirect_uris: &redirect_uris, profile: req.profile.as_ref() };
     if old.app_type == AppType::Custom {
         let got = consent::obtain(ctx, &creds, &[], &scopes, &req.consent, progress, cancel).await?;
         let tenant = got.organisations.first().map(|o| o.tenant_id.clone());
         let renewal = Renewal { organisations: got.organisations, tenant, user: None };
         store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
-        let conn =
-            commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris, req.profile.as_ref())?;
+        let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &asked)?;
         return Ok(ReconnectOutcome {
             connection: conn,
             method: ReconnectMethod::ClientCredentials,
@@ -112,7 +112,7 @@ pub async fn reconnect(
         match prove_with_refresh(ctx, &old, &creds, progress).await {
             Ok(tokens) => match organisation_gone(ctx, &old, &tokens).await? {
                 None => {
-                    let conn = commit(ctx, &old, &creds, &tokens, None, &scopes, &redirect_uris, req.profile.as_ref())?;
+                    let conn = commit(ctx, &old, &creds, &tokens, None, &asked)?;
                     return Ok(ReconnectOutcome {
                         connection: conn,
                         method: ReconnectMethod::Refresh,
@@ -133,7 +133,7 @@ pub async fn reconnect(
     let (tenant, choice_error) = keep_or_choose(&old, gone.as_ref(), &got.organisations, req.tenant.as_deref());
     let renewal = Renewal { organisations: got.organisations, tenant, user: got.user };
     store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
-    let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &scopes, &redirect_uris, req.profile.as_ref())?;
+    let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &asked)?;
     if let Some(e) = choice_error {
         return Err(Error::new(
             e.code(),
@@ -253,6 +253,14 @@ fn saved_scopes(asked: &[String], granted: &[String], asked_anew: bool) -> Vec<S
     }
 }
 
+/// What a reconnect asked for, saved with it.
+#[derive(Clone, Copy)]
+struct Asked<'a> {
+    scopes: &'a [String],
+    redirect_uris: &'a [RedirectUri],
+    profile: Option<&'a crate::profile::ProfileRef>,
+}
+
 /// Saves the settings of a proven reconnect (its secrets are already stored).
 fn commit(
     ctx: &Context,
@@ -260,10 +268,9 @@ fn commit(
     creds: &AppCredentials,
     tokens: &TokenSet,
     renewal: Option<Renewal>,
-    scopes: &[String],
-    redirect_uris: &[RedirectUri],
-    profile: Option<&crate::profile::ProfileRef>,
+    asked: &Asked<'_>,
 ) -> Result<Connection> {
+    let Asked { scopes, redirect_uris, profile } = *asked;
     let asked_anew = scopes != old.scopes.as_slice();
     ctx.settings.update(|s| {
         let c = s.get_mut(&old.name)?;
