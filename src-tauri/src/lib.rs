@@ -20,8 +20,9 @@ use xero_connect::vault::Vault;
 use xero_connect::wizard::WizardOptions;
 use xero_connect::Context;
 
-const USAGE: &str = "usage: xero-connect-wizard [--practice]
-  --practice  rehearse against a local simulated Xero (nothing is sent to Xero)";
+const USAGE: &str = "usage: xero-connect-wizard [--practice] [--profile FILE]
+  --practice      rehearse against a local simulated Xero (nothing is sent to Xero)
+  --profile FILE  a vendor profile (else $XERO_CONNECT_PROFILE, else a profile.toml beside the program)";
 
 /// How the app was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,23 +31,38 @@ enum Launch {
     Practice,
 }
 
+/// The command line: the launch, and a vendor profile's path if one was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Args {
+    launch: Launch,
+    profile: Option<std::path::PathBuf>,
+}
+
 /// `Err` carries the text to print and the exit code (0 for `--help`, 2 for a usage error).
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Launch, (String, i32)> {
-    let mut launch = Launch::Wizard;
-    for arg in args {
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, (String, i32)> {
+    let mut parsed = Args { launch: Launch::Wizard, profile: None };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--practice" => launch = Launch::Practice,
+            "--practice" => parsed.launch = Launch::Practice,
+            "--profile" => match args.next() {
+                Some(file) => parsed.profile = Some(file.into()),
+                None => return Err((format!("xero-connect-wizard: --profile needs a file\n{USAGE}"), 2)),
+            },
             "-h" | "--help" => return Err((USAGE.to_string(), 0)),
-            other => return Err((format!("xero-connect-wizard: unknown argument {other:?}\n{USAGE}"), 2)),
+            other => match other.strip_prefix("--profile=") {
+                Some(file) => parsed.profile = Some(file.into()),
+                None => return Err((format!("xero-connect-wizard: unknown argument {other:?}\n{USAGE}"), 2)),
+            },
         }
     }
-    Ok(launch)
+    Ok(parsed)
 }
 
 /// Starts the wizard window and runs until it is closed.
 pub fn run() {
-    let launch = match parse_args(std::env::args().skip(1)) {
-        Ok(launch) => launch,
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
         Err((text, code)) => {
             eprintln!("{text}");
             std::process::exit(code);
@@ -58,7 +74,7 @@ pub fn run() {
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)));
     with_plugins_and_commands(builder)
         .setup(move |app| {
-            let wizard = start_wizard(app.handle(), launch);
+            let wizard = start_wizard(app.handle(), &args);
             let first = wizard.view();
             app.manage(wizard);
             first_view::open_main_window(app.handle(), &first)?;
@@ -94,9 +110,15 @@ fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
 
 /// The wizard the window starts with. A failure is kept and reported by every command, so the
 /// window can show it (a desktop user never sees stderr).
-fn start_wizard<R: Runtime>(app: &AppHandle<R>, launch: Launch) -> ActiveWizard {
-    let started = match launch {
-        Launch::Wizard => real_context(app).map(|ctx| (ctx, WizardOptions::default(), None)),
+/// A vendor profile that cannot be read stops it the same way, before anything is sent.
+fn start_wizard<R: Runtime>(app: &AppHandle<R>, args: &Args) -> ActiveWizard {
+    let started = match args.launch {
+        Launch::Wizard => {
+            xero_connect::profile::locate(args.profile.as_deref()).map_err(IpcError::from).and_then(|profile| {
+                real_context(app).map(|ctx| (ctx, WizardOptions { profile, ..Default::default() }, None))
+            })
+        }
+        // Practice rehearses the generic flow against the simulator's demo app.
         Launch::Practice => practice::prepare(app).map(|(c, o, session)| (c, o, Some(session))),
     };
     match started {
@@ -131,8 +153,12 @@ mod tests {
 
     #[test]
     fn practice_is_a_flag_and_anything_else_is_a_usage_error() {
-        assert_eq!(parse_args(args(&[])), Ok(Launch::Wizard));
-        assert_eq!(parse_args(args(&["--practice"])), Ok(Launch::Practice));
+        assert_eq!(parse_args(args(&[])), Ok(Args { launch: Launch::Wizard, profile: None }));
+        assert_eq!(parse_args(args(&["--practice"])).unwrap().launch, Launch::Practice);
+        for given in [&["--profile", "v.toml"][..], &["--profile=v.toml"]] {
+            assert_eq!(parse_args(args(given)).unwrap().profile, Some("v.toml".into()));
+        }
+        assert_eq!(parse_args(args(&["--profile"])).unwrap_err().1, 2);
         assert_eq!(parse_args(args(&["--help"])).unwrap_err().1, 0);
         let (text, code) = parse_args(args(&["--practise"])).unwrap_err();
         assert_eq!(code, 2);

@@ -409,6 +409,32 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
+// ---- a vendor profile ----
+{
+  const heading = async (page) => (await page.textContent('#step-heading')) ?? '';
+  const welcome = await open('profile-welcome');
+  check('profile: the product names the welcome title', (await heading(welcome)) === 'Connect FieldCrew Jobs to Xero');
+  await welcome.context().close();
+  const create = await open('profile-create-app');
+  check('profile: the create-app title names the product', (await heading(create)).includes('FieldCrew Jobs'));
+  check('profile: only the app types it allows are offered', (await create.locator('[data-test=app-type-choice] input').count()) === 1);
+  check('profile: the company URL is the vendor\'s, with Copy', (await create.textContent('#value-company-url')) === 'https://fieldcrew.example' && (await create.locator('#btn-copy-company-url').count()) === 1);
+  check('profile: the app name is the vendor\'s', (await create.textContent('#value-app-name')) === 'FieldCrew Jobs');
+  check('profile: both redirect URIs, each to copy', (await create.locator('[id^=btn-copy-redirect-uri-]').count()) === 2);
+  await create.context().close();
+  const scopes = await open('profile-scopes');
+  check('profile: scopes are shown, not chosen', (await scopes.locator('input[type=checkbox]').count()) === 0);
+  const listed = await scopes.locator('#scope-list li').allTextContents();
+  check('profile: exactly the profile\'s scopes', JSON.stringify(listed) === JSON.stringify(view('profile-scopes').screen.scopes));
+  await scopes.context().close();
+  const failed = await open('profile-error');
+  check('profile: a failure offers the vendor\'s support', (await failed.textContent('#support-address')) === 'https://fieldcrew.example/support' && (await failed.locator('#btn-copy-support').count()) === 1);
+  await failed.context().close();
+  const plain = await open('credentials-blocking');
+  check('without a profile no support line is shown', (await plain.locator('#support').count()) === 0);
+  await plain.context().close();
+}
+
 // ---- consent: finished on another device ----
 {
   const page = await open('consent-waiting');

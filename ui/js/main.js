@@ -26,7 +26,7 @@ import * as bridge from './bridge.js';
 import * as ev from './events.js';
 import { el } from './dom.js';
 import { announce, initLive } from './a11y.js';
-import { busyBox, errorBox, statusWords, stopTimers } from './status.js';
+import { busyBox, errorBox, statusWords, stopTimers, supportLine } from './status.js';
 import { button } from './widgets.js';
 import welcome from './screens/welcome.js';
 import { createApp, scopes } from './screens/setup.js';
@@ -142,8 +142,10 @@ function render(view, local = false) {
   if (!inPlace) mount(spec, view.screen.kind);
   // A screen that tells the error in its own words (e.g. consent denied) owns it; else the box.
   const ownsError = screen.ownsError?.(view) ?? false;
+  // With a vendor profile, every failure also says where its users get help.
   spec.status.replaceChildren(
-    ...[view.busy && busyBox(view.busy, ctx), view.error && !ownsError && errorBox(view.error, ctx)].filter(Boolean));
+    ...[view.busy && busyBox(view.busy, ctx), view.error && !ownsError && errorBox(view.error, ctx),
+      view.error && view.support && supportLine(view, ctx)].filter(Boolean));
   current = { ...current, key, view, screen, spec };
 
   if (!inPlace) {

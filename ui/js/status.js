@@ -1,10 +1,11 @@
 // The two parts every screen can carry: `busy` (spinner, label, elapsed mm:ss, Cancel) and
 // `error` (the sentence, a small code, and the one button that fixes it, counting down for
-// rate limits). Owns the timers behind both, stopped before each render.
+// rate limits), and with a vendor profile, where its users get help. Owns the timers behind
+// busy and error, stopped before each render.
 
 import { el, plural } from './dom.js';
 import * as ev from './events.js';
-import { button } from './widgets.js';
+import { button, copyButton } from './widgets.js';
 
 let timers = [];
 // Remembered across renders so a refreshed view of the same error does not restart the wait.
@@ -58,6 +59,14 @@ export function errorBox(error, ctx) {
     el('p', { id: 'error-message', class: 'error-message', text: error.message }),
     el('p', { class: 'error-code', text: `code: ${error.code}` }),
     action);
+}
+
+/** "Help with PRODUCT: address" and a Copy button, beside a failure when a profile is in force. */
+export function supportLine(view, ctx) {
+  return el('p', { id: 'support', class: 'support small' },
+    `Help with ${view.product ?? 'this software'}: `,
+    el('span', { id: 'support-address', class: 'mono', text: view.support }), ' ',
+    copyButton(ctx, view.support, 'support address', 'btn-copy-support'));
 }
 
 /** A wait as people say it: seconds under a minute and a half, then minutes, then hours. */

@@ -360,6 +360,28 @@ fn journeys() -> Recorder {
         .user(UserEvent::FillPracticeCredentials, "practice-credentials-filled");
 
     // Reconnect: refresh works; the new secret is refused; consent needed; organisation gone.
+    // A vendor's profile: its name in the titles, its values to copy, its one app type, its
+    // fixed scopes, and its support address beside a failure.
+    let profile = xero_connect::profile::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles/fieldcrew.toml"),
+    )
+    .expect("the example profile reads");
+    let options = WizardOptions { profile: Some(profile), ..WizardOptions::default() };
+    let mut vendor = Wizard::new(Endpoints::all_at("http://127.0.0.1:39227").unwrap(), options);
+    vendor.apply(Outcome::ConnectionsLoaded(Ok(vec![])), NOW);
+    r.restart("vendor profile", vendor, "profile-welcome");
+    r.user(UserEvent::StartSetup, "profile-create-app")
+        .user(UserEvent::ChooseAppType { app_type: AppType::Pkce }, "profile-create-app")
+        .user(UserEvent::Next, "profile-credentials")
+        .user(submitted("FieldCrew", SECRET), "profile-scopes")
+        .user(UserEvent::ToggleApi { api: Api::Payroll }, "profile-scopes")
+        .user(UserEvent::Next, "profile-consent-ready")
+        .user(UserEvent::AllowAccess, "profile-consent-starting")
+        .pushed(
+            Outcome::SetupDone(Err(Error::new(ErrorCode::InvalidClient, "Xero refused the Client ID or secret."))),
+            "profile-error",
+        );
+
     r.restart("reconnect", with_saved(false), "welcome");
     r.user(UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false }, "reconnect-create-app")
         .user(UserEvent::Next, "reconnect-credentials")

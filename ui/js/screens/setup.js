@@ -30,9 +30,12 @@ function valuesBlock(guide, ctx) {
   return section('Values to enter in the portal',
     el('div', { class: 'values' },
       valueRow(ctx, 'App name', guide.app_name, { copyId: 'btn-copy-app-name', valueId: 'value-app-name' }),
-      el('div', { class: 'value-row' },
-        el('span', { class: 'value-label', text: 'Company or application URL' }),
-        el('span', { class: 'value-cell', text: guide.company_url_hint })),
+      // A vendor profile gives the exact URL to copy; otherwise the user's own site is meant.
+      guide.company_url
+        ? valueRow(ctx, 'Company or application URL', guide.company_url, { copyId: 'btn-copy-company-url', what: 'company URL', valueId: 'value-company-url' })
+        : el('div', { class: 'value-row' },
+          el('span', { class: 'value-label', text: 'Company or application URL' }),
+          el('span', { class: 'value-cell', text: guide.company_url_hint })),
       guide.redirect_uris.map((uri, i) => valueRow(ctx, guide.redirect_uris.length > 1 ? `Redirect URI ${i + 1}` : 'Redirect URI', uri,
         { copyId: `btn-copy-redirect-uri-${i}`, what: 'redirect URI', valueId: `value-redirect-uri-${i}` })),
       guide.scopes.length
@@ -62,7 +65,7 @@ export const createApp = {
         tips.length ? section('Before you start', el('ul', { class: 'tips' }, tips.map((t) => el('li', { text: t })))) : null,
       ];
     return {
-      title: reconnect ? 'Generate a new client secret' : 'Create an app in Xero',
+      title: reconnect ? 'Generate a new client secret' : `Create an app in Xero${guide.product ? ` for ${guide.product}` : ''}`,
       lead: reconnect
         ? 'Reconnecting needs a new client secret from the same app in Xero\'s developer portal.'
         : 'Xero needs an app registered for this connection. Create it in the developer portal with the values below.',
@@ -73,9 +76,24 @@ export const createApp = {
   },
 };
 
+// A vendor profile fixes the scopes: they are shown, not chosen.
+function fixedScopes(product, list, ctx) {
+  return {
+    title: 'What the connection may use',
+    lead: `${product} uses exactly these parts of Xero. Xero will ask you to allow them, and nothing else.`,
+    body: [
+      el('ul', { class: 'scope-list', id: 'scope-list' }, list.map((s) => el('li', { class: 'mono', text: s }))),
+      copyButton(ctx, list.join(' '), 'scopes', 'btn-copy-scopes'),
+    ],
+    footer: [backButton(ctx), spacer(), nextButton()],
+    onSubmit: () => ctx.send(ev.next()),
+  };
+}
+
 export const scopes = {
   build(view, ctx) {
-    const { apis, scopes: list } = view.screen;
+    const { apis, scopes: list, fixed_by: fixedBy } = view.screen;
+    if (fixedBy) return fixedScopes(fixedBy, list, ctx);
     // Ticking a box re-renders the screen: keep "Advanced" as the user left it.
     const advancedOpen = !ctx.entered && Boolean(document.getElementById('advanced')?.open);
     return {

@@ -74,7 +74,7 @@ export default {
     const pick = picking && !unavailable ? picker(connections, ctx) : null;
 
     return {
-      title: 'Connect your business software to Xero',
+      title: `Connect ${view.product ?? 'your business software'} to Xero`,
       lead: 'This window walks you through it one step at a time. Nothing is changed in Xero until you allow access.',
       body: [
         el('div', { class: 'choices' },
