@@ -4,8 +4,12 @@
 
 #[path = "e2e/contract.rs"]
 mod contract;
+#[path = "e2e/expiry.rs"]
+mod expiry;
 #[path = "e2e/injection.rs"]
 mod injection;
+#[path = "e2e/paste.rs"]
+mod paste;
 #[path = "e2e/probe.rs"]
 mod probe;
 #[path = "e2e/reconnect.rs"]

@@ -41,13 +41,17 @@ impl Harness {
 }
 
 fn harness(env: &TestEnv, store: Arc<MemoryStore>, redirect_uri: &str) -> Harness {
+    harness_with_browser(env, store, redirect_uri, vec![bins().browser.display().to_string()])
+}
+
+fn harness_with_browser(env: &TestEnv, store: Arc<MemoryStore>, redirect_uri: &str, browser: Vec<String>) -> Harness {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let ctx = Context {
         endpoints: Endpoints::all_at(&env.sim.url()).unwrap(),
         http: xero_connect::http_client(),
         vault: Vault::new(store),
         settings: SettingsFile::at(env.dir.path().join("wizard-config")),
-        browser: Browser::Command(vec![bins().browser.display().to_string()]),
+        browser: Browser::Command(browser),
     };
     let views = Arc::new(Mutex::new(Vec::new()));
     let sink = views.clone();
@@ -99,7 +103,7 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
         "saved connection listed",
         |v| matches!(&v.screen, Screen::Welcome { connections, .. } if connections.len() == 1),
     );
-    h.send(UserEvent::StartReconnect { name: "Shop".into() });
+    h.send(UserEvent::StartReconnect { name: "Shop".into(), granular_scopes: false });
     h.send(UserEvent::Next);
     h.send(UserEvent::SubmitCredentials {
         name: "Shop".into(),
@@ -144,4 +148,45 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
             assert!(!v.contains(token.as_str()), "a token reached the view");
         }
     }
+}
+
+#[test]
+fn a_consent_finished_on_another_device_is_pasted_into_the_wizard() {
+    let env = TestEnv::without_keyring();
+    let uri = xero_connect_e2e::redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+    // The browser on "another device": it cannot reach this listener and writes where it ended.
+    let bar = env.dir.path().join("address-bar.txt");
+    let elsewhere = format!("XERO_SIM_BROWSER_ELSEWHERE={}", bar.display());
+    let browser = vec!["env".to_string(), elsewhere, bins().browser.display().to_string()];
+    let h = harness_with_browser(&env, Arc::new(MemoryStore::default()), &uri, browser);
+    h.wait_for("connections loaded", |v| matches!(v.screen, Screen::Welcome { .. }));
+    h.send(UserEvent::StartSetup);
+    h.send(UserEvent::Next);
+    h.send(UserEvent::SubmitCredentials {
+        name: "Shop".into(),
+        client_id: app.client_id.clone(),
+        client_secret: PastedSecret::new(secret),
+    });
+    h.send(UserEvent::Next);
+    h.send(UserEvent::AllowAccess);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let address = loop {
+        if let Ok(a) = std::fs::read_to_string(&bar) {
+            break a;
+        }
+        assert!(Instant::now() < deadline, "the browser never ended on an address");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    h.send(UserEvent::PasteAddress { address: PastedSecret::new(address.replace("state=", "state=x")) });
+    let v = h.wait_for("the refusal", |v| matches!(&v.screen, Screen::Consent { paste_problem: Some(_), .. }));
+    assert!(v.busy.is_some(), "still waiting: {v:#?}");
+    h.send(UserEvent::PasteAddress { address: PastedSecret::new(format!("'{address}'")) });
+    let v = h.wait_for("the test step", |v| matches!(v.screen, Screen::Test { .. }) && v.busy.is_none());
+    assert!(v.error.is_none(), "{v:#?}");
+    let code = address.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    assert!(h.views.lock().unwrap().iter().all(|v| !v.contains(&code)), "no view carries the code");
+    drop(h.rt);
 }

@@ -356,3 +356,42 @@ async fn an_unchosen_organisation_is_chosen_with_a_button_not_an_option() {
     assert_eq!(gui.wait_text("#tenant-id", &uk).await, uk);
     gui.close().await;
 }
+
+/// A remote desktop or a browser on another device: Xero's redirect to this computer's
+/// localhost cannot load there, so the person pastes the address it ended on into the window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consent_finished_on_another_device_is_pasted_back_into_the_window() {
+    let _one = serial().await;
+    let (env, app) = world();
+    let secret = app.client_secret.clone().unwrap();
+    let bar = env.dir.path().join("address-bar.txt");
+    let gui = Gui::start(env, "paste_back", &[("XERO_SIM_BROWSER_ELSEWHERE", bar.to_str().unwrap())]).await;
+    to_credentials(&gui, &app.client_id, &secret).await;
+    gui.click("#btn-next").await;
+    gui.wait_css("[data-test=api-choice]").await;
+    gui.click("#btn-next").await;
+    gui.click("#btn-allow-access").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let address = loop {
+        if let Ok(text) = std::fs::read_to_string(&bar) {
+            break text;
+        }
+        assert!(std::time::Instant::now() < deadline, "the browser elsewhere never ended on an address");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    gui.wait_css("#btn-copy-link").await;
+    gui.click("#paste-back summary").await;
+    gui.fill("#paste-address", "http://localhost:1/callback?code=someone-elses&state=x").await;
+    gui.click("#btn-paste-address").await;
+    gui.shot("pasted").await;
+    let why = gui.wait_text("#paste-problem", "not the redirect URI").await;
+    assert!(!why.contains("someone-elses"), "{why}");
+    gui.shot("paste-refused").await;
+    gui.fill("#paste-address", &format!(" {address} ")).await;
+    gui.click("#btn-paste-address").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Maple Florists").await;
+    let code = address.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    assert!(!gui.dom().await.contains(&code), "the code left the page");
+    gui.close().await;
+}

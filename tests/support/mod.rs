@@ -261,6 +261,15 @@ impl<'a> Cmd<'a> {
         }
         child
     }
+    /// Starts the command with `text` written on its standard input, which stays open for
+    /// more lines (`child.stdin`), as a person at a terminal who pastes later.
+    pub fn spawn_with_open_stdin(self, text: &str) -> Child {
+        let mut cmd = self.env.command(&self.args, &self.vars);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("xero-connect starts");
+        child.stdin.as_mut().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+    }
     /// Runs to completion.
     pub fn run(self) -> Run {
         let env = self.env;

@@ -409,6 +409,53 @@ for (const scheme of ['light', 'dark']) {
   await page.context().close();
 }
 
+// ---- consent: finished on another device ----
+{
+  const page = await open('consent-waiting');
+  check('paste-back is offered while waiting, folded', (await page.locator('#paste-back').count()) === 1 && !(await page.getAttribute('#paste-back', 'open')));
+  await page.click('#paste-back summary');
+  const address = 'http://localhost:8749/callback?code=the-code&state=s';
+  await page.fill('#paste-address', `  ${address} `);
+  await page.click('#btn-paste-address');
+  const sent = (await events(page)).at(-1);
+  check('the pasted address is sent as typed', sent.event === 'paste_address' && sent.address === `  ${address} `);
+  check('and the field is emptied at once (it holds the code)', (await page.inputValue('#paste-address')) === '');
+  await page.fill('#paste-address', address);
+  await page.press('#paste-address', 'Enter');
+  check('Enter sends it too', (await events(page)).at(-1).event === 'paste_address');
+  await show(page, 'consent-paste-refused');
+  await page.waitForSelector('#paste-problem');
+  check('a refused paste: Rust\'s sentence, open, the field marked', (await page.textContent('#paste-problem')) === view('consent-paste-refused').screen.paste_problem
+    && await page.getAttribute('#paste-back', 'open') !== null
+    && (await page.getAttribute('#paste-address', 'aria-invalid')) === 'true');
+  check('the refusal never repeats the code', !(await page.textContent('body')).includes('the-code'));
+  await page.context().close();
+}
+
+// ---- connections: an authorisation about to lapse or lapsed, and broad scopes ----
+{
+  const page = await open('connections');
+  const rows = view('connections').screen.connections;
+  const row = (name) => `[data-test=connection-row][data-name="${name}"]`;
+  const text = async (name, test) => (await page.textContent(`${row(name)} [data-test=${test}]`)) ?? '';
+  const shop = rows.find((c) => c.name === 'shop');
+  const soon = await text('shop', 'validity');
+  check('lapsing soon: Rust\'s sentence and what to press', soon.includes(shop.authorisation.sentence) && soon.includes('Test Connection'));
+  check('lapsing soon is a warning', (await page.getAttribute(`${row('shop')} [data-test=validity]`, 'class')).includes('notice'));
+  const lapsed = await text('payroll-export', 'validity');
+  check('lapsed: says so, and Reconnect', lapsed.includes('expired on') && lapsed.includes('Reconnect'));
+  check('a custom connection shows no validity', (await page.locator(`${row('pos-sync')} [data-test=validity]`).count()) === 0);
+  check('broad scopes flagged with the date', (await text('shop', 'broad-scopes')).includes('September 2027'));
+  check('only the connection holding them', (await page.locator('[data-test=broad-scopes]').count()) === 1);
+  await page.click(`${row('shop')} [data-test=row-granular]`);
+  const sent = (await events(page)).at(-1);
+  check('"Switch to granular scopes" starts a reconnect asking for them', sent.event === 'start_reconnect' && sent.name === 'shop' && sent.granular_scopes === true);
+  await page.context().close();
+  const welcome = await open('welcome');
+  check('the welcome list points at what needs attention', (await welcome.locator('.saved-attention').count()) === 2);
+  await welcome.context().close();
+}
+
 await browser.close();
 server.kill();
 console.log(`\nscreenshots: ${shots}/<view>-<light|dark>.png`);

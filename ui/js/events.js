@@ -4,7 +4,13 @@
 
 export const home = () => ({ event: 'home' });
 export const startSetup = () => ({ event: 'start_setup' });
-export const startReconnect = (name) => ({ event: 'start_reconnect', name });
+// granularScopes: reconnect asking for granular scopes instead of the broad accounting ones.
+// The address a browser on another device ended on; it holds the authorization code, so the
+// field is cleared as soon as this is sent.
+export const pasteAddress = (address) => ({ event: 'paste_address', address });
+export const startReconnect = (name, granularScopes = false) => (granularScopes
+  ? { event: 'start_reconnect', name, granular_scopes: true }
+  : { event: 'start_reconnect', name });
 export const openConnections = () => ({ event: 'open_connections' });
 export const chooseAppType = (appType) => ({ event: 'choose_app_type', app_type: appType });
 export const openPortal = () => ({ event: 'open_portal' });

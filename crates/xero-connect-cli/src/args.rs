@@ -47,6 +47,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DURATION", default_value = "5m")]
     pub timeout: String,
 
+    /// Reconnect: replace the broad accounting scopes by their granular equivalents (a new consent).
+    #[arg(long, global = true)]
+    pub granular_scopes: bool,
+
+    /// Refresh: every saved connection.
+    #[arg(long, global = true)]
+    pub all: bool,
+
     /// Do not ask for confirmation.
     #[arg(long, global = true)]
     pub yes: bool,
@@ -75,6 +83,9 @@ pub enum Command {
     Show { name: String },
     /// Print a valid access token for scripts (refreshed if needed).
     Token { name: String },
+    /// Refresh a connection's authorisation now (or every one with --all), so an unused
+    /// connection does not expire after 60 days; for schedulers.
+    Refresh { name: Option<String> },
     /// Disconnect at Xero and delete the connection and its secrets.
     #[command(visible_alias = "disconnect")]
     Remove { name: String },
@@ -90,8 +101,8 @@ pub enum Refused {
 
 /// The options each command reads (by clap id); any other option given is refused.
 fn options_of(command: &Command) -> &'static [&'static str] {
-    const CONSENT: [&str; 8] =
-        ["client_id", "scopes", "apis", "redirect_uris", "tenant", "no_browser", "timeout", "json"];
+    const CONSENT: [&str; 9] =
+        ["client_id", "scopes", "apis", "redirect_uris", "tenant", "no_browser", "timeout", "granular_scopes", "json"];
     match command {
         Command::Guide { .. } => &["app_type", "scopes", "apis", "redirect_uris", "json"],
         Command::Setup { .. } => {
@@ -102,6 +113,7 @@ fn options_of(command: &Command) -> &'static [&'static str] {
         Command::Test { .. } | Command::Token { .. } => &["tenant", "json"],
         Command::List | Command::Show { .. } => &["json"],
         Command::Remove { .. } => &["yes", "json"],
+        Command::Refresh { .. } => &["all", "json"],
     }
 }
 
@@ -185,6 +197,11 @@ mod tests {
         assert!(refused(&["test", "shop", "--client-id", "ABC"]).is_some());
         assert!(refused(&["reconnect", "shop", "--app-type", "pkce"]).is_some(), "the saved type is kept");
         assert!(refused(&["--yes", "token", "shop"]).is_some(), "before the command too");
+        assert!(
+            refused(&["setup", "shop", "--granular-scopes"]).is_some(),
+            "a new setup asks for granular scopes anyway"
+        );
+        assert!(refused(&["list", "--all"]).is_some());
         // What each command reads is accepted, defaults included.
         for ok in [
             vec!["setup", "shop", "--client-id", "A", "--app-type", "pkce", "--api", "payroll", "--timeout", "90s"],
@@ -194,6 +211,8 @@ mod tests {
             vec!["disconnect", "shop", "--yes"],
             vec!["guide", "--api", "assets", "--redirect-uri", "http://localhost:1/cb"],
             vec!["list"],
+            vec!["refresh", "--all", "--json"],
+            vec!["reconnect", "shop", "--granular-scopes"],
         ] {
             assert!(parse_from(std::iter::once("xero-connect").chain(ok.iter().copied())).is_ok(), "{ok:?}");
         }

@@ -34,7 +34,7 @@ fn main() {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let code = match runtime.block_on(run(&cli)) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(e) => render::error(&e, cli.json),
     };
     // Leave without waiting for abandoned keychain threads (a hung keychain must not hang us).
@@ -42,7 +42,9 @@ fn main() {
     std::process::exit(code);
 }
 
-async fn run(cli: &Cli) -> Result<()> {
+/// Runs the command; the exit code when it did not fail as a whole (`refresh --all` reports
+/// each connection itself and exits 1 when one of them failed).
+async fn run(cli: &Cli) -> Result<i32> {
     let ctx = Context::from_env(cli.no_browser)?;
     if let Some(notice) = ctx.endpoints.override_notice() {
         render::notice(&notice);
@@ -65,6 +67,7 @@ async fn run(cli: &Cli) -> Result<()> {
         Command::List => out.connections(&flows::list(&ctx)?),
         Command::Show { name } => out.connection(&flows::show(&ctx, name)?),
         Command::Token { name } => out.token(&flows::token(&ctx, name, cli.tenant.as_deref(), &progress).await?),
+        Command::Refresh { name } => return refresh(cli, &ctx, name.as_deref(), &progress).await,
         Command::Remove { name } => {
             let conn = flows::show(&ctx, name)?;
             if !cli.yes {
@@ -81,7 +84,7 @@ async fn run(cli: &Cli) -> Result<()> {
             out.disconnected(&flows::disconnect(&ctx, name, &progress).await?);
         }
     }
-    Ok(())
+    Ok(0)
 }
 
 fn app_type(cli: &Cli) -> Result<AppType> {
@@ -121,7 +124,14 @@ fn consent_options(cli: &Cli) -> Result<ConsentOptions> {
             format!("--timeout \"{}\" is not a duration: use e.g. 300, 90s or 5m.", cli.timeout),
         )
     })?;
-    Ok(ConsentOptions { timeout })
+    Ok(ConsentOptions { timeout, ..Default::default() })
+}
+
+/// The consent options, with the lines typed or piped while the consent waits read as pasted
+/// addresses (a browser on another device) until the returned route is dropped.
+fn consent_with_pastes(cli: &Cli) -> Result<(ConsentOptions, input::PasteRoute)> {
+    let (paste, pasted) = xero_connect::paste::channel();
+    Ok((ConsentOptions { pasted, ..consent_options(cli)? }, input::send_lines_to(paste)))
 }
 
 /// Reads and checks the credentials, showing every finding; a blocking one stops here.
@@ -153,16 +163,20 @@ async fn setup(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let app = app_type(cli)?;
+    let credentials = read_credentials(cli, app, None)?;
+    let (consent, pastes) = consent_with_pastes(cli)?;
     let request = SetupRequest {
         name: name.to_string(),
         app_type: app,
         scopes: chosen_scopes(cli)?,
         redirect_uris: redirect_uris(cli)?,
         tenant: cli.tenant.clone(),
-        consent: consent_options(cli)?,
-        credentials: read_credentials(cli, app, None)?,
+        consent,
+        credentials,
     };
-    let out = flows::setup(ctx, request, progress, cancel).await?;
+    let out = flows::setup(ctx, request, progress, cancel).await;
+    drop(pastes);
+    let out = out?;
     let conn = choose_if_needed(cli, ctx, out.connection)?;
     render::Out { json: cli.json }.connected(&conn, None);
     Ok(())
@@ -176,21 +190,76 @@ async fn reconnect(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let saved = flows::show(ctx, name)?;
+    let credentials = read_credentials(cli, saved.app_type, Some(&saved.client_id))?;
+    let (consent, pastes) = consent_with_pastes(cli)?;
     let request = ReconnectRequest {
         name: name.to_string(),
-        credentials: read_credentials(cli, saved.app_type, Some(&saved.client_id))?,
-        scopes: if cli.scopes.is_some() || !cli.apis.is_empty() { Some(chosen_scopes(cli)?) } else { None },
+        credentials,
+        scopes: reconnect_scopes(cli, &saved)?,
         redirect_uris: if cli.redirect_uris.is_empty() { None } else { Some(redirect_uris(cli)?) },
         tenant: cli.tenant.clone(),
-        consent: consent_options(cli)?,
+        consent,
     };
-    let out = flows::reconnect(ctx, request, progress, cancel).await?;
+    let out = flows::reconnect(ctx, request, progress, cancel).await;
+    drop(pastes);
+    let out = out?;
     if let Some(gone) = &out.organisation_gone {
         render::organisation_replaced(gone);
     }
     let conn = choose_if_needed(cli, ctx, out.connection)?;
     render::Out { json: cli.json }.connected(&conn, Some(out.method));
     Ok(())
+}
+
+/// The scopes a reconnect asks for: those given, the saved ones with broad scopes replaced
+/// (`--granular-scopes`), or `None` to keep the saved ones.
+fn reconnect_scopes(cli: &Cli, saved: &Connection) -> Result<Option<Vec<String>>> {
+    if cli.granular_scopes {
+        if cli.scopes.is_some() || !cli.apis.is_empty() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "--granular-scopes replaces the saved broad scopes; it does not combine with --scopes or --api.",
+            ));
+        }
+        if saved.broad_scopes().is_empty() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!("\"{}\" holds no broad scope: there is nothing to replace.", saved.name),
+            ));
+        }
+        return Ok(Some(scopes::granular_replacement(&saved.scopes)));
+    }
+    if cli.scopes.is_some() || !cli.apis.is_empty() {
+        return Ok(Some(chosen_scopes(cli)?));
+    }
+    Ok(None)
+}
+
+/// `refresh NAME` or `refresh --all`: each connection's authorisation renewed now. With
+/// `--all`, one failure does not stop the others; the exit code is 1 if any failed.
+async fn refresh(cli: &Cli, ctx: &Context, name: Option<&str>, progress: &render::StderrProgress) -> Result<i32> {
+    let out = render::Out { json: cli.json };
+    let names: Vec<String> = match (name, cli.all) {
+        (Some(n), false) => {
+            let conn = flows::refresh(ctx, n, progress).await?;
+            out.refreshed(&[(conn.name.clone(), Ok(conn))]);
+            return Ok(0);
+        }
+        (None, true) => flows::list(ctx)?.into_iter().map(|c| c.name).collect(),
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "Name one connection to refresh, or pass --all for every one (not both).",
+            ))
+        }
+    };
+    let mut results = Vec::new();
+    for n in names {
+        let r = flows::refresh(ctx, &n, progress).await;
+        results.push((n, r));
+    }
+    out.refreshed(&results);
+    Ok(if results.iter().any(|(_, r)| r.is_err()) { 1 } else { 0 })
 }
 
 /// No organisation chosen although Xero authorised some (several, or one that merely shares a

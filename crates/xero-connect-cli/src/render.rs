@@ -4,6 +4,7 @@
 //! (organisation names) passes through `plain` first.
 
 use serde_json::{json, Value};
+use xero_connect::connection::ValidityState;
 use xero_connect::error::Remedy;
 use xero_connect::flows::{DisconnectOutcome, ReconnectMethod, TokenOutput};
 use xero_connect::probe::TestReport;
@@ -25,13 +26,18 @@ impl Progress for StderrProgress {
         // press); otherwise the sentence both front ends share.
         let line = match step {
             Step::Notice { message } | Step::OrganisationGone { message } => format!("note: {message}"),
+            Step::PasteRefused { message } => format!("{message} Still waiting."),
             Step::Listening { redirect_uri } => format!("Listening for Xero's answer on {redirect_uri}"),
             Step::BrowserOpened { url } => {
                 format!("Opened Xero's consent page in your browser. If nothing opened, visit this address:\n  {url}")
             }
             Step::OpenThisUrl { url, reason } => {
                 let why = reason.map(|r| format!(" (the browser could not be opened: {r})")).unwrap_or_default();
-                format!("Open this address in a browser and allow access{why}:\n  {url}")
+                format!(
+                    "Open this address in a browser and allow access{why}:\n  {url}\n\
+                     Finished in a browser on another device? It ends on an address that cannot be reached: copy that \
+                     whole address from its address bar, paste it here and press Enter."
+                )
             }
             Step::WaitingForConsent { timeout_secs } => format!(
                 "Waiting for you to allow access on Xero's page (up to {}). Press Ctrl-C to stop.",
@@ -127,9 +133,37 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
+/// A connection's authorisation validity now, and its broad-scope flag, in this command
+/// line's words (what to run), one line each; empty when there is nothing to say.
+fn health_lines(c: &Connection) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(v) = c.validity(now_secs()) {
+        let action = match v.state {
+            ValidityState::Valid => String::new(),
+            ValidityState::ExpiringSoon => {
+                format!(" Keep it alive with: xero-connect refresh {}", shell_quote(&c.name))
+            }
+            ValidityState::Expired => format!(" Renew it with: xero-connect reconnect {}", shell_quote(&c.name)),
+        };
+        lines.push(format!("{}{action}", v.sentence));
+    }
+    if let Some(w) = c.broad_scope_warning() {
+        lines.push(format!(
+            "{w} Switch with: xero-connect reconnect {} --granular-scopes (a new consent).",
+            shell_quote(&c.name)
+        ));
+    }
+    lines
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
 /// A connection as JSON (never secrets: the settings hold none).
 pub fn connection_json(c: &Connection) -> Value {
     let org = c.organisation();
+    let broad = c.broad_scopes();
     json!({
         "name": c.name,
         "client_id": c.client_id,
@@ -143,6 +177,9 @@ pub fn connection_json(c: &Connection) -> Value {
         "created_at": c.created_at,
         "updated_at": c.updated_at,
         "last_test": c.last_test,
+        "authorisation": c.validity(now_secs()),
+        "broad_scopes": (!broad.is_empty()).then(|| json!({"scopes": broad, "accepted_until": "2027-09",
+            "message": c.broad_scope_warning()})),
     })
 }
 
@@ -166,6 +203,16 @@ pub fn connection_text(c: &Connection) -> String {
         out += &format!("  Authorised by:  {}\n", user_text(u));
     }
     out += &format!("  Last test:      {}\n", last_test_text(c));
+    if c.app_type != xero_connect::registration::AppType::Custom {
+        let valid = c.validity(now_secs()).map(|v| v.valid_until[..10].to_string());
+        out += &format!(
+            "  Authorisation:  {}\n",
+            valid.map(|d| format!("valid until {d} if unused")).unwrap_or_else(|| "not refreshed yet".into())
+        );
+    }
+    for line in health_lines(c) {
+        out += &format!("  ! {line}\n");
+    }
     out
 }
 
@@ -291,6 +338,9 @@ impl Out {
         for c in list {
             let org = c.organisation().map(|o| plain(&o.name)).unwrap_or_else(|| "(organisation not chosen)".into());
             println!("{}\t{}\t{}\tlast test: {}", c.name, org, c.app_type.as_str(), last_test_text(c));
+            for line in health_lines(c) {
+                println!("  ! {line}");
+            }
         }
     }
 
@@ -309,6 +359,36 @@ impl Out {
                 "expires_in": t.expires_in(), "tenant_id": t.tenant_id}));
         }
         println!("{}", t.access_token.expose());
+    }
+
+    /// `refresh`: each connection's new validity, or why it could not be refreshed (with what
+    /// fixes it).
+    pub fn refreshed(&self, results: &[(String, xero_connect::Result<Connection>)]) {
+        if self.json {
+            let items: Vec<Value> = results
+                .iter()
+                .map(|(name, r)| match r {
+                    Ok(c) => json!({"name": name, "ok": true, "authorisation": c.validity(now_secs())}),
+                    Err(e) => json!({"name": name, "ok": false, "error": {"code": e.code().as_str(),
+                        "message": e.message(), "hint": e.remedy().map(remedy_hint)}}),
+                })
+                .collect();
+            return self.print_json(json!({ "refreshed": items }));
+        }
+        for (name, r) in results {
+            match r {
+                Ok(c) => match c.validity(now_secs()) {
+                    Some(v) => println!("Refreshed \"{name}\": valid until {} if unused.", &v.valid_until[..10]),
+                    None => println!("Refreshed \"{name}\": a new access token was issued."),
+                },
+                Err(e) => {
+                    println!("Could not refresh \"{name}\" ({}): {}", e.code(), e.message());
+                    if let Some(h) = e.remedy().map(remedy_hint) {
+                        println!("  {h}");
+                    }
+                }
+            }
+        }
     }
 
     /// `remove`: what was done at Xero and here.

@@ -40,9 +40,112 @@ pub struct Connection {
     /// The last Test Connection.
     #[serde(default)]
     pub last_test: Option<TestRecord>,
+    /// When Xero last issued this connection's refresh token — at consent or at a refresh —
+    /// RFC 3339. `None` for a custom connection (it has none) and until the first refresh of a
+    /// connection saved before this was recorded.
+    #[serde(default)]
+    pub refreshed_at: Option<String>,
+}
+
+/// Days an unused refresh token stays valid (docs/xero-platform.md §6).
+pub const REFRESH_TOKEN_IDLE_DAYS: u64 = 60;
+/// A connection whose authorisation lapses sooner than this is flagged.
+pub const EXPIRY_WARNING_DAYS: u64 = 14;
+const DAY_SECS: u64 = 24 * 60 * 60;
+
+/// How long a connection's authorisation stays valid if nothing uses it: Xero expires a
+/// refresh token unused for [`REFRESH_TOKEN_IDLE_DAYS`] days, after which only a new consent
+/// (reconnect) brings the connection back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validity {
+    /// `valid`, `expiring_soon` (under [`EXPIRY_WARNING_DAYS`] days left) or `expired`.
+    pub state: ValidityState,
+    /// The last refresh (RFC 3339).
+    pub refreshed_at: String,
+    /// When it lapses if unused (RFC 3339).
+    pub valid_until: String,
+    /// Days left, counted up (0 once lapsed).
+    pub days_left: u64,
+    /// The state in one sentence, without what to do (each front end adds its own action).
+    pub sentence: String,
+}
+
+/// See [`Validity::state`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidityState {
+    /// More than [`EXPIRY_WARNING_DAYS`] days left.
+    Valid,
+    /// Less than [`EXPIRY_WARNING_DAYS`] days left: use or refresh it.
+    ExpiringSoon,
+    /// Lapsed: a new consent is needed.
+    Expired,
 }
 
 impl Connection {
+    /// The authorisation's validity at `now_secs` (Unix seconds); `None` when unknown (never
+    /// refreshed since this was recorded) or not applicable (a custom connection gets a new
+    /// token from its secret whenever it needs one).
+    pub fn validity(&self, now_secs: u64) -> Option<Validity> {
+        if self.app_type == AppType::Custom {
+            return None;
+        }
+        let refreshed_at = self.refreshed_at.as_deref()?;
+        let refreshed = humantime::parse_rfc3339(refreshed_at).ok()?;
+        let refreshed_secs = refreshed.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        let until_secs = refreshed_secs + REFRESH_TOKEN_IDLE_DAYS * DAY_SECS;
+        let until = std::time::UNIX_EPOCH + std::time::Duration::from_secs(until_secs);
+        let valid_until = humantime::format_rfc3339_seconds(until).to_string();
+        let day = &valid_until[..10];
+        let left = until_secs.saturating_sub(now_secs);
+        // Counted up, as people count "in N days": 9 days and 23 hours is 10 days.
+        let days_left = left.div_ceil(DAY_SECS);
+        let (state, sentence) = if left == 0 {
+            (
+                ValidityState::Expired,
+                format!(
+                    "Its authorisation expired on {day}: Xero ends an authorisation unused for {REFRESH_TOKEN_IDLE_DAYS} \
+                     days, and only allowing access again brings it back."
+                ),
+            )
+        } else if left < EXPIRY_WARNING_DAYS * DAY_SECS {
+            let when = match days_left {
+                1 => "within a day".to_string(),
+                n => format!("in {n} days"),
+            };
+            (
+                ValidityState::ExpiringSoon,
+                format!("Its authorisation expires on {day} ({when}) unless the connection is used before then."),
+            )
+        } else {
+            (
+                ValidityState::Valid,
+                format!("Valid until {day} if unused (each use renews it for {REFRESH_TOKEN_IDLE_DAYS} days)."),
+            )
+        };
+        Some(Validity { state, refreshed_at: refreshed_at.to_string(), valid_until, days_left, sentence })
+    }
+
+    /// The broad accounting scopes this connection holds, each with the granular scopes that
+    /// replace it (docs/xero-platform.md §5); empty when it holds none.
+    pub fn broad_scopes(&self) -> Vec<&'static str> {
+        crate::scopes::broad_in(&self.scopes).into_iter().map(|(broad, _)| broad).collect()
+    }
+
+    /// The broad-scope flag in one sentence, without what to do; `None` when it holds none.
+    pub fn broad_scope_warning(&self) -> Option<String> {
+        let broad = self.broad_scopes();
+        (!broad.is_empty()).then(|| {
+            format!(
+                "It holds the broad scope{} {}, which Xero stops accepting in September 2027; the granular scopes \
+                 replace {}.",
+                if broad.len() == 1 { "" } else { "s" },
+                broad.join(", "),
+                if broad.len() == 1 { "it" } else { "them" }
+            )
+        })
+    }
+
     /// The chosen organisation, if any.
     pub fn organisation(&self) -> Option<&Organisation> {
         let id = self.tenant_id.as_deref()?;
@@ -150,6 +253,56 @@ pub fn check_name(name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn web(refreshed_at: Option<&str>, scopes: &[&str]) -> Connection {
+        Connection {
+            id: "c1".into(),
+            name: "shop".into(),
+            client_id: "ID".into(),
+            app_type: AppType::Web,
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            redirect_uris: vec![],
+            organisations: vec![],
+            tenant_id: None,
+            authorised_by: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            last_test: None,
+            refreshed_at: refreshed_at.map(str::to_string),
+        }
+    }
+
+    fn at(text: &str) -> u64 {
+        humantime::parse_rfc3339(text).unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    }
+
+    #[test]
+    fn an_authorisation_lasts_60_idle_days_and_is_flagged_in_its_last_14() {
+        let c = web(Some("2026-10-01T12:00:00Z"), &[]);
+        let v = c.validity(at("2026-10-02T12:00:00Z")).unwrap();
+        assert_eq!((v.state, v.valid_until.as_str(), v.days_left), (ValidityState::Valid, "2026-11-30T12:00:00Z", 59));
+        let v = c.validity(at("2026-11-16T12:00:01Z")).unwrap();
+        assert_eq!((v.state, v.days_left), (ValidityState::ExpiringSoon, 14), "13 days 23:59:59 left");
+        assert!(v.sentence.contains("2026-11-30 (in 14 days)"), "{}", v.sentence);
+        let v = c.validity(at("2026-11-30T11:00:00Z")).unwrap();
+        assert!(v.sentence.contains("within a day"), "{}", v.sentence);
+        let v = c.validity(at("2026-11-30T12:00:00Z")).unwrap();
+        assert_eq!((v.state, v.days_left), (ValidityState::Expired, 0));
+        assert!(v.sentence.contains("expired on 2026-11-30"), "{}", v.sentence);
+        // Unknown (saved before this was recorded) and not applicable (custom connection).
+        assert!(web(None, &[]).validity(0).is_none());
+        let custom = Connection { app_type: AppType::Custom, ..c };
+        assert!(custom.validity(0).is_none());
+    }
+
+    #[test]
+    fn broad_scopes_are_flagged_with_the_date() {
+        assert!(web(None, &["accounting.invoices"]).broad_scope_warning().is_none());
+        let c = web(None, &["accounting.transactions", "accounting.reports.read", "accounting.contacts"]);
+        assert_eq!(c.broad_scopes(), ["accounting.transactions", "accounting.reports.read"]);
+        let w = c.broad_scope_warning().unwrap();
+        assert!(w.contains("accounting.transactions, accounting.reports.read") && w.contains("September 2027"), "{w}");
+    }
 
     #[test]
     fn names_are_checked() {

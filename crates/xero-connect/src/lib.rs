@@ -66,6 +66,7 @@ pub(crate) mod http;
 pub(crate) mod jwt;
 pub(crate) mod loopback;
 pub(crate) mod oauth;
+pub mod paste;
 pub mod probe;
 pub mod progress;
 pub mod registration;

@@ -11,6 +11,8 @@
 //! connections cannot use up the machine or hold the wait up.
 
 use crate::error::{Error, ErrorCode, Remedy, Result};
+use crate::paste::{self, PastedAddresses};
+use crate::progress::{Progress, Step};
 use crate::registration::RedirectUri;
 use crate::secret::Secret;
 use std::future::Future;
@@ -123,9 +125,17 @@ impl Listener {
         &self.uri
     }
 
-    /// Serves requests until a callback with the right `state` arrives, the timeout passes, or
-    /// `cancel` completes.
-    pub async fn wait(self, state: &str, timeout: Duration, cancel: impl Future<Output = ()>) -> Result<Callback> {
+    /// Serves requests until a callback with the right `state` arrives (at the listener, or
+    /// pasted: see [`crate::paste`]), the timeout passes, or `cancel` completes. A refused
+    /// paste is reported through `progress` and the wait goes on.
+    pub async fn wait(
+        self,
+        state: &str,
+        timeout: Duration,
+        cancel: impl Future<Output = ()>,
+        pasted: PastedAddresses,
+        progress: &dyn Progress,
+    ) -> Result<Callback> {
         let (tx, mut rx) = mpsc::channel::<(Outcome, Instant)>(4);
         let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
         let connected = Arc::new(AtomicBool::new(false));
@@ -155,23 +165,22 @@ impl Listener {
         }
         drop(tx);
         tokio::pin!(cancel);
-        let result = tokio::select! {
-            got = rx.recv() => match got {
-                Some((Outcome::Code(code), received_at)) => Ok(Callback { code, received_at }),
-                Some((Outcome::Denied, _)) => Err(Error::new(
-                    ErrorCode::ConsentDenied,
-                    "Access was not allowed on Xero's page (Cancel was pressed): nothing was connected. Start again when you are ready.",
-                )),
-                Some((Outcome::Failed(code), _)) => Err(Error::new(
-                    ErrorCode::ConsentFailed,
-                    format!("Xero ended the consent with the error \"{code}\": check the app's scopes and type in the developer portal, then try again."),
-                )),
-                Some((Outcome::ShownConnected, _)) | None => {
-                    Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again."))
-                }
-            },
-            _ = tokio::time::sleep(timeout) => Err(timeout_error(&self.uri, timeout)),
-            _ = &mut cancel => Err(Error::new(ErrorCode::Cancelled, "Waiting for Xero was cancelled.")),
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        let result = loop {
+            let outcome = tokio::select! {
+                got = rx.recv() => got,
+                text = pasted.next() => match check_pasted(&self.uri, text.expose(), state) {
+                    Ok(outcome) => Some((outcome, Instant::now())),
+                    Err(why) => {
+                        progress.step(Step::PasteRefused { message: why });
+                        continue;
+                    }
+                },
+                _ = &mut deadline => break Err(timeout_error(&self.uri, timeout)),
+                _ = &mut cancel => break Err(Error::new(ErrorCode::Cancelled, "Waiting for Xero was cancelled.")),
+            };
+            break ended(outcome);
         };
         if result.is_ok() {
             // The browser follows the 303 at once; give it a moment to see the page.
@@ -182,6 +191,36 @@ impl Listener {
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
         result
+    }
+}
+
+/// A pasted address, checked as a request to the listener would be: the redirect URI's host,
+/// port and path, this sign-in's `state`, then a code or Xero's error.
+fn check_pasted(uri: &RedirectUri, text: &str, state: &str) -> std::result::Result<Outcome, String> {
+    let (target, host) = paste::as_request(text, uri)?;
+    let head = format!("GET {target} HTTP/1.1\r\nHost: {host}");
+    match route(&head, uri, state, false) {
+        (_, _, Some(outcome)) => Ok(outcome),
+        (_, Page::WrongHost | Page::NotFound, None) => Err(paste::refusal(uri, true)),
+        _ => Err(paste::refusal(uri, false)),
+    }
+}
+
+/// What the consent's wait ends with, for an answer from the listener or a paste.
+fn ended(outcome: Option<(Outcome, Instant)>) -> Result<Callback> {
+    match outcome {
+        Some((Outcome::Code(code), received_at)) => Ok(Callback { code, received_at }),
+        Some((Outcome::Denied, _)) => Err(Error::new(
+            ErrorCode::ConsentDenied,
+            "Access was not allowed on Xero's page (Cancel was pressed): nothing was connected. Start again when you are ready.",
+        )),
+        Some((Outcome::Failed(code), _)) => Err(Error::new(
+            ErrorCode::ConsentFailed,
+            format!("Xero ended the consent with the error \"{code}\": check the app's scopes and type in the developer portal, then try again."),
+        )),
+        Some((Outcome::ShownConnected, _)) | None => {
+            Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again."))
+        }
     }
 }
 
@@ -413,7 +452,13 @@ mod tests {
     async fn wrong_state_host_path_and_method_do_not_end_the_wait() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait("good-state", Duration::from_secs(10), pending()));
+        let waiter = tokio::spawn(l.wait(
+            "good-state",
+            Duration::from_secs(10),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
         let host = format!("localhost:{port}");
         let r = raw_get(port, &host, "/callback?code=abc&state=evil").await;
         assert!(r.starts_with("HTTP/1.1 400"), "{r}");
@@ -443,7 +488,13 @@ mod tests {
     async fn the_good_callback_redirects_to_an_address_without_code_or_state() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait("good-state", Duration::from_secs(10), pending()));
+        let waiter = tokio::spawn(l.wait(
+            "good-state",
+            Duration::from_secs(10),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
         let host = format!("localhost:{port}");
         // Before the callback the bare path is no "connected" page.
         assert!(raw_get(port, &host, "/callback").await.starts_with("HTTP/1.1 400"));
@@ -471,7 +522,13 @@ mod tests {
     async fn idle_and_endless_connections_are_closed_unanswered_without_delaying_the_callback() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait("s", Duration::from_secs(30), pending()));
+        let waiter = tokio::spawn(l.wait(
+            "s",
+            Duration::from_secs(30),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
         let host = format!("localhost:{port}");
         // A client that connects and sends nothing is closed soon, unanswered.
         let idle = tokio::spawn(send_raw(port, b""));
@@ -501,7 +558,13 @@ mod tests {
     async fn a_callback_completes_with_more_idle_connections_open_than_are_served_at_once() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait("s", Duration::from_secs(30), pending()));
+        let waiter = tokio::spawn(l.wait(
+            "s",
+            Duration::from_secs(30),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
         let mut idle = Vec::new();
         for _ in 0..MAX_CONNECTIONS + 36 {
             idle.push(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap());
@@ -520,7 +583,13 @@ mod tests {
     async fn access_denied_ends_the_wait_as_denied() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait("s", Duration::from_secs(10), pending()));
+        let waiter = tokio::spawn(l.wait(
+            "s",
+            Duration::from_secs(10),
+            pending(),
+            PastedAddresses::default(),
+            &crate::progress::Silent,
+        ));
         raw_get(port, &format!("127.0.0.1:{port}"), "/callback?error=access_denied&state=s").await;
         assert_eq!(waiter.await.unwrap().unwrap_err().code(), ErrorCode::ConsentDenied);
     }
@@ -529,7 +598,10 @@ mod tests {
     async fn silence_times_out_with_the_redirect_uri_hint() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let err = l.wait("s", Duration::from_millis(200), pending()).await.unwrap_err();
+        let err = l
+            .wait("s", Duration::from_millis(200), pending(), PastedAddresses::default(), &crate::progress::Silent)
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), ErrorCode::ConsentTimeout);
         assert!(err.message().contains(&format!("http://localhost:{port}/callback")), "{err}");
         assert!(err.message().contains("redirect URI"));
@@ -538,10 +610,55 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_pasted_address_is_checked_like_a_request_and_the_first_answer_wins() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let (paste, pasted) = crate::paste::channel();
+        let refused = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let said = refused.clone();
+        let progress = move |step: Step| {
+            if let Step::PasteRefused { message } = step {
+                said.lock().unwrap().push(message);
+            }
+        };
+        let waiter =
+            tokio::spawn(async move { l.wait("good", Duration::from_secs(10), pending(), pasted, &progress).await });
+        let other_port = if port == 65535 { port - 1 } else { port + 1 };
+        for bad in [
+            format!("http://localhost:{other_port}/callback?code=c1&state=good"),
+            format!("http://localhost:{port}/elsewhere?code=c2&state=good"),
+            format!("http://localhost:{port}/callback?code=c3&state=evil"),
+            "c4".to_string(),
+        ] {
+            assert!(paste.send(Secret::new(bad)));
+        }
+        // The wait goes on after each refusal: the listener still answers.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiter.is_finished());
+        assert_eq!(refused.lock().unwrap().len(), 4, "{:?}", refused.lock().unwrap());
+        for why in refused.lock().unwrap().iter() {
+            assert!(!["c1", "c2", "c3", "c4"].iter().any(|c| why.contains(c)), "never echoes a code: {why}");
+        }
+        assert!(paste.send(Secret::new(format!(" 'http://127.0.0.1:{port}/callback?code=the-code&state=good' \n"))));
+        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "the-code");
+        assert!(!paste.send(Secret::new("late")), "the paste side is closed once the wait ends");
+
+        // Xero's error answer, pasted, ends the wait as the listener would.
+        let l = bind(&[uri(port)]).await.unwrap();
+        let (paste, pasted) = crate::paste::channel();
+        paste.send(Secret::new(format!("http://localhost:{port}/callback?error=access_denied&state=s")));
+        let err = l.wait("s", Duration::from_secs(10), pending(), pasted, &crate::progress::Silent).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ConsentDenied);
+    }
+
+    #[tokio::test]
     async fn cancel_ends_the_wait() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let err = l.wait("s", Duration::from_secs(10), async {}).await.unwrap_err();
+        let err = l
+            .wait("s", Duration::from_secs(10), async {}, PastedAddresses::default(), &crate::progress::Silent)
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), ErrorCode::Cancelled);
     }
 }

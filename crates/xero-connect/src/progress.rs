@@ -34,6 +34,11 @@ pub enum Step {
         /// How long before giving up.
         timeout_secs: u64,
     },
+    /// A pasted address was not this sign-in's answer; the wait goes on.
+    PasteRefused {
+        /// Why, in one sentence (never the pasted text).
+        message: String,
+    },
     /// Xero sent the browser back; exchanging the code.
     ExchangingCode,
     /// Asking Xero for a custom connection's token.
@@ -87,7 +92,9 @@ impl Step {
     /// step is for benchmarks only), which each front end words itself.
     pub fn sentence(&self) -> Option<String> {
         let text = match self {
-            Step::Notice { message } | Step::OrganisationGone { message } => return Some(message.clone()),
+            Step::Notice { message } | Step::OrganisationGone { message } | Step::PasteRefused { message } => {
+                return Some(message.clone())
+            }
             Step::CheckingCredentials { with_secret: true } => "Checking the Client ID and secret with Xero…",
             Step::CheckingCredentials { with_secret: false } => "Checking the Client ID with Xero…",
             Step::ExchangingCode => "Xero answered; fetching the tokens…",

@@ -183,6 +183,42 @@ pub fn broad_in(scopes: &[String]) -> Vec<(&'static str, &'static str)> {
     BROAD.iter().copied().filter(|(b, _)| scopes.iter().any(|s| s == b)).collect()
 }
 
+/// A scope set with each broad accounting scope replaced by the granular scopes that do the
+/// same (docs/xero-platform.md §5), for moving an older app's connection off them before
+/// Xero stops accepting them in September 2027.
+pub fn granular_replacement(scopes: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in scopes {
+        match s.as_str() {
+            "accounting.transactions" => out.extend(
+                [
+                    "accounting.invoices",
+                    "accounting.payments",
+                    "accounting.banktransactions",
+                    "accounting.manualjournals",
+                ]
+                .map(String::from),
+            ),
+            "accounting.transactions.read" => out.extend(
+                [
+                    "accounting.invoices.read",
+                    "accounting.payments.read",
+                    "accounting.banktransactions.read",
+                    "accounting.manualjournals.read",
+                ]
+                .map(String::from),
+            ),
+            "accounting.reports.read" => out.extend(
+                Api::Accounting.scopes().iter().filter(|s| s.starts_with("accounting.reports.")).map(|s| s.to_string()),
+            ),
+            other => out.push(other.to_string()),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.clone()));
+    out
+}
+
 fn with_essentials(mut scopes: Vec<String>) -> Vec<String> {
     for e in ESSENTIAL {
         // `accounting.settings` (write) already includes reading.
@@ -199,6 +235,21 @@ fn with_essentials(mut scopes: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broad_scopes_are_replaced_by_their_granular_ones_and_nothing_else_changes() {
+        let old: Vec<String> =
+            ["offline_access", "accounting.transactions", "accounting.reports.read", "accounting.contacts"]
+                .map(String::from)
+                .to_vec();
+        let new = granular_replacement(&old);
+        assert!(broad_in(&new).is_empty(), "{new:?}");
+        for kept in ["offline_access", "accounting.contacts", "accounting.invoices", "accounting.manualjournals"] {
+            assert!(new.iter().any(|s| s == kept), "{kept} in {new:?}");
+        }
+        assert_eq!(new.iter().filter(|s| s.starts_with("accounting.reports.")).count(), 8);
+        assert!(new.iter().all(|s| is_known(s)));
+    }
 
     #[test]
     fn presets_are_granular_known_and_complete() {

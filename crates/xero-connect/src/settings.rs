@@ -332,6 +332,7 @@ mod tests {
             created_at: timestamp_now(),
             updated_at: timestamp_now(),
             last_test: None,
+            refreshed_at: None,
         }
     }
 

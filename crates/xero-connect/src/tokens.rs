@@ -48,23 +48,43 @@ pub async fn access_token(ctx: &Context, conn: &Connection, progress: &dyn Progr
             return Ok(t);
         }
     }
-    refresh(ctx, conn, None, progress).await
+    refresh(ctx, conn, Why::Expiring, progress).await
 }
 
-/// Refreshes under the connection's lock. `rejected` is a token Xero refused: if the stored
-/// token is still that one, it is replaced even if not yet expired.
+/// Why a refresh is asked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Why<'a> {
+    /// The access token expires soon: a token another process refreshed meanwhile will do.
+    Expiring,
+    /// Xero refused this token: replaced even if not yet expired, unless another process
+    /// already replaced it.
+    Rejected(&'a Secret),
+    /// Renew the authorisation now, whatever the access token's state (a scheduler keeping an
+    /// idle connection alive: its refresh token's 60 idle days start again).
+    Renew,
+}
+
+/// Refreshes under the connection's lock (see [`Why`]).
+///
+/// # Errors
+/// `invalid_grant` (consent needed again), `invalid_client`, `refresh_in_progress`,
+/// `rate_limited`, `xero_unavailable`, `no_network`, `keychain_unavailable`.
 pub async fn refresh(
     ctx: &Context,
     conn: &Connection,
-    rejected: Option<&Secret>,
+    why: Why<'_>,
     progress: &dyn Progress,
 ) -> Result<StoredAccessToken> {
     let _lock = lock(ctx, conn, progress).await?;
     // Another thread or process may have refreshed while we waited for the lock.
     let mut secrets = ctx.vault.load(&conn.id).await?;
     if let Some(t) = &secrets.access_token {
-        let was_rejected = rejected.is_some_and(|r| r.same_as(&t.token));
-        if is_fresh(t, now_secs()) && !was_rejected {
+        let still_good = match why {
+            Why::Expiring => is_fresh(t, now_secs()),
+            Why::Rejected(r) => is_fresh(t, now_secs()) && !r.same_as(&t.token),
+            Why::Renew => false,
+        };
+        if still_good {
             return Ok(t.clone());
         }
     }
@@ -79,7 +99,23 @@ pub async fn refresh(
     // access token is handed out.
     apply(&mut secrets, &tokens);
     ctx.vault.save(&conn.id, &secrets).await?;
+    if tokens.refresh_token.is_some() {
+        record_refresh(ctx, &conn.id);
+    }
     Ok(StoredAccessToken { token: tokens.access_token, expires_at: tokens.expires_at })
+}
+
+/// Notes in the settings that Xero issued a new refresh token now: its 60 idle days start again
+/// (`Connection::validity`). The tokens are already stored, so a settings file that cannot be
+/// written costs only this date, which the next refresh records again; it does not fail the
+/// refresh.
+fn record_refresh(ctx: &Context, id: &str) {
+    let _ = ctx.settings.update(|s| {
+        if let Some(c) = s.connections.iter_mut().find(|c| c.id == id) {
+            c.refreshed_at = Some(crate::connection::timestamp_now());
+        }
+        Ok(())
+    });
 }
 
 async fn refresh_with_stored_token(
@@ -173,7 +209,7 @@ where
         Ok(v) => Ok(v),
         Err(ApiFailure::Final(e)) => Err(e),
         Err(ApiFailure::TokenRejected) => {
-            let fresh = refresh(ctx, conn, Some(&token), progress).await?.token;
+            let fresh = refresh(ctx, conn, Why::Rejected(&token), progress).await?.token;
             match call(fresh).await {
                 Ok(v) => Ok(v),
                 Err(ApiFailure::Final(e)) => Err(e),

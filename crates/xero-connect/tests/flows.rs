@@ -113,7 +113,7 @@ async fn a_keychain_that_answers_reads_but_refuses_writes_stops_setup_before_the
         app_type: AppType::Web,
         credentials: credentials::check(&web.client_id, web.client_secret.as_deref()),
         redirect_uris: vec![xero_connect::registration::RedirectUri::parse("http://localhost:8749/callback").unwrap()],
-        consent: ConsentOptions { timeout: std::time::Duration::from_secs(2) },
+        consent: ConsentOptions { timeout: std::time::Duration::from_secs(2), ..Default::default() },
         ..request(&w)
     };
     let err = flows::setup(&w.ctx, req, &Silent, std::future::pending()).await.unwrap_err();

@@ -67,6 +67,7 @@ fn connection(
         created_at: "2026-11-20T09:00:00Z".into(),
         updated_at: "2026-11-20T09:00:00Z".into(),
         last_test: last,
+        refreshed_at: None,
     }
 }
 
@@ -80,18 +81,30 @@ fn record(ok: bool) -> TestRecord {
     }
 }
 
+/// `days` before the views' clock, as the settings record a last refresh.
+fn days_before_now(days: u64) -> Option<String> {
+    let at =
+        std::time::UNIX_EPOCH + std::time::Duration::from_millis(NOW) - std::time::Duration::from_secs(days * 86_400);
+    Some(humantime::format_rfc3339_seconds(at).to_string())
+}
+
+/// Three saved connections: one whose authorisation lapses in 10 days and that still holds a
+/// broad accounting scope, one lapsed (its last test failed for it), and a custom connection
+/// (no authorisation to lapse).
 fn saved() -> Vec<Connection> {
-    vec![
-        connection("shop", AppType::Web, &[(TENANT_A, "Demo Company (AU)")], Some(TENANT_A), Some(record(true))),
-        connection(
-            "payroll-export",
-            AppType::Pkce,
-            &[(TENANT_B, "Harbour Bakery")],
-            Some(TENANT_B),
-            Some(record(false)),
-        ),
-        connection("pos-sync", AppType::Custom, &[(TENANT_C, "Harbour Bakery")], Some(TENANT_C), None),
-    ]
+    let mut shop =
+        connection("shop", AppType::Web, &[(TENANT_A, "Demo Company (AU)")], Some(TENANT_A), Some(record(true)));
+    shop.refreshed_at = days_before_now(50);
+    shop.scopes.push("accounting.transactions".into());
+    let mut payroll = connection(
+        "payroll-export",
+        AppType::Pkce,
+        &[(TENANT_B, "Harbour Bakery")],
+        Some(TENANT_B),
+        Some(record(false)),
+    );
+    payroll.refreshed_at = days_before_now(70);
+    vec![shop, payroll, connection("pos-sync", AppType::Custom, &[(TENANT_C, "Harbour Bakery")], Some(TENANT_C), None)]
 }
 
 fn report(name: &str, id: &str) -> TestReport {
@@ -258,6 +271,14 @@ fn journeys() -> Recorder {
         .quietly(Outcome::Progress(Step::Listening { redirect_uri: DEFAULT_REDIRECT_URI.into() }))
         .pushed(Outcome::Progress(Step::CheckingCredentials { with_secret: true }), "consent-checking")
         .pushed(opened(), "consent-waiting")
+        .pushed(
+            Outcome::Progress(Step::PasteRefused {
+                message: "That address belongs to another sign-in or is cut short: paste the whole address from the \
+                          browser where you allowed access for this sign-in."
+                    .into(),
+            }),
+            "consent-paste-refused",
+        )
         .pushed(Outcome::SetupDone(Err(Error::new(ErrorCode::ConsentDenied, "Access was not allowed on Xero's page (Cancel was pressed): nothing was connected. Start again when you are ready."))), "consent-denied")
         .user(UserEvent::AllowAccess, "consent-starting")
         .pushed(opened(), "consent-waiting")
@@ -339,7 +360,7 @@ fn journeys() -> Recorder {
 
     // Reconnect: refresh works; the new secret is refused; consent needed; organisation gone.
     r.restart("reconnect", with_saved(false), "welcome");
-    r.user(UserEvent::StartReconnect { name: "shop".into() }, "reconnect-create-app")
+    r.user(UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false }, "reconnect-create-app")
         .user(UserEvent::Next, "reconnect-credentials")
         .user(submitted("shop", SECRET), "reconnect-proving")
         .pushed(Outcome::ReconnectDone(Err(Error::new(ErrorCode::InvalidClient, "Xero did not accept the client ID or client secret: check both were copied exactly (a secret copied with a space is refused), or generate another secret in the Xero developer portal and reconnect."))), "reconnect-invalid-client")
@@ -351,7 +372,7 @@ fn journeys() -> Recorder {
         .user(UserEvent::Back, "reconnect-credentials-after-consent");
     let shop = connection("shop", AppType::Web, &[(TENANT_A, "Demo Company (AU)")], Some(TENANT_A), Some(record(true)));
     r.restart("reconnect by refresh", with_saved(false), "welcome");
-    r.user(UserEvent::StartReconnect { name: "shop".into() }, "reconnect-create-app")
+    r.user(UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false }, "reconnect-create-app")
         .user(UserEvent::Next, "reconnect-credentials")
         .user(submitted("shop", SECRET), "reconnect-proving")
         .pushed(
@@ -365,7 +386,7 @@ fn journeys() -> Recorder {
     r.restart("reconnect after a demo company reset", with_saved(false), "welcome");
     let gone = format!("Demo Company (AU) (ID {TENANT_A}) is no longer connected to this app: it was disconnected inside Xero (Settings, Connected apps), or it is a demo company that was reset, which gives it a new ID; allow access again and choose the organisation.");
     let reset = connection("shop", AppType::Web, &[(TENANT_NEW, "Demo Company (AU)")], None, Some(record(false)));
-    r.user(UserEvent::StartReconnect { name: "shop".into() }, "reconnect-create-app")
+    r.user(UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false }, "reconnect-create-app")
         .user(UserEvent::Next, "reconnect-credentials")
         .user(submitted("shop", SECRET), "reconnect-proving")
         .pushed(Outcome::Progress(Step::OrganisationGone { message: gone }), "reconnect-organisation-gone")

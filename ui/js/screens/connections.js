@@ -1,5 +1,7 @@
-// The connections page: each saved connection with its organisation, status and last test, and
-// its actions (Test Connection, Reconnect, Rename inline, Disconnect). Disconnect is confirmed
+// The connections page: each saved connection with its organisation, status, last test and
+// until when its authorisation stays valid (a warning with what to press when it lapses soon or
+// has, and the broad-scope flag with "Switch to granular scopes"), and its actions (Test
+// Connection, Reconnect, Rename inline, Disconnect). Disconnect is confirmed
 // in a modal dialog that traps focus and closes on Escape ("Keep it").
 
 import { el } from '../dom.js';
@@ -62,12 +64,30 @@ function row(c, i, ctx, busy) {
       el('p', { class: 'conn-org', text: c.organisation ?? 'No organisation chosen yet' }),
       el('p', { class: 'conn-status' },
         el('span', { class: `status-pill tone-${c.last_test_ok === true ? 'ok' : c.last_test_ok === false ? 'bad' : 'none'}`, text: c.status }),
-        lastTest(c))),
+        lastTest(c)),
+      validity(c),
+      c.broad_scopes ? el('div', { class: 'notice conn-broad', test: 'broad-scopes' },
+        el('p', { text: c.broad_scopes }),
+        button('Switch to granular scopes', {
+          test: 'row-granular', 'data-key': key('granular'), 'aria-label': `Switch to granular scopes: ${c.name}`,
+          onClick: () => ctx.send(ev.startReconnect(c.name, true)),
+        })) : null),
     el('div', { class: 'conn-actions' },
       act('Test Connection', 'test', () => busy || ctx.send(ev.testConnection(c.name))),
       act('Reconnect', 'reconnect', () => ctx.send(ev.startReconnect(c.name))),
       act('Rename', 'rename', () => { renaming = c.name; draft = c.name; ctx.rerender(); }),
       act('Disconnect', 'disconnect', () => { returnTo = { name: c.name, what: 'disconnect' }; ctx.send(ev.disconnect(c.name)); }, 'danger-quiet')));
+}
+
+// Until when the authorisation stays valid; a warning with the action when it lapses soon or has.
+function validity(c) {
+  const a = c.authorisation;
+  if (!a) return null;
+  if (a.state === 'valid') {
+    return el('p', { class: 'small muted conn-validity', test: 'validity', text: `Valid until ${a.valid_until.slice(0, 10)} if unused.` });
+  }
+  return el('p', { class: 'notice conn-validity', test: 'validity', 'data-state': a.state },
+    `${a.sentence} ${c.authorisation_action ?? ''}`.trim());
 }
 
 function dialog(confirm, ctx) {

@@ -24,6 +24,40 @@ function ready(s, ctx) {
   };
 }
 
+// "Finished on another device?": for a remote desktop or a browser elsewhere, whose redirect to
+// this computer's localhost cannot load. Rust checks the pasted address as the listener checks
+// a request and says why when it is not the answer; the wait goes on either way. What is typed
+// and whether the section is open survive a redraw (views keep arriving while Xero is waited
+// for); both are forgotten when the screen is left.
+let pasteDraft = '';
+let pasteOpen = false;
+
+function pasteBack(s, ctx) {
+  const field = el('input', {
+    id: 'paste-address', type: 'text', autocomplete: 'off', spellcheck: false, inputMode: 'url', value: pasteDraft,
+    'aria-describedby': s.paste_problem ? 'paste-help paste-problem' : 'paste-help',
+    'aria-invalid': s.paste_problem ? 'true' : null,
+    on: { input: (e) => { pasteDraft = e.target.value; } },
+  });
+  const send = () => {
+    const address = field.value;
+    // The address holds the authorization code: it leaves the page at once.
+    field.value = '';
+    pasteDraft = '';
+    if (address.trim()) ctx.send(ev.pasteAddress(address));
+  };
+  field.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); send(); } });
+  const details = el('details', { class: 'paste-back', id: 'paste-back', open: pasteOpen || Boolean(s.paste_problem) },
+    el('summary', { text: 'Finished on another device? Paste the address your browser ended on' }),
+    el('p', { id: 'paste-help', class: 'small muted', text: 'After "Allow access", a browser on another computer ends on an address starting with http://localhost that does not load. Copy that whole address from its address bar and paste it here.' }),
+    el('label', { for: 'paste-address', class: 'small', text: 'Address the browser ended on' }),
+    el('div', { class: 'with-button' }, field,
+      button('Continue', { id: 'btn-paste-address', onClick: send })),
+    s.paste_problem ? el('p', { id: 'paste-problem', class: 'field-error', role: 'alert', text: s.paste_problem }) : null);
+  details.addEventListener('toggle', () => { pasteOpen = details.open; });
+  return details;
+}
+
 function waiting(s, view, ctx) {
   return {
     lead: 'Finish in the browser: sign in to Xero, choose the organisation and press "Allow access". This window carries on by itself.',
@@ -34,6 +68,7 @@ function waiting(s, view, ctx) {
         button('Open again', { id: 'btn-open-again', onClick: () => ctx.send(ev.openAgain()) }),
         s.url ? copyButton(ctx, s.url, 'link', 'btn-copy-link', 'Copy link') : null),
       s.url ? el('p', { class: 'small muted', text: 'No browser window opened? Copy the link and paste it into your browser\'s address bar.' }) : null,
+      pasteBack(s, ctx),
     ],
     // The busy strip has its own Cancel when the wait can be cancelled; never show two.
     footer: view.busy?.cancellable ? [] : [spacer(), button('Cancel', { id: 'btn-cancel', onClick: () => ctx.send(ev.cancel()) })],
@@ -70,6 +105,7 @@ function timedOut(s, view, ctx) {
 export const consent = {
   build(view, ctx) {
     const s = view.screen;
+    if (ctx.entered || s.state !== 'waiting') { pasteDraft = ''; pasteOpen = false; }
     const parts = { ready: () => ready(s, ctx), waiting: () => waiting(s, view, ctx), denied: () => denied(s, view, ctx), timed_out: () => timedOut(s, view, ctx) }[s.state]();
     return { title: TITLES[s.state] ?? 'Allow access in Xero', ...parts };
   },

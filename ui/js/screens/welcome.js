@@ -32,8 +32,12 @@ function savedList(connections) {
     el('li', { class: 'saved', test: 'saved-connection', 'data-name': c.name },
       el('span', { class: 'saved-name', text: c.name }),
       el('span', { class: 'saved-org', text: c.organisation ?? 'No organisation chosen yet' }),
-      lastTest(c))));
+      lastTest(c),
+      needsAttention(c) ? el('span', { class: 'saved-attention', text: 'Needs attention: see Saved connections' }) : null)));
 }
+
+/** A connection whose authorisation lapses soon or has, or that holds broad scopes. */
+export const needsAttention = (c) => (c.authorisation && c.authorisation.state !== 'valid') || Boolean(c.broad_scopes);
 
 function picker(connections, ctx) {
   return el('fieldset', { class: 'picker', id: 'reconnect-picker' },

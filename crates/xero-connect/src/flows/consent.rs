@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::jwt::{self, XeroUser};
 use crate::loopback;
 use crate::oauth::{self, AppCredentials, TokenSet};
+use crate::paste::PastedAddresses;
 use crate::progress::{Progress, Step};
 use crate::registration::{AppType, RedirectUri};
 use crate::tenants;
@@ -24,11 +25,14 @@ use std::time::{Duration, Instant};
 pub struct ConsentOptions {
     /// How long to wait for Xero to send the browser back (default 5 minutes).
     pub timeout: Duration,
+    /// Addresses a person pastes while the consent waits, from a browser on another device
+    /// (none by default).
+    pub pasted: PastedAddresses,
 }
 
 impl Default for ConsentOptions {
     fn default() -> Self {
-        ConsentOptions { timeout: Duration::from_secs(300) }
+        ConsentOptions { timeout: Duration::from_secs(300), pasted: PastedAddresses::default() }
     }
 }
 
@@ -87,7 +91,7 @@ pub(crate) async fn obtain(
         }
     }
     progress.step(Step::WaitingForConsent { timeout_secs: options.timeout.as_secs() });
-    let callback = listener.wait(&request.state, options.timeout, cancel).await?;
+    let callback = listener.wait(&request.state, options.timeout, cancel, options.pasted.clone(), progress).await?;
 
     progress.step(Step::ExchangingCode);
     let tokens = oauth::exchange_code(&ctx.http, &ctx.endpoints, creds, &request, &callback.code).await?;

@@ -167,6 +167,25 @@ impl TokenOutput {
     }
 }
 
+/// Refreshes a connection's authorisation now, so an unused connection does not lapse after
+/// Xero's 60 idle days (docs/xero-platform.md §6); same lock and rotation rules as [`token`].
+/// Returns the connection as saved, with its new `refreshed_at`.
+///
+/// # Errors
+/// `invalid_grant` (it lapsed or was revoked: consent needed again, remedy Reconnect),
+/// `invalid_client`, `refresh_in_progress`, `rate_limited`, `xero_unavailable`, `no_network`,
+/// `keychain_unavailable`, `unknown_connection`, `settings_unavailable`.
+pub async fn refresh(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<Connection> {
+    let conn = show(ctx, name)?;
+    crate::tokens::refresh(ctx, &conn, crate::tokens::Why::Renew, progress).await.map_err(|e| match e.code() {
+        ErrorCode::InvalidGrant if e.remedy().is_none() => {
+            e.with_remedy(Remedy::Reconnect { connection: conn.name.clone() })
+        }
+        _ => e,
+    })?;
+    show(ctx, name)
+}
+
 /// A valid access token for a connection, refreshed when less than two minutes are left.
 ///
 /// # Errors

@@ -238,6 +238,18 @@ struct Renewal {
     user: Option<XeroUser>,
 }
 
+/// The scopes a reconnect saves: those Xero named in its token answer (or, when it named none,
+/// those asked for). When the scopes were changed on purpose, only those asked for that Xero
+/// granted: consent adds up (docs/xero-platform.md §5), so a grant still lists the scopes it
+/// replaced, which this connection no longer asks for.
+fn saved_scopes(asked: &[String], granted: &[String], asked_anew: bool) -> Vec<String> {
+    match (granted.is_empty(), asked_anew) {
+        (true, _) => asked.to_vec(),
+        (false, false) => granted.to_vec(),
+        (false, true) => asked.iter().filter(|s| granted.contains(s)).cloned().collect(),
+    }
+}
+
 /// Saves the settings of a proven reconnect (its secrets are already stored).
 fn commit(
     ctx: &Context,
@@ -248,10 +260,11 @@ fn commit(
     scopes: &[String],
     redirect_uris: &[RedirectUri],
 ) -> Result<Connection> {
+    let asked_anew = scopes != old.scopes.as_slice();
     ctx.settings.update(|s| {
         let c = s.get_mut(&old.name)?;
         c.client_id = creds.client_id.clone();
-        c.scopes = if tokens.scopes.is_empty() { scopes.to_vec() } else { tokens.scopes.clone() };
+        c.scopes = saved_scopes(scopes, &tokens.scopes, asked_anew);
         c.redirect_uris = redirect_uris.iter().map(|u| u.as_str().to_string()).collect();
         if let Some(r) = renewal {
             c.organisations = r.organisations;
@@ -261,6 +274,9 @@ fn commit(
             }
         }
         c.updated_at = timestamp_now();
+        if tokens.refresh_token.is_some() {
+            c.refreshed_at = Some(c.updated_at.clone());
+        }
         Ok(c.clone())
     })
 }

@@ -100,6 +100,7 @@ pub async fn setup(
         organisations: got.organisations,
         tenant_id,
         authorised_by: got.user,
+        refreshed_at: got.tokens.refresh_token.is_some().then(|| now.clone()),
         created_at: now.clone(),
         updated_at: now,
         last_test: None,

@@ -46,10 +46,14 @@ pub enum UserEvent {
     Home,
     /// "First setup".
     StartSetup,
-    /// "Reconnect" for a saved connection.
+    /// "Reconnect" for a saved connection ("Switch to granular scopes" too).
     StartReconnect {
         /// The saved connection's name (names are unique, compared without case).
         name: String,
+        /// Ask for granular scopes instead of the connection's broad accounting ones (a new
+        /// consent). Left out of the JSON when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        granular_scopes: bool,
     },
     /// The connections page.
     OpenConnections,
@@ -101,6 +105,14 @@ pub enum UserEvent {
     OpenAgain,
     /// Cancel the wait.
     Cancel,
+    /// "Finished on another device?": the address the browser ended on, pasted while the
+    /// consent waits (it holds the authorization code, so it is typed as a secret and never
+    /// serialised back).
+    PasteAddress {
+        /// The address as pasted.
+        #[serde(skip_serializing)]
+        address: PastedSecret,
+    },
     /// Choose an organisation.
     ChooseOrganisation {
         /// Its tenant ID.

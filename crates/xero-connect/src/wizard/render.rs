@@ -65,7 +65,7 @@ impl Wizard {
     }
 
     fn summaries(&self) -> Vec<ConnectionSummary> {
-        self.saved.list.iter().map(summary).collect()
+        self.saved.list.iter().map(|c| summary(c, self.saved.loaded_at_ms / 1000)).collect()
     }
 
     /// The screen; `error` is the failure as the view shows it (Test Connection's own button
@@ -138,6 +138,7 @@ impl Wizard {
                     .or_else(|| Some(self.config.redirect_uris[0].as_str().to_string())),
                 hints: self.consent.hints.clone(),
                 reason: self.consent.notice.clone(),
+                paste_problem: self.consent.paste_problem.clone(),
             },
             Stage::ChooseOrganisation => {
                 let (orgs, chosen) = match &self.subject {
@@ -192,7 +193,7 @@ impl Wizard {
                 action("Choose the app type", UserEvent::ChangeAppType)
             }
             Some(Remedy::Reconnect { connection }) => {
-                action("Reconnect", UserEvent::StartReconnect { name: connection.clone() })
+                action("Reconnect", UserEvent::StartReconnect { name: connection.clone(), granular_scopes: false })
             }
             Some(Remedy::RegisterRedirectUri) if self.stage == Stage::Consent => {
                 action("Try again", UserEvent::AllowAccess)
@@ -200,7 +201,7 @@ impl Wizard {
             Some(Remedy::SetUp) => action("First setup", UserEvent::StartSetup),
             _ => None,
         };
-        let reconnect = name.clone().map(|name| UserEvent::StartReconnect { name });
+        let reconnect = name.clone().map(|name| UserEvent::StartReconnect { name, granular_scopes: false });
         let action = by_remedy.or_else(|| match e.code() {
             ErrorCode::InvalidClient => reconnect.and_then(|ev| action("Edit credentials", ev)),
             ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected | ErrorCode::MissingScope => {
@@ -230,13 +231,14 @@ impl Wizard {
     }
 }
 
-/// A saved connection as its row shows it.
-fn summary(c: &Connection) -> ConnectionSummary {
+/// A saved connection as its row shows it, its validity as of `now_secs`.
+fn summary(c: &Connection, now_secs: u64) -> ConnectionSummary {
     let (status, ok) = match &c.last_test {
         None => ("Not tested yet", None),
         Some(t) if t.ok => ("Connected", Some(true)),
         Some(_) => ("Test failed", Some(false)),
     };
+    let authorisation = c.validity(now_secs);
     ConnectionSummary {
         name: c.name.clone(),
         organisation: c.organisation().map(|o| o.name.clone()),
@@ -245,5 +247,8 @@ fn summary(c: &Connection) -> ConnectionSummary {
         status: status.to_string(),
         last_test: c.last_test.as_ref().map(|t| t.summary()),
         last_test_ok: ok,
+        authorisation_action: authorisation.as_ref().and_then(|v| words::authorisation_action(v.state)),
+        authorisation,
+        broad_scopes: c.broad_scope_warning().map(|w| format!("{w} {}", words::SWITCH_TO_GRANULAR)),
     }
 }

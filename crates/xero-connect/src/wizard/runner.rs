@@ -9,6 +9,7 @@ use super::transitions::Effect;
 use super::view::View;
 use crate::context::Context;
 use crate::flows;
+use crate::paste::{PasteSender, PastedAddresses};
 use crate::progress::Step;
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -25,6 +26,8 @@ pub struct WizardRunner {
     runtime: tokio::runtime::Handle,
     on_view: ViewSink,
     cancel: Mutex<Option<oneshot::Sender<()>>>,
+    /// Where a pasted address goes: the consent waiting now, if any.
+    paste: Mutex<Option<PasteSender>>,
 }
 
 fn now_ms() -> u64 {
@@ -50,6 +53,7 @@ impl WizardRunner {
             runtime,
             on_view: Box::new(on_view),
             cancel: Mutex::new(None),
+            paste: Mutex::new(None),
         });
         for e in follow_up {
             runner.perform(e);
@@ -92,6 +96,14 @@ impl WizardRunner {
         }
     }
 
+    /// The receiving end of pasted addresses for the next consent; replacing an old one ends
+    /// its pastes.
+    fn pastes(&self) -> PastedAddresses {
+        let (tx, rx) = crate::paste::channel();
+        *self.paste.lock().expect("paste slot") = Some(tx);
+        rx
+    }
+
     fn progress(self: &Arc<Self>) -> impl Fn(Step) + Send + Sync + 'static {
         let me = self.clone();
         move |step| me.apply(Outcome::Progress(step))
@@ -105,6 +117,11 @@ impl WizardRunner {
                     let _ = tx.send(());
                 }
             }
+            Effect::Paste(address) => {
+                if let Some(tx) = self.paste.lock().expect("paste slot").as_ref() {
+                    tx.send(address);
+                }
+            }
             Effect::OpenUrl(url) => {
                 if let Err(reason) = self.ctx.browser.open(&url) {
                     self.apply(Outcome::BrowserFailed { url, reason });
@@ -116,16 +133,18 @@ impl WizardRunner {
                     me.apply(Outcome::ConnectionsLoaded(list));
                 });
             }
-            Effect::Setup(request) => {
+            Effect::Setup(mut request) => {
                 let cancel = self.cancel_signal();
+                request.consent.pasted = self.pastes();
                 self.runtime.spawn(async move {
                     let progress = me.progress();
                     let result = flows::setup(&me.ctx, *request, &progress, cancel).await;
                     me.apply(Outcome::SetupDone(result));
                 });
             }
-            Effect::Reconnect(request) => {
+            Effect::Reconnect(mut request) => {
                 let cancel = self.cancel_signal();
+                request.consent.pasted = self.pastes();
                 self.runtime.spawn(async move {
                     let progress = me.progress();
                     let result = flows::reconnect(&me.ctx, *request, &progress, cancel).await;
@@ -134,9 +153,9 @@ impl WizardRunner {
             }
             Effect::AddOrganisations { name } => {
                 let cancel = self.cancel_signal();
+                let options = flows::ConsentOptions { pasted: self.pastes(), ..Default::default() };
                 self.runtime.spawn(async move {
                     let progress = me.progress();
-                    let options = flows::ConsentOptions::default();
                     let result = flows::add_organisations(&me.ctx, &name, &options, &progress, cancel).await;
                     me.apply(Outcome::OrganisationsAdded(result));
                 });

@@ -75,6 +75,8 @@ pub(super) struct Draft {
     pub(super) accepted: Option<CredentialCheck>,
     /// How many times the inputs were filled in by Rust (practice credentials).
     pub(super) prefilled: u32,
+    /// Reconnect replaces the connection's broad accounting scopes by granular ones.
+    pub(super) granular_scopes: bool,
 }
 
 /// The name a first connection is offered.
@@ -92,6 +94,7 @@ impl Default for Draft {
             apis: vec![Api::DEFAULT],
             accepted: None,
             prefilled: 0,
+            granular_scopes: false,
         }
     }
 }
@@ -108,11 +111,20 @@ pub(super) struct ConsentStep {
     pub(super) hints: Vec<String>,
     /// Why the wizard went to Xero's page by itself, or asks for a choice of one organisation.
     pub(super) notice: Option<String>,
+    /// Why the last pasted address was refused (the wait goes on).
+    pub(super) paste_problem: Option<String>,
 }
 
 impl Default for ConsentStep {
     fn default() -> Self {
-        ConsentStep { state: ConsentState::Ready, url: None, listening_on: None, hints: Vec::new(), notice: None }
+        ConsentStep {
+            state: ConsentState::Ready,
+            url: None,
+            listening_on: None,
+            hints: Vec::new(),
+            notice: None,
+            paste_problem: None,
+        }
     }
 }
 
@@ -122,6 +134,8 @@ pub(super) struct Saved {
     pub(super) list: Vec<Connection>,
     /// The connection whose Disconnect waits for confirmation.
     pub(super) confirm_disconnect: Option<String>,
+    /// When the list was read (Unix milliseconds): each authorisation's validity is as of then.
+    pub(super) loaded_at_ms: u64,
 }
 
 /// The last Test Connection: for which connection, and its success.

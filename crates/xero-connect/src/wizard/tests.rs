@@ -55,6 +55,7 @@ fn conn(orgs: &[(&str, &str)], tenant: Option<&str>) -> Connection {
         created_at: "t".into(),
         updated_at: "t".into(),
         last_test: None,
+        refreshed_at: None,
     }
 }
 
@@ -413,7 +414,7 @@ fn a_test_waiting_for_another_programs_refresh_can_be_cancelled() {
 fn an_organisation_gone_is_explained_and_its_namesake_must_be_chosen() {
     let mut w = wizard();
     w.apply(Outcome::ConnectionsLoaded(Ok(vec![conn(&[("old-id", "Demo Company (AU)")], Some("old-id"))])), 0);
-    w.handle(UserEvent::StartReconnect { name: "My business".into() }, 0);
+    w.handle(UserEvent::StartReconnect { name: "My business".into(), granular_scopes: false }, 0);
     w.handle(UserEvent::Next, 0);
     w.handle(
         UserEvent::SubmitCredentials {
@@ -454,9 +455,63 @@ fn an_organisation_gone_is_explained_and_its_namesake_must_be_chosen() {
 #[test]
 fn user_events_parse_from_the_windows_json_and_refuse_unknown_fields() {
     let e: UserEvent = serde_json::from_str(r#"{"event":"start_reconnect","name":"shop"}"#).unwrap();
-    assert_eq!(e, UserEvent::StartReconnect { name: "shop".into() });
+    assert_eq!(e, UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false });
     assert!(serde_json::from_str::<UserEvent>(r#"{"event":"setup_done"}"#).is_err(), "outcomes cannot be sent");
     assert!(serde_json::from_str::<UserEvent>(r#"{"event":"start_reconnect","name":"x","extra":1}"#).is_err());
+}
+
+#[test]
+fn switching_to_granular_scopes_reconnects_asking_for_them_and_only_when_broad_ones_are_held() {
+    let reconnect_scopes = |scopes: &[&str], granular_scopes: bool| {
+        let mut w = wizard();
+        let mut c = conn(&[("t1", "Demo Company (AU)")], Some("t1"));
+        c.scopes = scopes.iter().map(|s| s.to_string()).collect();
+        w.apply(Outcome::ConnectionsLoaded(Ok(vec![c])), 0);
+        w.handle(UserEvent::StartReconnect { name: "My business".into(), granular_scopes }, 0);
+        w.handle(UserEvent::Next, 0);
+        let effects = w.handle(
+            UserEvent::SubmitCredentials {
+                name: "My business".into(),
+                client_id: ID.into(),
+                client_secret: PastedSecret::new(SECRET),
+            },
+            0,
+        );
+        match effects.into_iter().next() {
+            Some(Effect::Reconnect(r)) => r.scopes,
+            other => panic!("{other:?}"),
+        }
+    };
+    let broad = ["offline_access", "accounting.transactions", "accounting.contacts"];
+    let asked = reconnect_scopes(&broad, true).expect("new scopes, so a new consent");
+    assert!(
+        asked.contains(&"accounting.invoices".to_string()) && !asked.contains(&"accounting.transactions".to_string())
+    );
+    assert!(asked.contains(&"accounting.contacts".to_string()), "the rest is kept: {asked:?}");
+    assert_eq!(reconnect_scopes(&broad, false), None, "a plain reconnect keeps the saved scopes");
+    assert_eq!(reconnect_scopes(&["accounting.invoices"], true), None, "nothing broad: nothing to switch");
+}
+
+#[test]
+fn each_connection_says_until_when_it_stays_valid_as_of_when_the_list_was_read() {
+    let mut w = wizard();
+    let mut c = conn(&[("t1", "Demo Company (AU)")], Some("t1"));
+    c.refreshed_at = Some("2026-10-01T00:00:00Z".into());
+    let read_at_ms = humantime::parse_rfc3339("2026-11-25T00:00:00Z")
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    w.apply(Outcome::ConnectionsLoaded(Ok(vec![c])), read_at_ms);
+    w.handle(UserEvent::OpenConnections, read_at_ms);
+    match w.view().screen {
+        Screen::Connections { connections, .. } => {
+            let a = connections[0].authorisation.as_ref().unwrap();
+            assert_eq!((a.state, a.days_left), (crate::connection::ValidityState::ExpiringSoon, 5));
+            assert!(connections[0].authorisation_action.as_deref().unwrap().contains("Test Connection"));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -470,4 +525,40 @@ fn the_submitted_secret_never_shows_in_debug_output() {
     let UserEvent::SubmitCredentials { client_secret, .. } = &event else { panic!("{shown}") };
     assert_eq!(client_secret.0.expose(), SECRET);
     assert!(!serde_json::to_string(&event).unwrap().contains(SECRET), "never serialised back");
+}
+
+#[test]
+fn a_pasted_address_reaches_the_waiting_consent_only_and_a_refusal_sits_under_its_field() {
+    let mut w = wizard();
+    let paste = |w: &mut Wizard| {
+        w.handle(
+            UserEvent::PasteAddress { address: PastedSecret::new("http://localhost:8749/callback?code=c&state=s") },
+            0,
+        )
+    };
+    assert!(paste(&mut w).is_empty(), "nothing waits on the welcome screen");
+    w.handle(UserEvent::StartSetup, 0);
+    w.handle(UserEvent::Next, 0);
+    w.handle(
+        UserEvent::SubmitCredentials {
+            name: "Shop".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(SECRET),
+        },
+        0,
+    );
+    w.handle(UserEvent::Next, 0);
+    w.handle(UserEvent::AllowAccess, 0);
+    w.apply(Outcome::Progress(Step::BrowserOpened { url: "https://login.xero.com/x".into() }), 0);
+    let effects = paste(&mut w);
+    assert!(matches!(effects.as_slice(), [Effect::Paste(a)] if a.expose().contains("code=c")), "{effects:?}");
+    assert!(!format!("{effects:?}").contains("code=c"), "the effect's Debug hides the address");
+    w.apply(Outcome::Progress(Step::PasteRefused { message: "That address is not this one.".into() }), 0);
+    match w.view().screen {
+        Screen::Consent { state: ConsentState::Waiting, paste_problem: Some(p), .. } => {
+            assert_eq!(p, "That address is not this one.")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(w.view().busy.is_some(), "the wait goes on");
 }

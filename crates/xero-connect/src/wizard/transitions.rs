@@ -57,6 +57,8 @@ pub enum Effect {
     },
     /// Stop the running wait (consent, or another program's refresh).
     Cancel,
+    /// Hand a pasted address to the waiting consent (checked there, like the listener's requests).
+    Paste(Secret),
 }
 
 impl Wizard {
@@ -82,8 +84,11 @@ impl Wizard {
 
     /// A user's action.
     pub fn handle(&mut self, event: UserEvent, now_ms: u64) -> Vec<Effect> {
-        // While work runs only Cancel is accepted: a second click must not start it twice.
-        if self.busy.is_some() && !matches!(event, UserEvent::Cancel | UserEvent::OpenAgain) {
+        // While work runs only Cancel (and, during a consent, Open again and a pasted address)
+        // is accepted: a second click must not start it twice.
+        if self.busy.is_some()
+            && !matches!(event, UserEvent::Cancel | UserEvent::OpenAgain | UserEvent::PasteAddress { .. })
+        {
             return Vec::new();
         }
         match event {
@@ -105,7 +110,7 @@ impl Wizard {
                 self.go(Stage::CreateApp);
                 Vec::new()
             }
-            UserEvent::StartReconnect { name } => self.start_reconnect(&name),
+            UserEvent::StartReconnect { name, granular_scopes } => self.start_reconnect(&name, granular_scopes),
             UserEvent::ChooseAppType { app_type } => {
                 if self.journey == Journey::Setup {
                     self.draft.app_type = app_type;
@@ -171,6 +176,14 @@ impl Wizard {
             }
             UserEvent::AllowAccess => self.allow_access(now_ms),
             UserEvent::OpenAgain => self.consent.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+            UserEvent::PasteAddress { address } => {
+                if self.stage == Stage::Consent && self.consent.state == ConsentState::Waiting {
+                    self.consent.paste_problem = None;
+                    vec![Effect::Paste(address.0)]
+                } else {
+                    Vec::new()
+                }
+            }
             UserEvent::Cancel => {
                 if self.busy.as_ref().is_some_and(|b| b.cancellable) {
                     vec![Effect::Cancel]
@@ -230,7 +243,7 @@ impl Wizard {
         }
     }
 
-    fn start_reconnect(&mut self, name: &str) -> Vec<Effect> {
+    fn start_reconnect(&mut self, name: &str, granular_scopes: bool) -> Vec<Effect> {
         let Some(conn) = self.saved.list.iter().find(|c| c.name == name).cloned() else {
             self.error = Some(Error::new(ErrorCode::UnknownConnection, format!("No connection is called \"{name}\".")));
             return Vec::new();
@@ -241,6 +254,7 @@ impl Wizard {
         self.draft.app_type = conn.app_type;
         self.draft.client_id = conn.client_id.clone();
         self.draft.secret_provided = false;
+        self.draft.granular_scopes = granular_scopes && !conn.broad_scopes().is_empty();
         self.subject = Some(conn);
         self.testing.result = None;
         self.recheck("");
@@ -379,7 +393,11 @@ impl Wizard {
         ReconnectRequest {
             name: self.connection_name(),
             credentials: check,
-            scopes: None,
+            scopes: self
+                .subject
+                .as_ref()
+                .filter(|_| self.draft.granular_scopes)
+                .map(|c| crate::scopes::granular_replacement(&c.scopes)),
             redirect_uris: None,
             tenant: None,
             consent: Default::default(),
@@ -391,6 +409,7 @@ impl Wizard {
         self.consent.state = ConsentState::Waiting;
         self.consent.url = None;
         self.consent.hints.clear();
+        self.consent.paste_problem = None;
         self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
         match (self.journey, &self.draft.accepted) {
             (Journey::Setup, Some(check)) => vec![Effect::Setup(Box::new(self.setup_request(check.clone())))],
@@ -521,6 +540,7 @@ impl Wizard {
             Outcome::ConnectionsLoaded(result) => {
                 match result {
                     Ok(list) => {
+                        self.saved.loaded_at_ms = now_ms;
                         if let Some(cur) = &self.subject {
                             self.subject = list.iter().find(|c| c.id == cur.id).cloned().or(self.subject.take());
                         }
@@ -556,6 +576,7 @@ impl Wizard {
                     b.cancellable = false;
                 }
             }
+            Step::PasteRefused { message } => self.consent.paste_problem = Some(message),
             Step::OrganisationGone { message } => {
                 self.consent.notice = Some(message);
                 self.stage = Stage::Consent;

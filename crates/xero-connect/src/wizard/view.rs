@@ -4,6 +4,7 @@
 //! view of whole runs to prove none appears.
 
 use super::events::UserEvent;
+use crate::connection::Validity;
 use crate::credentials::Problem;
 use crate::error::ErrorCode;
 use crate::jwt::XeroUser;
@@ -95,6 +96,13 @@ pub struct ConnectionSummary {
     pub last_test: Option<String>,
     /// Whether the last test succeeded (`None`: never tested).
     pub last_test_ok: Option<bool>,
+    /// Until when its authorisation stays valid if unused (`None`: unknown, or a custom
+    /// connection, which has none to lapse).
+    pub authorisation: Option<Validity>,
+    /// What to do about it when it is about to lapse or has (which button).
+    pub authorisation_action: Option<String>,
+    /// The broad-scope flag with its date, when it holds broad accounting scopes.
+    pub broad_scopes: Option<String>,
 }
 
 /// An organisation to choose, shown by name with country and ID small.
@@ -212,6 +220,9 @@ pub enum Screen {
         /// Why Xero's page is needed (again), when the wizard went there by itself: the saved
         /// authorisation expired, or the saved organisation is no longer connected.
         reason: Option<String>,
+        /// Why the address pasted last ("Finished on another device?") was refused; the wait
+        /// goes on.
+        paste_problem: Option<String>,
     },
     /// Choose the organisation among those authorised just now.
     ChooseOrganisation {

@@ -2,7 +2,7 @@
 //! command line says too lives beside the types it describes (progress steps in `progress`,
 //! the last test in `connection`, the consent-timeout causes in `loopback`), not here.
 
-use crate::connection::Organisation;
+use crate::connection::{Organisation, ValidityState};
 use crate::endpoints::Endpoints;
 
 /// Busy label while a consent waits for the user in the browser.
@@ -23,6 +23,22 @@ pub(super) const DISCONNECTING: &str = "Disconnecting at Xero…";
 /// The banner in practice mode.
 pub(super) const PRACTICE_BANNER: &str =
     "Practice mode: everything runs against a local Xero simulator on this computer; nothing is sent to Xero.";
+
+/// What to do about an authorisation that is about to lapse (a test uses the connection, which
+/// renews it: its access token is long expired by then, so the test refreshes) or has lapsed.
+pub(super) fn authorisation_action(state: ValidityState) -> Option<String> {
+    match state {
+        ValidityState::Valid => None,
+        ValidityState::ExpiringSoon => {
+            Some("Press Test Connection now: using the connection keeps it valid for another 60 days.".into())
+        }
+        ValidityState::Expired => Some("Press Reconnect to allow access again.".into()),
+    }
+}
+
+/// The offer beside the broad-scope flag.
+pub(super) const SWITCH_TO_GRANULAR: &str =
+    "\"Switch to granular scopes\" reconnects it asking for those instead (Xero's page asks you to allow access again).";
 
 /// Why Reconnect cannot be chosen on the welcome screen.
 pub(super) const NOTHING_TO_RECONNECT: &str =

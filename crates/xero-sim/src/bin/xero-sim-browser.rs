@@ -7,7 +7,10 @@
 //! Environment: `XERO_SIM_BROWSER_DECISION` (`allow`|`cancel`), `XERO_SIM_BROWSER_TAMPER_STATE=1`
 //! (first hit the callback with an altered `state`, expecting a 4xx), `XERO_SIM_BROWSER_LOG=<file>`
 //! (one line per step, no secrets), `XERO_SIM_BROWSER_DETACH=1` (return at once and carry
-//! on in a background copy, for launchers that wait for the browser to exit).
+//! on in a background copy, for launchers that wait for the browser to exit),
+//! `XERO_SIM_BROWSER_ELSEWHERE=<file>` (a browser on another device: the loopback callback
+//! cannot be reached from there, so the address it ended on is written to the file, as a
+//! person would copy it from the address bar, and the callback is not requested).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -320,7 +323,14 @@ async fn main() -> ExitCode {
         }
     }
 
-    // 4. The real callback.
+    // 4. The real callback, unless this browser is on another device.
+    if let Some(file) = std::env::var_os("XERO_SIM_BROWSER_ELSEWHERE").filter(|f| !f.is_empty()) {
+        log.step("ended on the callback address, unreachable from this device");
+        if std::fs::write(&file, callback.as_str()).is_err() {
+            eprintln!("sim-browser: could not write the address bar's text");
+        }
+        return ExitCode::SUCCESS;
+    }
     match get_callback(&client, &callback).await {
         Ok((s, location)) => {
             log.step(&format!("GET callback {s}"));
