@@ -382,7 +382,7 @@ impl Out {
                     None => println!("Refreshed \"{name}\": a new access token was issued."),
                 },
                 Err(e) => {
-                    println!("Could not refresh \"{name}\" ({}): {}", e.code(), e.message());
+                    println!("Could not refresh \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
                     if let Some(h) = e.remedy().map(remedy_hint) {
                         println!("  {h}");
                     }
