@@ -59,7 +59,7 @@ impl Progress for StderrProgress {
             },
         };
         // Steps name organisations, which come from Xero.
-        eprintln!("{}", plain(&line));
+        eprintln!("{}", plain_lines(&line));
     }
 }
 
@@ -82,9 +82,9 @@ pub fn error_for(e: &Error, as_json: bool, profile: Option<&Profile>) -> i32 {
         println!("{}", json!({ "error": err }));
     } else {
         // Messages can quote Xero (organisation names, its error descriptions).
-        eprintln!("error ({}): {}", e.code(), plain(e.message()));
+        eprintln!("error ({}): {}", e.code(), plain_lines(e.message()));
         if let Some(h) = &hint {
-            eprintln!("  {}", plain(h));
+            eprintln!("  {}", plain_lines(h));
         }
         if let Some(p) = profile {
             eprintln!("  Help with {}: {}", plain(&p.product), plain(&p.support));
@@ -129,6 +129,11 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
 /// text goes through it; JSON output escapes control characters by itself.
 pub fn plain(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+/// As [`plain`], for this program's own text that may quote Xero's: its line breaks are kept.
+pub fn plain_lines(text: &str) -> String {
+    text.split('\n').map(plain).collect::<Vec<_>>().join("\n")
 }
 
 /// A name as it must be typed in a shell.
@@ -236,22 +241,22 @@ pub fn user_text(u: &xero_connect::XeroUser) -> String {
 }
 
 pub fn last_test_text(c: &Connection) -> String {
-    c.last_test.as_ref().map(|t| plain(&t.summary())).unwrap_or_else(|| "never".into())
+    c.last_test.as_ref().map(|t| plain_lines(&t.summary())).unwrap_or_else(|| "never".into())
 }
 
 /// A line for the person at the terminal, apart from the result (stderr).
 pub fn notice(text: &str) {
-    eprintln!("{}", plain(text));
+    eprintln!("{}", plain_lines(text));
 }
 
 /// A finding that does not stop anything (stderr).
 pub fn warning(text: &str) {
-    eprintln!("warning: {}", plain(text));
+    eprintln!("warning: {}", plain_lines(text));
 }
 
 /// The confirmation `remove` asks for.
 pub fn removal_question(conn: &Connection) -> String {
-    format!("Remove \"{}\"? {}", conn.name, plain(&conn.removal_warning()))
+    format!("Remove \"{}\"? {}", conn.name, plain_lines(&conn.removal_warning()))
 }
 
 /// Reconnect replaced an organisation Xero no longer connects (stderr).
@@ -406,7 +411,7 @@ impl Out {
                     None => println!("Refreshed \"{name}\": a new access token was issued."),
                 },
                 Err(e) => {
-                    println!("Could not refresh \"{name}\" ({}): {}", e.code(), e.message());
+                    println!("Could not refresh \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
                     if let Some(h) = e.remedy().map(remedy_hint) {
                         println!("  {h}");
                     }

@@ -182,8 +182,9 @@ impl Listener {
             };
             break ended(outcome);
         };
-        if result.is_ok() {
-            // The browser follows the 303 at once; give it a moment to see the page.
+        if result.is_ok() && connected.load(Ordering::SeqCst) {
+            // The browser follows the 303 at once; give it a moment to see the page. (Not after
+            // a paste: no browser here was redirected.)
             let shown = async { while !matches!(rx.recv().await, Some((Outcome::ShownConnected, _)) | None) {} };
             let _ = tokio::time::timeout(CONNECTED_PAGE_LINGER, shown).await;
         }
@@ -649,6 +650,18 @@ mod tests {
         paste.send(Secret::new(format!("http://localhost:{port}/callback?error=access_denied&state=s")));
         let err = l.wait("s", Duration::from_secs(10), pending(), pasted, &crate::progress::Silent).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::ConsentDenied);
+    }
+
+    #[tokio::test]
+    async fn a_pasted_code_ends_the_wait_at_once_with_no_wait_for_a_redirected_browser() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let (paste, pasted) = crate::paste::channel();
+        assert!(paste.send(Secret::new(format!("http://localhost:{port}/callback?code=c&state=s"))));
+        let started = Instant::now();
+        let cb = l.wait("s", Duration::from_secs(10), pending(), pasted, &crate::progress::Silent).await.unwrap();
+        assert_eq!(cb.code.expose(), "c");
+        assert!(started.elapsed() < CONNECTED_PAGE_LINGER / 2, "{:?}", started.elapsed());
     }
 
     #[tokio::test]

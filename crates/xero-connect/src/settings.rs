@@ -508,4 +508,27 @@ mod tests {
         assert_eq!(after["connections"][0]["colour"], "teal");
         assert_eq!(after["connections"].as_array().unwrap().len(), 1);
     }
+
+    #[test]
+    fn a_known_field_this_build_clears_stays_cleared() {
+        // Only unknown fields are copied back: a known one is always written, even when empty.
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        let mut shop = conn("Shop");
+        shop.tenant_id = Some("t".into());
+        shop.refreshed_at = Some(timestamp_now());
+        r.update(|s| {
+            s.connections.push(shop);
+            Ok(())
+        })
+        .unwrap();
+        r.update(|s| {
+            let c = s.get_mut("Shop")?;
+            (c.tenant_id, c.refreshed_at) = (None, None);
+            Ok(())
+        })
+        .unwrap();
+        let c = &r.load().unwrap().connections[0];
+        assert_eq!((&c.tenant_id, &c.refreshed_at), (&None, &None));
+    }
 }
