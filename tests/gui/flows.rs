@@ -395,3 +395,39 @@ async fn a_consent_finished_on_another_device_is_pasted_back_into_the_window() {
     assert!(!gui.dom().await.contains(&code), "the code left the page");
     gui.close().await;
 }
+
+/// A vendor's package: the profile names the product, fills the portal values and fixes the
+/// scopes; the user ends on a green Test Connection having granted only those.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_profile_names_the_product_and_fills_the_portal_values() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let uris = ["http://localhost:33333/callback".to_string(), "http://localhost:33334/callback".to_string()];
+    let app = env.sim.add_app(AppSpec { kind: AppKind::Web, redirect_uris: uris.to_vec(), ..AppSpec::default() });
+    env.org("Harbour Bakery", "AU", "AUD");
+    let profile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles/fieldcrew.toml");
+    let gui = Gui::start(env, "vendor_profile", &[("XERO_CONNECT_PROFILE", profile.to_str().unwrap())]).await;
+    assert_eq!(gui.wait_text("#step-heading", "FieldCrew").await, "Connect FieldCrew Jobs to Xero");
+    gui.click("#btn-first-setup").await;
+    assert_eq!(gui.wait_text("#value-company-url", "https://").await, "https://fieldcrew.example");
+    assert_eq!(gui.wait_text("#value-app-name", "FieldCrew").await, "FieldCrew Jobs");
+    assert_eq!(
+        gui.client.find_all(fantoccini::Locator::Css("[data-test=app-type-choice] input")).await.unwrap().len(),
+        1
+    );
+    gui.shot("portal-values").await;
+    gui.click("#btn-next").await;
+    gui.fill("#input-client-id", &app.client_id).await;
+    gui.fill("#input-client-secret", app.client_secret.as_deref().unwrap()).await;
+    gui.click("#btn-next").await;
+    let scopes = gui.wait_text("#scope-list", "accounting").await;
+    assert!(scopes.contains("accounting.invoices") && !scopes.contains("payroll"), "{scopes}");
+    gui.shot("fixed-scopes").await;
+    gui.click("#btn-next").await;
+    gui.click("#btn-allow-access").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Harbour Bakery").await;
+    let asked = gui.env.sim.requests().into_iter().find(|r| r.path.ends_with("/authorize")).unwrap().query;
+    assert!(!asked.contains("payroll") && !asked.contains("accounting.payments"), "only the profile's scopes: {asked}");
+    gui.close().await;
+}
