@@ -374,7 +374,12 @@ struct Read {
 }
 
 const READS: [Read; 6] = [
-    Read { file: "xero_assets.yaml", path: "/Settings", url_path: "/assets.xro/1.0/Settings", probe: Probe::AssetsSettings },
+    Read {
+        file: "xero_assets.yaml",
+        path: "/Settings",
+        url_path: "/assets.xro/1.0/Settings",
+        probe: Probe::AssetsSettings,
+    },
     Read { file: "xero_files.yaml", path: "/Folders", url_path: "/files.xro/1.0/Folders", probe: Probe::FilesFolders },
     Read {
         file: "xero-projects.yaml",
@@ -433,7 +438,9 @@ fn parse(url_path: &str, body: &[u8]) -> Result<usize, String> {
         }
         "/files.xro/1.0/Folders" => answers::parse_folders(body).map(|f| f.len()).map_err(e),
         "/projects.xro/2.0/ProjectsUsers" => answers::parse_project_users(body).map(|u| u.items.len()).map_err(e),
-        "/payroll.xro/1.0/Settings" => answers::parse_payroll_au_settings(body).map(|s| s.account_types.len()).map_err(e),
+        "/payroll.xro/1.0/Settings" => {
+            answers::parse_payroll_au_settings(body).map(|s| s.account_types.len()).map_err(e)
+        }
         "/payroll.xro/2.0/Settings" => answers::parse_payroll_settings(body).map(|s| s.account_types.len()).map_err(e),
         other => panic!("no parser for {other}"),
     }
@@ -495,7 +502,13 @@ fn simulator_reads_follow_each_apis_schema_and_parse() {
             .into_iter()
             .filter(|e| !allowed.contains(e))
             .collect();
-        assert!(errors.is_empty(), "{} GET {}: the simulator breaks the contract:\n{}", r.file, r.path, errors.join("\n"));
+        assert!(
+            errors.is_empty(),
+            "{} GET {}: the simulator breaks the contract:\n{}",
+            r.file,
+            r.path,
+            errors.join("\n")
+        );
         // Undeclared envelope fields: held to the JSON types of Xero's example.
         let example = example_of(spec, r.path);
         for e in allowed.iter().filter(|e| e.ends_with("not declared by the schema")) {
@@ -505,7 +518,8 @@ fn simulator_reads_follow_each_apis_schema_and_parse() {
                 assert_eq!(std::mem::discriminant(got), std::mem::discriminant(want), "{}: $.{key} is {got}", r.file);
             }
         }
-        let n = parse(r.url_path, &body).unwrap_or_else(|e| panic!("{}: the client cannot read the simulator: {e}", r.file));
+        let n = parse(r.url_path, &body)
+            .unwrap_or_else(|e| panic!("{}: the client cannot read the simulator: {e}", r.file));
         assert!(n > 0, "{}: nothing read from {}", r.file, String::from_utf8_lossy(&body));
     }
 }

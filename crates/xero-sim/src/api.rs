@@ -289,11 +289,12 @@ impl Admitted {
 
 /// What every organisation API checks, in Xero's order: a live token (401), a tenant the
 /// token reaches (403), the scope the operation's `security` lists, read-write or `.read`
-/// (401 insufficient_scope), then the rate limits (429).
-pub(crate) fn admit(shared: &Shared, headers: &HeaderMap, scope: &str) -> Result<Admitted, Response> {
+/// (401 insufficient_scope), then the rate limits (429). The refusal is boxed: it is the rare
+/// path, and a bare `Response` would make every `Result` large.
+pub(crate) fn admit(shared: &Shared, headers: &HeaderMap, scope: &str) -> Result<Admitted, Box<Response>> {
     let now_ms = shared.clock.now_ms();
     let mut st = shared.lock();
-    let tok = bearer(shared, &st, headers).map_err(IntoResponse::into_response)?;
+    let tok = bearer(shared, &st, headers).map_err(|r| Box::new(r.into_response()))?;
     let header_tenant = headers
         .get("xero-tenant-id")
         .and_then(|v| v.to_str().ok())
@@ -306,17 +307,17 @@ pub(crate) fn admit(shared: &Shared, headers: &HeaderMap, scope: &str) -> Result
         (None, true) => reachable.first().map(|c| c.tenant_id.clone()),
         (None, false) => None,
     };
-    let tenant = tenant.ok_or_else(forbidden)?;
+    let tenant = tenant.ok_or_else(|| Box::new(forbidden()))?;
     if !scopes::grants_read(&tok.scopes, scope) {
-        return Err(problem(
+        return Err(Box::new(problem(
             StatusCode::UNAUTHORIZED,
             "AuthorizationUnsuccessful",
             Some("Bearer error=\"insufficient_scope\""),
-        ));
+        )));
     }
     let limits = rate_check(&mut st, &tenant, &tok.client_id, now_ms)
-        .map_err(|(wait, problem)| rate_limited_response(wait, problem))?;
-    let org = st.org(&tenant).cloned().ok_or_else(forbidden)?;
+        .map_err(|(wait, problem)| Box::new(rate_limited_response(wait, problem)))?;
+    let org = st.org(&tenant).cloned().ok_or_else(|| Box::new(forbidden()))?;
     let provider = st.apps.get(&tok.client_id).map(|a| a.spec.name.clone()).unwrap_or_default();
     Ok(Admitted { token: tok, org, provider, now_ms, limits })
 }
@@ -325,7 +326,7 @@ pub(crate) fn admit(shared: &Shared, headers: &HeaderMap, scope: &str) -> Result
 pub(crate) async fn organisation(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     let a = match admit(&shared, &headers, "accounting.settings") {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let now = a.now_ms;
     let body = json!({

@@ -41,7 +41,7 @@ fn stable_id(tenant: &str, what: &str) -> String {
 fn serve(shared: &Shared, headers: &HeaderMap, scope: &str, answer: impl FnOnce(&Admitted) -> Response) -> Response {
     match admit(shared, headers, scope) {
         Ok(a) => a.with_limits(answer(&a)),
-        Err(refusal) => refusal,
+        Err(refusal) => *refusal,
     }
 }
 
@@ -124,9 +124,7 @@ pub(crate) async fn payroll_au_settings(State(shared): State<Arc<Shared>>, heade
             return other_region();
         }
         let t = &a.org.tenant_id;
-        let account = |ty: &str, code: &str, name: &str| {
-            json!({"AccountID": stable_id(t, ty), "Type": ty, "Code": code, "Name": name})
-        };
+        let account = |ty: &str, code: &str, name: &str| json!({"AccountID": stable_id(t, ty), "Type": ty, "Code": code, "Name": name});
         Json(json!({
             "Id": ids::uuid(),
             "Status": "OK",
@@ -157,8 +155,7 @@ pub(crate) async fn payroll_settings(State(shared): State<Arc<Shared>>, headers:
             return other_region();
         }
         let t = &a.org.tenant_id;
-        let account =
-            |ty: &str, code: &str, name: &str| json!({"accountID": stable_id(t, ty), "type": ty, "code": code, "name": name});
+        let account = |ty: &str, code: &str, name: &str| json!({"accountID": stable_id(t, ty), "type": ty, "code": code, "name": name});
         let mut accounts = vec![
             account("BANK", "090", "Business Bank Account"),
             account("PAYELIABILITY", "825", "PAYE Payable"),

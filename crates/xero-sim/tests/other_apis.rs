@@ -17,7 +17,12 @@ const PATHS: [&str; 5] = [
     "/payroll.xro/2.0/Settings",
 ];
 
-async fn get(sim: &Simulator, path: &str, access: &str, tenant: Option<&str>) -> (u16, reqwest::header::HeaderMap, String) {
+async fn get(
+    sim: &Simulator,
+    path: &str,
+    access: &str,
+    tenant: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, String) {
     let mut req = http().get(format!("{}{path}", sim.url())).bearer_auth(access).header("accept", "application/json");
     if let Some(t) = tenant {
         req = req.header("xero-tenant-id", t);
@@ -66,7 +71,8 @@ async fn each_api_answers_its_read_with_the_scope_or_its_read_form() {
     let (status, _, body) = get(&sim, "/payroll.xro/2.0/Settings", &access, Some(&nz)).await;
     assert_eq!(status, 200, "{body}");
     let v = json(&body);
-    let types: Vec<&str> = v["settings"]["accounts"].as_array().unwrap().iter().filter_map(|a| a["type"].as_str()).collect();
+    let types: Vec<&str> =
+        v["settings"]["accounts"].as_array().unwrap().iter().filter_map(|a| a["type"].as_str()).collect();
     // New Zealand has no National Insurance: its accounts are NZ's types only.
     assert!(types.contains(&"PAYELIABILITY") && !types.contains(&"NICLIABILITY"), "{types:?}");
     assert_eq!(get(&sim, "/payroll.xro/1.0/Settings", &access, Some(&nz)).await.0, 405);

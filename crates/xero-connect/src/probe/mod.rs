@@ -152,7 +152,12 @@ fn describe(probe: Probe) -> &'static str {
 }
 
 /// One answer: status and body, whatever the status.
-async fn send(ctx: &Context, url: String, tenant: Option<&str>, token: &Secret) -> Authed<(StatusCode, Vec<u8>, reqwest::header::HeaderMap)> {
+async fn send(
+    ctx: &Context,
+    url: String,
+    tenant: Option<&str>,
+    token: &Secret,
+) -> Authed<(StatusCode, Vec<u8>, reqwest::header::HeaderMap)> {
     let mut req = ctx.http.get(url).bearer_auth(token.expose()).header("Accept", "application/json");
     if let Some(t) = tenant {
         req = req.header("xero-tenant-id", t);
@@ -220,7 +225,11 @@ async fn call(
 /// Payroll Settings without knowing the region: NZ and UK share `/payroll.xro/2.0`, Australia
 /// has `/payroll.xro/1.0`; an organisation of another region is refused with 405 or 404
 /// (docs/xero-platform.md §13), and then the other version is asked.
-async fn payroll(ctx: &Context, tenant: Option<&str>, token: &Secret) -> Authed<(ProbedApi, Option<OrganisationDetails>)> {
+async fn payroll(
+    ctx: &Context,
+    tenant: Option<&str>,
+    token: &Secret,
+) -> Authed<(ProbedApi, Option<OrganisationDetails>)> {
     let not_here = |s: StatusCode| matches!(s.as_u16(), 404 | 405);
     let (status, body, headers) = send(ctx, ctx.endpoints.payroll_v2_settings(), tenant, token).await?;
     if status.is_success() {
