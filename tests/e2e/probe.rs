@@ -1,9 +1,149 @@
-//! Test Connection failures, each with its stable code and a sentence that says what to do:
-//! an organisation disconnected from inside Xero, a rate limit, Xero down or garbled, a
-//! missing scope, and consent needed again.
+//! Test Connection for every API — the call chosen from the granted scopes, green, and refused
+//! once the organisation disconnects the app inside Xero — and its failures, each with its
+//! stable code and a sentence that says what to do: an organisation disconnected from inside
+//! Xero, a rate limit, Xero down or garbled, a missing scope, and consent needed again.
 
 use xero_connect_e2e::TestEnv;
 use xero_sim::{Endpoint, Fault, FaultKind};
+
+/// A connection "shop" to one new organisation, set up with exactly these scopes (the CLI adds
+/// only the identity essentials). Returns the tenant ID.
+fn connect_with_scopes(env: &TestEnv, org: (&str, &str, &str), scopes: &str) -> String {
+    let uri = xero_connect_e2e::redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    let tenant = env.org(org.0, org.1, org.2);
+    let secret = app.client_secret.clone().unwrap();
+    env.cli(&["setup", "shop", "--client-id", &app.client_id, "--redirect-uri", &uri, "--scopes", scopes, "--json"])
+        .stdin(&format!("{secret}\n"))
+        .run()
+        .ok();
+    tenant
+}
+
+/// One API's Test Connection: what is granted, and what must answer.
+struct Case {
+    org: (&'static str, &'static str, &'static str),
+    scopes: &'static str,
+    api: &'static str,
+    answered_by: &'static str,
+    /// The paths called at Xero, in order, for the green test.
+    calls: &'static [&'static str],
+}
+
+/// Green: the organisation named (from the Organisation or the connection's tenantName), the
+/// API that answered, country and currency only when the Organisation was read. Then the
+/// organisation disconnects the app in Xero and the same test fails as disconnected.
+fn green_then_disconnected(case: Case) {
+    let env = TestEnv::new();
+    let tenant = connect_with_scopes(&env, case.org, case.scopes);
+    let before = env.sim.requests().len();
+    let v = env.cli(&["test", "shop", "--json"]).run().ok().json();
+    assert_eq!(v["api"], case.api, "{v}");
+    assert_eq!(v["answered_by"], case.answered_by, "{v}");
+    assert_eq!(v["organisation"]["name"], case.org.0, "{v}");
+    assert_eq!(v["organisation"]["id"], tenant.as_str(), "{v}");
+    let accounting = case.api == "accounting";
+    assert_eq!(v["organisation"]["country_code"].as_str(), accounting.then_some(case.org.1), "{v}");
+    assert_eq!(v["organisation"]["base_currency"].as_str(), accounting.then_some(case.org.2), "{v}");
+    // Exactly the chosen calls reached Xero (a token refresh aside), each answered.
+    let api_calls: Vec<(String, u16)> = env.sim.requests()[before..]
+        .iter()
+        .filter(|r| r.path != "/connect/token")
+        .map(|r| (r.path.clone(), r.status))
+        .collect();
+    let paths: Vec<&str> = api_calls.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(paths, case.calls, "{api_calls:?}");
+    assert_eq!(api_calls.last().map(|c| c.1), Some(200), "{api_calls:?}");
+    let human = env.cli(&["test", "shop"]).run().ok();
+    assert!(human.stdout.starts_with(&format!("Connected to {}.", case.org.0)), "{}", human.stdout);
+    assert!(human.stdout.contains(&format!("Answered by:     {}", case.answered_by)), "{}", human.stdout);
+    assert_eq!(human.stdout.contains("Country:"), accounting, "{}", human.stdout);
+
+    env.sim.disconnect_in_xero(&tenant);
+    let (code, err, msg) = error(&env.cli(&["test", "shop", "--json"]).run());
+    assert_eq!((code, err.as_str()), (1, "organisation_disconnected"), "{msg}");
+    assert!(msg.contains("reconnect"), "{msg}");
+    let show = env.cli(&["show", "shop", "--json"]).run().ok().json();
+    assert_eq!(show["last_test"]["error_code"], "organisation_disconnected");
+}
+
+#[test]
+fn accounting_settings_reads_the_organisation() {
+    green_then_disconnected(Case {
+        org: ("Maple Florists", "NZ", "NZD"),
+        scopes: "accounting.invoices accounting.settings.read assets.read",
+        api: "accounting",
+        answered_by: "Accounting API",
+        calls: &["/api.xro/2.0/Organisation"],
+    });
+}
+
+#[test]
+fn assets_alone_reads_the_assets_settings() {
+    green_then_disconnected(Case {
+        org: ("Harbour Bakery", "AU", "AUD"),
+        scopes: "assets.read files",
+        api: "assets",
+        answered_by: "Assets API",
+        calls: &["/assets.xro/1.0/Settings"],
+    });
+}
+
+#[test]
+fn files_alone_reads_the_folders() {
+    green_then_disconnected(Case {
+        org: ("Paper Trail", "GB", "GBP"),
+        scopes: "files.read projects",
+        api: "files",
+        answered_by: "Files API",
+        calls: &["/files.xro/1.0/Folders"],
+    });
+}
+
+#[test]
+fn projects_alone_reads_the_project_users() {
+    green_then_disconnected(Case {
+        org: ("Build Right", "NZ", "NZD"),
+        scopes: "projects accounting.contacts",
+        api: "projects",
+        answered_by: "Projects API",
+        calls: &["/projects.xro/2.0/ProjectsUsers"],
+    });
+}
+
+#[test]
+fn payroll_in_australia_falls_back_to_payroll_au() {
+    green_then_disconnected(Case {
+        org: ("Outback Cafe", "AU", "AUD"),
+        scopes: "payroll.settings.read payroll.employees",
+        api: "payroll_au",
+        answered_by: "Payroll AU API",
+        calls: &["/payroll.xro/2.0/Settings", "/payroll.xro/1.0/Settings"],
+    });
+}
+
+#[test]
+fn payroll_in_the_uk_reads_payroll_2() {
+    green_then_disconnected(Case {
+        org: ("Thames Joinery", "GB", "GBP"),
+        scopes: "payroll.settings payroll.timesheets",
+        api: "payroll_nz_uk",
+        answered_by: "Payroll NZ/UK API",
+        calls: &["/payroll.xro/2.0/Settings"],
+    });
+}
+
+#[test]
+fn no_api_scope_proves_the_connection_with_connections() {
+    // Payroll scopes other than payroll.settings do not reach any Settings read.
+    green_then_disconnected(Case {
+        org: ("Quiet Ledger", "NZ", "NZD"),
+        scopes: "payroll.employees.read",
+        api: "connections",
+        answered_by: "Xero's list of connections (no API permission was granted)",
+        calls: &["/connections"],
+    });
+}
 
 fn error(run: &xero_connect_e2e::Run) -> (i32, String, String) {
     let v = run.json();

@@ -291,6 +291,15 @@ for (const scheme of ['light', 'dark']) {
   check('test result: tenant ID', (await page.textContent('#tenant-id')) === green.id);
   check('live region: Connected to …', (await page.textContent('#live')).includes(`Connected to ${green.name}`));
   check('focus kept on Test Connection', (await active(page)) === 'btn-test-connection');
+  check('test result: the API that answered', (await page.textContent('#answered-by')) === view('test-green').screen.result.answered_by);
+  await show(page, 'test-green-assets');
+  await page.waitForSelector('#answered-by');
+  await page.waitForTimeout(300);
+  const assets = view('test-green-assets').screen.result;
+  check('test result without the Organisation: name and API', (await page.textContent('#org-name')) === assets.organisation.name
+    && (await page.textContent('#answered-by')) === assets.answered_by);
+  const facts = await page.textContent('#test-result .facts');
+  check('unknown country and currency are left out', !facts.includes('Country') && !facts.includes('Currency'));
   await page.context().close();
 }
 

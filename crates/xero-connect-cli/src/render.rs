@@ -340,16 +340,25 @@ impl Out {
         let o = &r.organisation;
         if self.json {
             return self.print_json(json!({"ok": true, "connection": r.connection, "organisation": o,
+                "api": r.api, "answered_by": r.answered_by, "call": r.call,
                 "authorised_by": r.authorised_by, "tested_at": r.tested_at, "profile": profile}));
         }
         if let Some(p) = profile {
             println!("{} is connected.", plain(&p.product));
         }
         println!("Connected to {}.", plain(&o.name));
-        println!("  Organisation ID: {}", o.id);
-        println!("  Country:         {}", o.country_code.as_deref().unwrap_or("?"));
-        println!("  Currency:        {}", o.base_currency.as_deref().unwrap_or("?"));
-        println!("  Demo company:    {}", if o.is_demo_company { "yes" } else { "no" });
+        println!("  Answered by:     {} ({})", r.answered_by, r.call);
+        println!("  Organisation ID: {}", plain(&o.id));
+        // Only the Accounting API's Organisation tells these; unknown ones are left out.
+        if let Some(c) = &o.country_code {
+            println!("  Country:         {}", plain(c));
+        }
+        if let Some(c) = &o.base_currency {
+            println!("  Currency:        {}", plain(c));
+        }
+        if let Some(demo) = o.is_demo_company {
+            println!("  Demo company:    {}", if demo { "yes" } else { "no" });
+        }
         if let Some(u) = &r.authorised_by {
             println!("  Authorised by:   {}", user_text(u));
         }

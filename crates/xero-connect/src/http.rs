@@ -51,20 +51,26 @@ pub(crate) fn classify_api_failure(status: StatusCode, headers: &HeaderMap, body
         401 if detail.starts_with("AuthorizationUnsuccessful") || www.contains("insufficient_scope") => {
             ApiFailure::Final(Error::new(
                 ErrorCode::MissingScope,
-                "Xero says this connection lacks a permission (scope) the call needs — Test Connection needs \
-                 accounting.settings.read: reconnect and allow access again so the scope is granted.",
+                "Xero says this connection lacks a permission (scope) the call needs: reconnect and allow access \
+                 again so the scope is granted.",
             ))
         }
         401 => ApiFailure::TokenRejected,
-        403 => ApiFailure::Final(Error::new(
-            ErrorCode::OrganisationDisconnected,
-            "The organisation has disconnected this app from inside Xero (or can no longer be reached with \
-             this connection): reconnect to connect it again.",
-        )),
+        403 => ApiFailure::Final(organisation_disconnected()),
         429 => ApiFailure::Final(rate_limit_error(headers)),
         s @ 500..=599 => ApiFailure::Final(Error::xero_unavailable(&format!("HTTP {s}"))),
         s => ApiFailure::Final(Error::xero_unavailable(&format!("unexpected HTTP {s}"))),
     }
+}
+
+/// The organisation no longer reaches this app: Xero's 403 to an API call, or its absence from
+/// `GET /connections` (docs/xero-platform.md §7).
+pub(crate) fn organisation_disconnected() -> Error {
+    Error::new(
+        ErrorCode::OrganisationDisconnected,
+        "The organisation has disconnected this app from inside Xero (or can no longer be reached with \
+         this connection): reconnect to connect it again.",
+    )
 }
 
 /// Seconds from a `Retry-After` header; a minute when absent or unreadable (Xero's minute limit).

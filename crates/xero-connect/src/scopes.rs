@@ -1,9 +1,10 @@
 //! Xero's OAuth scopes: the names Xero knows, presets per API built from granular scopes only
 //! (required for apps created on or after 2 March 2026), and checking a user's own list.
 //!
-//! Every set always carries `offline_access` (a refresh token), `accounting.settings.read`
-//! (Test Connection reads the Organisation) and `openid profile email` (the id_token that names
-//! the Xero user who authorised the connection).
+//! Every set always carries `offline_access` (a refresh token) and `openid profile email` (the
+//! id_token that names the Xero user who authorised the connection). Nothing is added for Test
+//! Connection: it reads whatever the granted scopes allow (`probe::choice`), so a connection asks
+//! only for what its software uses. The Accounting preset includes `accounting.settings.read`.
 
 use crate::error::{Error, ErrorCode, Result};
 use serde::Serialize;
@@ -79,8 +80,8 @@ impl Api {
     }
 }
 
-/// Scopes added to every set: refresh token, id_token, and what Test Connection needs.
-pub const ESSENTIAL: [&str; 5] = ["offline_access", "openid", "profile", "email", "accounting.settings.read"];
+/// Scopes added to every set: refresh token and id_token.
+pub const ESSENTIAL: [&str; 4] = ["offline_access", "openid", "profile", "email"];
 
 /// Broad scopes refused for apps created on or after 2 March 2026 (allowed for older apps
 /// until September 2027), with the granular scopes that replace them.
@@ -220,13 +221,7 @@ pub fn granular_replacement(scopes: &[String]) -> Vec<String> {
 }
 
 fn with_essentials(mut scopes: Vec<String>) -> Vec<String> {
-    for e in ESSENTIAL {
-        // `accounting.settings` (write) already includes reading.
-        if e == "accounting.settings.read" && scopes.iter().any(|s| s == "accounting.settings") {
-            continue;
-        }
-        scopes.push(e.to_string());
-    }
+    scopes.extend(ESSENTIAL.map(String::from));
     let mut seen = std::collections::HashSet::new();
     scopes.retain(|s| seen.insert(s.clone()));
     scopes
@@ -269,7 +264,9 @@ mod tests {
     fn parse_adds_essentials_once_and_refuses_unknown() {
         let s = parse("accounting.invoices, accounting.contacts.read offline_access").unwrap();
         assert_eq!(s.iter().filter(|x| *x == "offline_access").count(), 1);
-        assert!(s.contains(&"accounting.settings.read".to_string()));
+        // Test Connection needs no scope of its own: nothing beyond the identity essentials.
+        assert_eq!(s.len(), 2 + ESSENTIAL.len(), "{s:?}");
+        assert!(!s.contains(&"accounting.settings.read".to_string()));
         let err = parse("accounting.invoices accounting.invoice").unwrap_err();
         assert_eq!(err.code(), ErrorCode::UnknownScope);
         assert!(err.message().contains("\"accounting.invoice\""), "{err}");
@@ -279,9 +276,11 @@ mod tests {
     }
 
     #[test]
-    fn settings_write_replaces_settings_read() {
-        let s = parse("accounting.settings").unwrap();
-        assert!(!s.contains(&"accounting.settings.read".to_string()));
+    fn only_the_accounting_preset_reads_settings() {
+        assert!(for_apis(&[Api::Accounting]).contains(&"accounting.settings.read".to_string()));
+        for api in [Api::Assets, Api::Payroll, Api::Files, Api::Projects] {
+            assert!(!for_apis(&[api]).iter().any(|s| s.starts_with("accounting.")), "{api:?}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use xero_connect::connection::TestRecord;
 use xero_connect::credentials::secret_shape;
 use xero_connect::endpoints::Endpoints;
 use xero_connect::flows::{ReconnectMethod, ReconnectOutcome, SetupOutcome};
-use xero_connect::probe::{OrganisationDetails, TestReport};
+use xero_connect::probe::{OrganisationDetails, ProbedApi, TestReport};
 use xero_connect::progress::Step;
 use xero_connect::registration::{AppType, DEFAULT_REDIRECT_URI};
 use xero_connect::scopes::Api;
@@ -117,12 +117,26 @@ fn report(name: &str, id: &str) -> TestReport {
             legal_name: Some("Demo Company (AU) Pty Ltd".into()),
             country_code: Some("AU".into()),
             base_currency: Some("AUD".into()),
-            is_demo_company: true,
+            is_demo_company: Some(true),
             version: Some("AU".into()),
             short_code: Some("!Hdp3W".into()),
         },
+        api: ProbedApi::Accounting,
+        answered_by: ProbedApi::Accounting.label().into(),
+        call: ProbedApi::Accounting.call().into(),
         authorised_by: Some(XeroUser { email: "sam@example.com".into(), name: "Sam Staff".into() }),
         tested_at: "2026-11-29T10:00:00Z".into(),
+    }
+}
+
+/// A test answered by the Assets API: the name from the connection, no country or currency.
+fn assets_report(name: &str, id: &str) -> TestReport {
+    TestReport {
+        organisation: OrganisationDetails::named(id, "Harbour Bakery"),
+        api: ProbedApi::Assets,
+        answered_by: ProbedApi::Assets.label().into(),
+        call: ProbedApi::Assets.call().into(),
+        ..report(name, id)
     }
 }
 
@@ -323,6 +337,8 @@ fn journeys() -> Recorder {
         .pushed(Outcome::Tested(Err(Error::rate_limited(30, xero_connect::error::RateLimit::from_header("minute")))), "test-rate-limited")
         .user(UserEvent::TestConnection { name: Some("My business".into()) }, "test-busy")
         .pushed(Outcome::Tested(Err(Error::new(ErrorCode::OrganisationDisconnected, "The organisation has disconnected this app from inside Xero (or can no longer be reached with this connection): reconnect to connect it again."))), "test-disconnected")
+        .user(UserEvent::TestConnection { name: Some("My business".into()) }, "test-busy")
+        .pushed(Outcome::Tested(Ok(assets_report("My business", TENANT_C))), "test-green-assets")
         .user(UserEvent::Home, "welcome");
 
     // A custom connection: no browser; the wrong app type sends the user back to choose it.

@@ -1,6 +1,6 @@
 //! The slice of api.xero.com the project touches: `GET /connections`,
-//! `DELETE /connections/{id}` and the Accounting API's `GET Organisation` test call,
-//! with Xero's answers for expired tokens (401), missing scope (401
+//! `DELETE /connections/{id}` and the Accounting API's `GET Organisation` test call, and the
+//! checks every organisation API shares (`admit`, used by `other_apis` too), with Xero's answers for expired tokens (401), missing scope (401
 //! insufficient_scope), missing or disconnected tenants (403) and rate limits (429).
 
 use std::sync::Arc;
@@ -264,14 +264,37 @@ fn to_xml(name: &str, v: &Value, out: &mut String) {
     }
 }
 
-/// GET /api.xro/2.0/Organisation.
-pub(crate) async fn organisation(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let now = shared.clock.now_ms();
+/// A request every API call accepts: its token, organisation and rate-limit counts.
+pub(crate) struct Admitted {
+    pub(crate) token: AccessRec,
+    pub(crate) org: OrgRec,
+    /// The calling app's name (`ProviderName`).
+    pub(crate) provider: String,
+    /// The simulated time of the call (ms).
+    pub(crate) now_ms: u64,
+    limits: (usize, u32, usize),
+}
+
+impl Admitted {
+    /// Adds Xero's remaining-calls headers (docs/xero-platform.md §8) to an answer.
+    pub(crate) fn with_limits(&self, mut resp: Response) -> Response {
+        let (min_left, day_left, app_left) = self.limits;
+        let h = resp.headers_mut();
+        h.insert("x-minlimit-remaining", HeaderValue::from(min_left));
+        h.insert("x-daylimit-remaining", HeaderValue::from(day_left));
+        h.insert("x-appminlimit-remaining", HeaderValue::from(app_left));
+        resp
+    }
+}
+
+/// What every organisation API checks, in Xero's order: a live token (401), a tenant the
+/// token reaches (403), the scope the operation's `security` lists, read-write or `.read`
+/// (401 insufficient_scope), then the rate limits (429). The refusal is boxed: it is the rare
+/// path, and a bare `Response` would make every `Result` large.
+pub(crate) fn admit(shared: &Shared, headers: &HeaderMap, scope: &str) -> Result<Admitted, Box<Response>> {
+    let now_ms = shared.clock.now_ms();
     let mut st = shared.lock();
-    let tok = match bearer(&shared, &st, &headers) {
-        Ok(t) => t,
-        Err(r) => return r.into_response(),
-    };
+    let tok = bearer(shared, &st, headers).map_err(|r| Box::new(r.into_response()))?;
     let header_tenant = headers
         .get("xero-tenant-id")
         .and_then(|v| v.to_str().ok())
@@ -284,37 +307,40 @@ pub(crate) async fn organisation(State(shared): State<Arc<Shared>>, headers: Hea
         (None, true) => reachable.first().map(|c| c.tenant_id.clone()),
         (None, false) => None,
     };
-    let Some(tenant) = tenant else {
-        return forbidden();
-    };
-    if !scopes::reaches_organisation(&tok.scopes) {
-        return problem(
+    let tenant = tenant.ok_or_else(|| Box::new(forbidden()))?;
+    if !scopes::grants_read(&tok.scopes, scope) {
+        return Err(Box::new(problem(
             StatusCode::UNAUTHORIZED,
             "AuthorizationUnsuccessful",
             Some("Bearer error=\"insufficient_scope\""),
-        );
+        )));
     }
-    let (min_left, day_left, app_left) = match rate_check(&mut st, &tenant, &tok.client_id, now) {
-        Ok(r) => r,
-        Err((wait, problem)) => return rate_limited_response(wait, problem),
-    };
-    let Some(org) = st.org(&tenant).cloned() else {
-        return forbidden();
-    };
+    let limits = rate_check(&mut st, &tenant, &tok.client_id, now_ms)
+        .map_err(|(wait, problem)| Box::new(rate_limited_response(wait, problem)))?;
+    let org = st.org(&tenant).cloned().ok_or_else(|| Box::new(forbidden()))?;
     let provider = st.apps.get(&tok.client_id).map(|a| a.spec.name.clone()).unwrap_or_default();
-    drop(st);
+    Ok(Admitted { token: tok, org, provider, now_ms, limits })
+}
+
+/// GET /api.xro/2.0/Organisation: needs `accounting.settings(.read)`.
+pub(crate) async fn organisation(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let a = match admit(&shared, &headers, "accounting.settings") {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let now = a.now_ms;
     let body = json!({
         "Id": ids::uuid(),
         "Status": "OK",
-        "ProviderName": provider,
+        "ProviderName": a.provider,
         "DateTimeUTC": dates::ms_date(now),
-        "Organisations": [organisation_json(&org)],
+        "Organisations": [organisation_json(&a.org)],
     });
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.to_ascii_lowercase().contains("application/json"));
-    let mut resp = if wants_json {
+    let resp = if wants_json {
         Json(body).into_response()
     } else {
         // The Accounting API answers XML unless asked for JSON.
@@ -330,9 +356,5 @@ pub(crate) async fn organisation(State(shared): State<Arc<Shared>>, headers: Hea
         xml.push_str("</Response>");
         (StatusCode::OK, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
     };
-    let h = resp.headers_mut();
-    h.insert("x-minlimit-remaining", HeaderValue::from(min_left));
-    h.insert("x-daylimit-remaining", HeaderValue::from(day_left));
-    h.insert("x-appminlimit-remaining", HeaderValue::from(app_left));
-    resp
+    a.with_limits(resp)
 }

@@ -14,6 +14,7 @@ mod faults;
 mod identity;
 mod ids;
 mod model;
+mod other_apis;
 mod portal;
 mod scopes;
 mod server;

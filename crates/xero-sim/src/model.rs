@@ -124,6 +124,16 @@ pub enum Endpoint {
     DeleteConnection,
     /// GET `/api.xro/2.0/Organisation`.
     Organisation,
+    /// GET `/assets.xro/1.0/Settings`.
+    AssetsSettings,
+    /// GET `/files.xro/1.0/Folders`.
+    FilesFolders,
+    /// GET `/projects.xro/2.0/ProjectsUsers`.
+    ProjectsUsers,
+    /// GET `/payroll.xro/1.0/Settings` (Payroll AU).
+    PayrollAuSettings,
+    /// GET `/payroll.xro/2.0/Settings` (Payroll NZ and UK).
+    PayrollSettings,
     /// GET `/.well-known/openid-configuration`.
     Discovery,
     /// GET `/.well-known/openid-configuration/jwks`.

@@ -1,6 +1,6 @@
 //! Xero's scope rules (docs/xero-platform.md §5): which scopes exist, which broad accounting
 //! scopes apps created on or after 2 March 2026 may no longer ask for, and which
-//! scope unlocks the Organisation endpoint. A request with any unknown or disallowed
+//! scope unlocks each API's reads. A request with any unknown or disallowed
 //! scope fails as a whole without naming the scope, as Xero does.
 
 use crate::dates::days_from_civil;
@@ -93,9 +93,10 @@ pub(crate) fn split(scope: &str) -> Vec<String> {
     out
 }
 
-/// The Organisation endpoint needs `accounting.settings` or `accounting.settings.read`.
-pub(crate) fn reaches_organisation(scopes: &[String]) -> bool {
-    scopes.iter().any(|s| s == "accounting.settings" || s == "accounting.settings.read")
+/// True when `scopes` hold `scope` or its read-only form: what an API operation whose OpenAPI
+/// `security` lists both (e.g. `assets, assets.read`) accepts for a read.
+pub(crate) fn grants_read(scopes: &[String], scope: &str) -> bool {
+    scopes.iter().any(|s| s == scope || s.strip_suffix(".read") == Some(scope))
 }
 
 /// All scopes a discovery document advertises.

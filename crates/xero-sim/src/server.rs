@@ -132,7 +132,7 @@ impl AsyncWrite for KillableStream {
 /// Xero's paths, all on one origin. The API is case-insensitive at Xero and its
 /// OpenAPI spells `/Connections`, so both spellings are routed.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    use crate::{api, identity, portal};
+    use crate::{api, identity, other_apis, portal};
     Router::new()
         .route("/identity/connect/authorize", get(identity::authorize))
         .route("/identity/connect/authorize/consent", post(identity::consent))
@@ -146,6 +146,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/Connections/{id}", delete(api::delete_connection))
         .route("/api.xro/2.0/Organisation", get(api::organisation))
         .route("/api.xro/2.0/organisation", get(api::organisation))
+        .route("/assets.xro/1.0/Settings", get(other_apis::assets_settings))
+        .route("/assets.xro/1.0/settings", get(other_apis::assets_settings))
+        .route("/files.xro/1.0/Folders", get(other_apis::files_folders))
+        .route("/files.xro/1.0/folders", get(other_apis::files_folders))
+        .route("/projects.xro/2.0/ProjectsUsers", get(other_apis::projects_users))
+        .route("/projects.xro/2.0/projectsusers", get(other_apis::projects_users))
+        .route("/payroll.xro/1.0/Settings", get(other_apis::payroll_au_settings))
+        .route("/payroll.xro/1.0/settings", get(other_apis::payroll_au_settings))
+        .route("/payroll.xro/2.0/Settings", get(other_apis::payroll_settings))
+        .route("/payroll.xro/2.0/settings", get(other_apis::payroll_settings))
         .route("/app/manage", get(portal::apps))
         .route("/app/manage/app/{guid}", get(portal::app))
         .fallback(not_found)

@@ -1,6 +1,7 @@
 // Test Connection: a real call to Xero for the connection just made (or chosen), shown as the
-// organisation's name in large type with its details and tenant ID. A failure arrives as the
-// view's error, drawn by the shell with its one fixing action.
+// organisation's name in large type with the API that answered, its details and tenant ID.
+// Country and currency come only from the Accounting API; unknown ones are left out. A failure
+// arrives as the view's error, drawn by the shell with its one fixing action.
 
 import { el } from '../dom.js';
 import * as ev from '../events.js';
@@ -39,6 +40,7 @@ function result(r, ctx) {
     o.legal_name && o.legal_name !== o.name ? el('p', { class: 'muted', text: o.legal_name }) : null,
     o.is_demo_company ? el('p', {}, el('span', { id: 'demo-flag', class: 'badge badge-demo', text: 'Demo company' })) : null,
     el('dl', { class: 'facts' },
+      r.answered_by ? fact('Answered by', el('span', { id: 'answered-by', text: r.answered_by })) : null,
       o.country_code ? fact('Country', country(o.country_code)) : null,
       o.base_currency ? fact('Currency', o.base_currency) : null,
       by ? fact('Authorised by', by.name ? `${by.name} <${by.email}>` : by.email) : null,
@@ -59,7 +61,7 @@ export default {
     });
     return {
       title: 'Test the connection',
-      lead: r ? null : 'Test Connection asks Xero for your organisation\'s details, to prove the connection works.',
+      lead: r ? null : 'Test Connection makes one read at Xero that the connection\'s permissions allow, to prove it works.',
       body: [
         el('dl', { class: 'facts facts-plain' },
           fact('Connection', s.connection),

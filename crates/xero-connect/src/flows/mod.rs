@@ -109,8 +109,9 @@ fn connection_with_tenant(ctx: &Context, name: &str, tenant: Option<&str>) -> Re
     Ok(conn)
 }
 
-/// Test Connection: a real API call (`GET /api.xro/2.0/Organisation` for the chosen
-/// organisation); the result, good or bad, is saved as the connection's last test.
+/// Test Connection: a real API call for the chosen organisation, chosen from the granted scopes
+/// (`probe::choose`: the Organisation, another API's cheapest read, or `GET /connections`); the
+/// result, good or bad, is saved as the connection's last test.
 ///
 /// # Errors
 /// `organisation_choice_needed` before any call when no organisation is chosen; then the

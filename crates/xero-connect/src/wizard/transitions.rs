@@ -520,6 +520,8 @@ impl Wizard {
                     Ok(report) => {
                         self.testing.result = Some(TestSuccess {
                             organisation: report.organisation,
+                            api: report.api,
+                            answered_by: report.answered_by,
                             authorised_by: report.authorised_by,
                             tested_at: report.tested_at,
                         });

@@ -8,7 +8,7 @@ use crate::connection::Validity;
 use crate::credentials::Problem;
 use crate::error::ErrorCode;
 use crate::jwt::XeroUser;
-use crate::probe::OrganisationDetails;
+use crate::probe::{OrganisationDetails, ProbedApi};
 use crate::registration::{AppType, RegistrationGuide};
 use crate::scopes::Api;
 use serde::Serialize;
@@ -151,8 +151,13 @@ pub enum ConsentState {
 /// Test Connection's success.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TestSuccess {
-    /// The organisation Xero answered for.
+    /// The organisation Xero answered for (country and currency only when the Accounting API
+    /// answered).
     pub organisation: OrganisationDetails,
+    /// The API that answered.
+    pub api: ProbedApi,
+    /// Its name for people: "Assets API".
+    pub answered_by: String,
     /// Who authorised the connection.
     pub authorised_by: Option<XeroUser>,
     /// When (RFC 3339).
