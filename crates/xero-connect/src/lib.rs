@@ -46,6 +46,7 @@
 //!     redirect_uris: vec![RedirectUri::parse(DEFAULT_REDIRECT_URI)?],
 //!     tenant: None,
 //!     consent: Default::default(),
+//!     profile: None,
 //! };
 //! let saved = flows::setup(&ctx, request, &Silent, std::future::pending()).await?;
 //! let report = flows::test_connection(&ctx, &saved.connection.name, None, &Silent).await?;
