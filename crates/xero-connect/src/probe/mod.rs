@@ -253,3 +253,20 @@ async fn payroll(
     }
     Err(classify_api_failure(status, &headers, &body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_scope_names_the_call_and_its_scope_and_other_errors_pass_unchanged() {
+        let missing = Error::new(ErrorCode::MissingScope, "generic");
+        let e = name_the_scope(missing.clone(), Probe::FilesFolders);
+        assert_eq!(e.code(), ErrorCode::MissingScope);
+        assert!(e.message().contains("GET /files.xro/1.0/Folders needs files or files.read"), "{e}");
+        let other = Error::new(ErrorCode::RateLimited, "wait");
+        assert_eq!(name_the_scope(other, Probe::FilesFolders).message(), "wait");
+        // `/connections` needs no scope: its failure is left as Xero's classification words it.
+        assert_eq!(name_the_scope(missing, Probe::Connections).message(), "generic");
+    }
+}
