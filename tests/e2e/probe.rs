@@ -140,7 +140,7 @@ fn no_api_scope_proves_the_connection_with_connections() {
         org: ("Quiet Ledger", "NZ", "NZD"),
         scopes: "payroll.employees.read",
         api: "connections",
-        answered_by: "Xero's list of connections (no API permission was granted)",
+        answered_by: "Xero's list of connected organisations",
         calls: &["/connections"],
     });
 }

@@ -38,7 +38,8 @@ pub enum ProbedApi {
     PayrollAu,
     /// `GET /payroll.xro/2.0/Settings`: the organisation is in New Zealand or the UK.
     PayrollNzUk,
-    /// `GET /connections`: no API scope was granted, the organisation is connected.
+    /// `GET /connections`: no granted scope reaches any of the reads above (none at all, or only
+    /// ones such as `accounting.invoices` or `payroll.employees`); the organisation is connected.
     Connections,
 }
 
@@ -52,7 +53,7 @@ impl ProbedApi {
             ProbedApi::Projects => "Projects API",
             ProbedApi::PayrollAu => "Payroll AU API",
             ProbedApi::PayrollNzUk => "Payroll NZ/UK API",
-            ProbedApi::Connections => "Xero's list of connections (no API permission was granted)",
+            ProbedApi::Connections => "Xero's list of connected organisations",
         }
     }
 
