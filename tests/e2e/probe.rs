@@ -140,7 +140,7 @@ fn no_api_scope_proves_the_connection_with_connections() {
         org: ("Quiet Ledger", "NZ", "NZD"),
         scopes: "payroll.employees.read",
         api: "connections",
-        answered_by: "Xero's list of connections (no API permission was granted)",
+        answered_by: "Xero's list of connected organisations",
         calls: &["/connections"],
     });
 }
@@ -263,4 +263,40 @@ fn a_daily_rate_limit_names_the_limit_and_the_wait_in_hours() {
     assert_eq!((code, err.as_str()), (1, "rate_limited"));
     assert!(msg.contains("daily limit of 5,000 calls") && msg.contains("about 24 hours"), "{msg}");
     assert!(!msg.contains("86400"), "{msg}");
+}
+
+#[test]
+fn other_apis_failures_are_classified_as_the_organisations_are() {
+    let env = TestEnv::new();
+    connect_with_scopes(&env, ("Thames Joinery", "GB", "GBP"), "payroll.settings.read");
+    let fault = |kind: FaultKind| env.sim.inject(Fault { endpoint: Endpoint::PayrollSettings, kind, times: 1 });
+    let au_calls = || env.sim.count(Endpoint::PayrollAuSettings);
+
+    // A 5xx from Payroll 2.0 is Xero being down, not "another region": no 1.0 call follows.
+    fault(FaultKind::Status { status: 503, body: "Service Unavailable".into(), headers: vec![] });
+    let (code, err, _) = error(&env.cli(&["test", "shop", "--json"]).run());
+    assert_eq!((code, err.as_str()), (1, "xero_unavailable"));
+    assert_eq!(au_calls(), 0);
+
+    fault(FaultKind::RateLimited { retry_after_secs: 17 });
+    let (_, err, msg) = error(&env.cli(&["test", "shop", "--json"]).run());
+    assert_eq!(err, "rate_limited");
+    assert!(msg.contains("17 seconds"), "{msg}");
+
+    // An expired token: refreshed once, and the same call answers.
+    fault(FaultKind::TokenExpired);
+    let v = env.cli(&["test", "shop", "--json"]).run().ok().json();
+    assert_eq!(v["api"], "payroll_nz_uk", "{v}");
+    assert_eq!(env.sim.count_grant("refresh_token"), 1);
+    assert_eq!(au_calls(), 0);
+
+    // A scope Xero no longer grants is named with the call that needed it.
+    fault(FaultKind::Status {
+        status: 401,
+        body: r#"{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}"#.into(),
+        headers: vec![("WWW-Authenticate".into(), "Bearer error=\"insufficient_scope\"".into())],
+    });
+    let (_, err, msg) = error(&env.cli(&["test", "shop", "--json"]).run());
+    assert_eq!(err, "missing_scope");
+    assert!(msg.contains("payroll.settings.read") && msg.contains("/payroll.xro/2.0/Settings"), "{msg}");
 }

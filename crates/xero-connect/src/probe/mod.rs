@@ -38,7 +38,8 @@ pub enum ProbedApi {
     PayrollAu,
     /// `GET /payroll.xro/2.0/Settings`: the organisation is in New Zealand or the UK.
     PayrollNzUk,
-    /// `GET /connections`: no API scope was granted, the organisation is connected.
+    /// `GET /connections`: no granted scope reaches any of the reads above (none at all, or only
+    /// ones such as `accounting.invoices` or `payroll.employees`); the organisation is connected.
     Connections,
 }
 
@@ -52,7 +53,7 @@ impl ProbedApi {
             ProbedApi::Projects => "Projects API",
             ProbedApi::PayrollAu => "Payroll AU API",
             ProbedApi::PayrollNzUk => "Payroll NZ/UK API",
-            ProbedApi::Connections => "Xero's list of connections (no API permission was granted)",
+            ProbedApi::Connections => "Xero's list of connected organisations",
         }
     }
 
@@ -252,4 +253,21 @@ async fn payroll(
         )));
     }
     Err(classify_api_failure(status, &headers, &body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_scope_names_the_call_and_its_scope_and_other_errors_pass_unchanged() {
+        let missing = Error::new(ErrorCode::MissingScope, "generic");
+        let e = name_the_scope(missing.clone(), Probe::FilesFolders);
+        assert_eq!(e.code(), ErrorCode::MissingScope);
+        assert!(e.message().contains("GET /files.xro/1.0/Folders needs files or files.read"), "{e}");
+        let other = Error::new(ErrorCode::RateLimited, "wait");
+        assert_eq!(name_the_scope(other, Probe::FilesFolders).message(), "wait");
+        // `/connections` needs no scope: its failure is left as Xero's classification words it.
+        assert_eq!(name_the_scope(missing, Probe::Connections).message(), "generic");
+    }
 }
