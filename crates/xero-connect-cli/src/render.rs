@@ -145,11 +145,13 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// A connection's authorisation validity now, and its broad-scope flag, in this command
-/// line's words (what to run), one line each; empty when there is nothing to say.
+/// What needs attention about a connection — an authorisation lapsing within 14 days or lapsed,
+/// broad scopes — in this command line's words (what to run), one line each; empty when
+/// nothing does.
 fn health_lines(c: &Connection) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(v) = c.validity(now_secs()) {
+    // A valid authorisation is no warning: `show` gives its date on its own line.
+    if let Some(v) = c.validity(now_secs()).filter(|v| v.state != ValidityState::Valid) {
         let action = match v.state {
             ValidityState::Valid => String::new(),
             ValidityState::ExpiringSoon => {
