@@ -42,6 +42,8 @@ fn validity_is_shown_warned_under_14_days_and_renewed_by_refresh() {
     assert_eq!(&a["valid_until"].as_str().unwrap()[..10], day_in(60));
     let shown = env.cli(&["show", "shop"]).run().ok();
     assert!(shown.stdout.contains(&format!("valid until {} if unused", day_in(60))), "{}", shown.stdout);
+    let listed = env.cli(&["list"]).run().ok();
+    assert!(!listed.stdout.contains('!'), "nothing to flag yet: {}", listed.stdout);
 
     let_days_pass(&env, &["shop"], 50);
     let a = authorisation(&env, "shop");
