@@ -413,6 +413,12 @@ mod tests {
         }
     }
 
+    /// The listener's wait as the window or the command line without pastes runs it: no
+    /// cancel, no pasted addresses, no progress.
+    fn waiting(l: Listener, state: &'static str, timeout: Duration) -> impl Future<Output = Result<Callback>> {
+        l.wait(state, timeout, pending(), PastedAddresses::default(), &crate::progress::Silent)
+    }
+
     async fn raw_get(port: u16, host: &str, target: &str) -> String {
         let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
         s.write_all(format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
@@ -453,13 +459,7 @@ mod tests {
     async fn wrong_state_host_path_and_method_do_not_end_the_wait() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait(
-            "good-state",
-            Duration::from_secs(10),
-            pending(),
-            PastedAddresses::default(),
-            &crate::progress::Silent,
-        ));
+        let waiter = tokio::spawn(waiting(l, "good-state", Duration::from_secs(10)));
         let host = format!("localhost:{port}");
         let r = raw_get(port, &host, "/callback?code=abc&state=evil").await;
         assert!(r.starts_with("HTTP/1.1 400"), "{r}");
@@ -489,13 +489,7 @@ mod tests {
     async fn the_good_callback_redirects_to_an_address_without_code_or_state() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait(
-            "good-state",
-            Duration::from_secs(10),
-            pending(),
-            PastedAddresses::default(),
-            &crate::progress::Silent,
-        ));
+        let waiter = tokio::spawn(waiting(l, "good-state", Duration::from_secs(10)));
         let host = format!("localhost:{port}");
         // Before the callback the bare path is no "connected" page.
         assert!(raw_get(port, &host, "/callback").await.starts_with("HTTP/1.1 400"));
@@ -523,13 +517,7 @@ mod tests {
     async fn idle_and_endless_connections_are_closed_unanswered_without_delaying_the_callback() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait(
-            "s",
-            Duration::from_secs(30),
-            pending(),
-            PastedAddresses::default(),
-            &crate::progress::Silent,
-        ));
+        let waiter = tokio::spawn(waiting(l, "s", Duration::from_secs(30)));
         let host = format!("localhost:{port}");
         // A client that connects and sends nothing is closed soon, unanswered.
         let idle = tokio::spawn(send_raw(port, b""));
@@ -559,13 +547,7 @@ mod tests {
     async fn a_callback_completes_with_more_idle_connections_open_than_are_served_at_once() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait(
-            "s",
-            Duration::from_secs(30),
-            pending(),
-            PastedAddresses::default(),
-            &crate::progress::Silent,
-        ));
+        let waiter = tokio::spawn(waiting(l, "s", Duration::from_secs(30)));
         let mut idle = Vec::new();
         for _ in 0..MAX_CONNECTIONS + 36 {
             idle.push(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap());
@@ -584,13 +566,7 @@ mod tests {
     async fn access_denied_ends_the_wait_as_denied() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(l.wait(
-            "s",
-            Duration::from_secs(10),
-            pending(),
-            PastedAddresses::default(),
-            &crate::progress::Silent,
-        ));
+        let waiter = tokio::spawn(waiting(l, "s", Duration::from_secs(10)));
         raw_get(port, &format!("127.0.0.1:{port}"), "/callback?error=access_denied&state=s").await;
         assert_eq!(waiter.await.unwrap().unwrap_err().code(), ErrorCode::ConsentDenied);
     }
@@ -599,10 +575,7 @@ mod tests {
     async fn silence_times_out_with_the_redirect_uri_hint() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let err = l
-            .wait("s", Duration::from_millis(200), pending(), PastedAddresses::default(), &crate::progress::Silent)
-            .await
-            .unwrap_err();
+        let err = waiting(l, "s", Duration::from_millis(200)).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::ConsentTimeout);
         assert!(err.message().contains(&format!("http://localhost:{port}/callback")), "{err}");
         assert!(err.message().contains("redirect URI"));

@@ -190,29 +190,14 @@ pub fn broad_in(scopes: &[String]) -> Vec<(&'static str, &'static str)> {
 pub fn granular_replacement(scopes: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for s in scopes {
-        match s.as_str() {
-            "accounting.transactions" => out.extend(
-                [
-                    "accounting.invoices",
-                    "accounting.payments",
-                    "accounting.banktransactions",
-                    "accounting.manualjournals",
-                ]
-                .map(String::from),
-            ),
-            "accounting.transactions.read" => out.extend(
-                [
-                    "accounting.invoices.read",
-                    "accounting.payments.read",
-                    "accounting.banktransactions.read",
-                    "accounting.manualjournals.read",
-                ]
-                .map(String::from),
-            ),
-            "accounting.reports.read" => out.extend(
+        match BROAD.iter().find(|(broad, _)| broad == s) {
+            // The reports scope's entry in BROAD is shortened for display; the Accounting
+            // preset holds every report scope.
+            Some(("accounting.reports.read", _)) => out.extend(
                 Api::Accounting.scopes().iter().filter(|s| s.starts_with("accounting.reports.")).map(|s| s.to_string()),
             ),
-            other => out.push(other.to_string()),
+            Some((_, granular)) => out.extend(granular.split(' ').map(str::to_string)),
+            None => out.push(s.clone()),
         }
     }
     let mut seen = std::collections::HashSet::new();

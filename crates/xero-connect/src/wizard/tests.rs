@@ -538,17 +538,7 @@ fn a_pasted_address_reaches_the_waiting_consent_only_and_a_refusal_sits_under_it
         )
     };
     assert!(paste(&mut w).is_empty(), "nothing waits on the welcome screen");
-    w.handle(UserEvent::StartSetup, 0);
-    w.handle(UserEvent::Next, 0);
-    w.handle(
-        UserEvent::SubmitCredentials {
-            name: "Shop".into(),
-            client_id: ID.into(),
-            client_secret: PastedSecret::new(SECRET),
-        },
-        0,
-    );
-    w.handle(UserEvent::Next, 0);
+    to_consent(&mut w);
     w.handle(UserEvent::AllowAccess, 0);
     w.apply(Outcome::Progress(Step::BrowserOpened { url: "https://login.xero.com/x".into() }), 0);
     let effects = paste(&mut w);
