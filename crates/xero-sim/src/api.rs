@@ -104,12 +104,15 @@ pub(crate) async fn connections(
         .into_iter()
         .filter(|c| filter.as_ref().is_none_or(|f| c.auth_event_id == *f))
         .map(|c| {
+            let org = st.org(&c.tenant_id);
+            // A Practice Manager tenant is listed by type with no name (docs/xero-platform.md §7).
+            let practice = org.is_some_and(|o| o.practice);
             json!({
                 "id": c.id,
                 "authEventId": c.auth_event_id,
                 "tenantId": c.tenant_id,
-                "tenantType": "ORGANISATION",
-                "tenantName": st.org(&c.tenant_id).map(|o| o.spec.name.clone()).unwrap_or_default(),
+                "tenantType": if practice { "PRACTICE" } else { "ORGANISATION" },
+                "tenantName": if practice { Value::Null } else { Value::from(org.map(|o| o.spec.name.clone()).unwrap_or_default()) },
                 "createdDateUtc": dates::connection_ts(c.created_ms),
                 "updatedDateUtc": dates::connection_ts(c.updated_ms),
             })
@@ -317,7 +320,9 @@ pub(crate) fn admit(shared: &Shared, headers: &HeaderMap, scope: &str) -> Result
     }
     let limits = rate_check(&mut st, &tenant, &tok.client_id, now_ms)
         .map_err(|(wait, problem)| Box::new(rate_limited_response(wait, problem)))?;
-    let org = st.org(&tenant).cloned().ok_or_else(|| Box::new(forbidden()))?;
+    // The organisation APIs serve organisations' books only: a Practice Manager tenant is
+    // refused as an unknown tenant is (inferred: docs/xero-platform.md §7).
+    let org = st.org(&tenant).filter(|o| !o.practice).cloned().ok_or_else(|| Box::new(forbidden()))?;
     let provider = st.apps.get(&tok.client_id).map(|a| a.spec.name.clone()).unwrap_or_default();
     Ok(Admitted { token: tok, org, provider, now_ms, limits })
 }

@@ -92,6 +92,16 @@ pub(crate) async fn front_door(State(shared): State<Arc<Shared>>, req: Request, 
             .into_response(),
         Some(FaultKind::TokenExpired) => token_expired_response(shared.clock.now_secs().saturating_sub(1)),
         Some(FaultKind::RateLimited { retry_after_secs }) => rate_limited_response(retry_after_secs, "minute"),
+        Some(FaultKind::AccessDeniedPage { reference }) => access_denied_page(&path, &reference),
+        Some(FaultKind::AnswerLost) => {
+            let resp = next.run(req).await;
+            if let Some(m) = &meta {
+                m.kill.store(true, Ordering::SeqCst);
+            }
+            record(&shared, method, path, query, grant_type, 0);
+            // Handled (a refresh rotated its token), but the answer never reaches the wire.
+            return resp;
+        }
         Some(FaultKind::ConnectionReset) => {
             if let Some(m) = &meta {
                 m.kill.store(true, Ordering::SeqCst);
@@ -102,7 +112,28 @@ pub(crate) async fn front_door(State(shared): State<Arc<Shared>>, req: Request, 
         }
     };
     record(&shared, method, path, query, grant_type, resp.status().as_u16());
+    let mut resp = resp;
+    // Xero's `Date` is Xero's clock: the simulated one, which `advance_clock` moves (so a test
+    // can put this computer's clock behind Xero's).
+    let date = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_millis(shared.clock.now_ms()));
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        resp.headers_mut().insert(axum::http::header::DATE, v);
+    }
     resp
+}
+
+/// The edge's refusal page: Akamai's "Access Denied" layout with its reference (as shown in
+/// public reports; docs/xero-platform.md §14).
+fn access_denied_page(path: &str, reference: &str) -> Response {
+    let esc = crate::consent_page::esc;
+    let body = format!(
+        "<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n\
+         You don't have permission to access \"http&#58;&#47;&#47;api&#46;xero&#46;com{}\" on this server.<P>\n\
+         Reference&#32;&#35;{}\n</BODY>\n</HTML>\n",
+        esc(path),
+        esc(reference)
+    );
+    (StatusCode::FORBIDDEN, [("content-type", "text/html")], body).into_response()
 }
 
 fn record(shared: &Shared, method: Method, path: String, query: String, grant_type: Option<String>, status: u16) {

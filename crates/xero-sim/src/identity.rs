@@ -322,12 +322,13 @@ fn issue(shared: &Shared, st: &mut state::State, i: Issue<'_>) -> Response {
     let now_ms = shared.clock.now_ms();
     let ttl = st.access_ttl_secs;
     let base = &shared.base_url;
+    let iss = shared.issuer();
     let sub = ids::hex(&Sha256::digest(i.user_id.as_bytes())[..16], false);
     let access_claims = json!({
         "nbf": now,
         "exp": now + ttl,
         "iat": now,
-        "iss": base,
+        "iss": iss,
         "aud": format!("{base}/resources"),
         "client_id": i.client_id,
         "sub": sub,
@@ -357,7 +358,7 @@ fn issue(shared: &Shared, st: &mut state::State, i: Issue<'_>) -> Response {
             "nbf": now,
             "exp": now + 300,
             "iat": now,
-            "iss": base,
+            "iss": iss,
             "aud": i.client_id,
             "sub": sub,
             "auth_time": now,
@@ -564,7 +565,7 @@ pub(crate) async fn revocation(State(shared): State<Arc<Shared>>, headers: Heade
 pub(crate) async fn discovery(State(shared): State<Arc<Shared>>) -> Response {
     let b = &shared.base_url;
     Json(json!({
-        "issuer": b,
+        "issuer": shared.issuer(),
         "jwks_uri": format!("{b}/.well-known/openid-configuration/jwks"),
         "authorization_endpoint": format!("{b}/identity/connect/authorize"),
         "token_endpoint": format!("{b}/connect/token"),

@@ -11,6 +11,7 @@ mod consent_page;
 mod dates;
 mod demo;
 mod faults;
+mod https;
 mod identity;
 mod ids;
 mod model;
@@ -31,6 +32,7 @@ pub use demo::{
 pub use model::{
     App, AppKind, AppSpec, ConnectionInfo, Consent, Endpoint, Fault, FaultKind, LoggedRequest, OrgSpec, User,
 };
+pub use https::{CertificateAuthority, ServerIdentity};
 pub use tokens::decode_claims;
 
 use state::{OrgRec, Shared, State};
@@ -76,6 +78,7 @@ impl Simulator {
             clock: clock::Clock::default(),
             signer: tokens::Signer::shared(),
             base_url: format!("http://127.0.0.1:{}", addr.port()),
+            issuer: Mutex::new(format!("http://127.0.0.1:{}", addr.port())),
         });
         runtime.spawn(server::serve(listener, shared.clone()));
         Ok(Simulator { shared, runtime: Some(runtime) })
@@ -149,8 +152,40 @@ impl Simulator {
             created_ms: now.saturating_sub(400 * 86_400_000),
             short_code: format!("!{}", ids::url_safe(5).replace(['-', '_'], "x")),
             api_key: ids::alnum_upper(30),
+            practice: false,
         });
         tenant_id.to_string()
+    }
+
+    /// Adds a Xero Practice Manager tenant and returns its tenant id: `GET /connections` lists it
+    /// with `tenantType` `PRACTICE` and a null `tenantName`, and the organisation APIs refuse it
+    /// with 403 (docs/xero-platform.md §7). `name` shows on the consent page only.
+    pub fn add_practice(&self, name: &str) -> String {
+        let tenant_id = self.add_org(OrgSpec { name: name.to_string(), is_demo: false, ..OrgSpec::default() });
+        if let Some(o) = self.shared.lock().orgs.iter_mut().find(|o| o.tenant_id == tenant_id) {
+            o.practice = true;
+        }
+        tenant_id
+    }
+
+    /// Serves the simulator over HTTPS too, with `identity` (issued by a private
+    /// [`CertificateAuthority`], as an office's HTTPS inspection does), and returns that origin,
+    /// `https://localhost:PORT`. From then on tokens name it as their issuer.
+    pub fn serve_https(&self, identity: &ServerIdentity) -> std::io::Result<String> {
+        let runtime = self.runtime.as_ref().expect("the simulator is running");
+        let std_listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        std_listener.set_nonblocking(true)?;
+        let port = std_listener.local_addr()?.port();
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(std_listener)?
+        };
+        let plain: std::net::SocketAddr =
+            self.shared.base_url.trim_start_matches("http://").parse().expect("the base URL is an address");
+        runtime.spawn(https::forward(listener, https::server_config(identity), plain));
+        let origin = format!("https://localhost:{port}");
+        *self.shared.issuer.lock().unwrap_or_else(|p| p.into_inner()) = origin.clone();
+        Ok(origin)
     }
 
     /// Sets who is signed in at the consent page from now on.

@@ -178,6 +178,15 @@ pub enum FaultKind {
         /// Value of the `Retry-After` header.
         retry_after_secs: u64,
     },
+    /// The request is handled as usual (a refresh rotates the token), then the connection is
+    /// dropped before the answer is written: a network that cut the answer off.
+    AnswerLost,
+    /// 403 with the HTML "Access Denied" page of Xero's edge network (Akamai's page, with its
+    /// "Reference #…"), as a blocked VPN or address gets instead of Xero's answer.
+    AccessDeniedPage {
+        /// The reference the page shows, e.g. `18.6f2c1b17.1764000000.2a3b4c5d`.
+        reference: String,
+    },
 }
 
 /// One request as the simulator saw it. Bodies and `Authorization` headers are never

@@ -16,8 +16,18 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) clock: Clock,
     pub(crate) signer: &'static Signer,
-    /// Origin, e.g. `http://127.0.0.1:41234`; also the token issuer.
+    /// Origin, e.g. `http://127.0.0.1:41234`.
     pub(crate) base_url: String,
+    /// The tokens' issuer: the origin clients reach the identity service at (the base URL, or
+    /// the https origin once `serve_https` runs), as Xero's tokens name its identity host.
+    pub(crate) issuer: Mutex<String>,
+}
+
+impl Shared {
+    /// The current issuer.
+    pub(crate) fn issuer(&self) -> String {
+        self.issuer.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 impl Shared {
@@ -50,6 +60,9 @@ pub(crate) struct OrgRec {
     pub(crate) created_ms: u64,
     pub(crate) short_code: String,
     pub(crate) api_key: String,
+    /// A Xero Practice Manager tenant (`tenantType` `PRACTICE`, no `tenantName`), not an
+    /// organisation's books.
+    pub(crate) practice: bool,
 }
 
 /// A Xero user with a stable id.

@@ -10,7 +10,11 @@
 //! on in a background copy, for launchers that wait for the browser to exit),
 //! `XERO_SIM_BROWSER_ELSEWHERE=<file>` (a browser on another device: the loopback callback
 //! cannot be reached from there, so the address it ended on is written to the file, as a
-//! person would copy it from the address bar, and the callback is not requested).
+//! person would copy it from the address bar, and the callback is not requested),
+//! `XERO_SIM_BROWSER_FORCE_HTTPS=<file>` (a browser that forces HTTPS on localhost, through a
+//! remembered HSTS rule or an HTTPS-only mode: the callback is requested over https, so the app's
+//! listener receives a TLS ClientHello, and the https address the browser then shows is written
+//! to the file, as a person would copy it).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -323,7 +327,21 @@ async fn main() -> ExitCode {
         }
     }
 
-    // 4. The real callback, unless this browser is on another device.
+    // 4. A browser that upgrades http://localhost to https: the app hears TLS, not a request.
+    if let Some(file) = std::env::var_os("XERO_SIM_BROWSER_FORCE_HTTPS").filter(|f| !f.is_empty()) {
+        let mut upgraded = callback.clone();
+        let _ = upgraded.set_scheme("https");
+        match client.get(upgraded.clone()).send().await {
+            Ok(resp) => log.step(&format!("GET callback over https {}", resp.status().as_u16())),
+            Err(_) => log.step("GET callback over https failed"),
+        }
+        if std::fs::write(&file, upgraded.as_str()).is_err() {
+            eprintln!("sim-browser: could not write the address bar's text");
+        }
+        return ExitCode::SUCCESS;
+    }
+
+    // 5. The real callback, unless this browser is on another device.
     if let Some(file) = std::env::var_os("XERO_SIM_BROWSER_ELSEWHERE").filter(|f| !f.is_empty()) {
         log.step("ended on the callback address, unreachable from this device");
         if std::fs::write(&file, callback.as_str()).is_err() {
