@@ -1,4 +1,4 @@
-//! The command line's grammar — a contract that scripts rely on: eight commands and a fixed
+//! The command line's grammar — a contract that scripts rely on: ten commands and a fixed
 //! set of options, valid before or after the command. An option that does nothing for the
 //! command given is refused (exit 2), so a script's mistake is never silently ignored.
 
@@ -95,6 +95,9 @@ pub enum Command {
     /// Disconnect at Xero and delete the connection and its secrets.
     #[command(visible_alias = "disconnect")]
     Remove { name: String },
+    /// Check this computer: keychain, loopback port, browser, the way to Xero (proxy,
+    /// certificates), the clock, override variables and each saved connection.
+    Doctor,
 }
 
 /// Why the arguments were not accepted.
@@ -140,6 +143,7 @@ fn options_of(command: &Command) -> &'static [&'static str] {
         Command::List | Command::Show { .. } => &["profile", "json"],
         Command::Remove { .. } => &["yes", "profile", "json"],
         Command::Refresh { .. } => &["all", "profile", "json"],
+        Command::Doctor => &["redirect_uris", "profile", "json"],
     }
 }
 
@@ -241,6 +245,7 @@ mod tests {
             vec!["list"],
             vec!["refresh", "--all", "--json"],
             vec!["reconnect", "shop", "--granular-scopes"],
+            vec!["doctor", "--json", "--redirect-uri", "http://localhost:1/cb"],
         ] {
             assert!(parse_from(std::iter::once("xero-connect").chain(ok.iter().copied())).is_ok(), "{ok:?}");
         }

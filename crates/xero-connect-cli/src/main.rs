@@ -90,6 +90,12 @@ async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
         Command::Show { name } => out.connection(&flows::show(&ctx, name)?),
         Command::Token { name } => out.token(&flows::token(&ctx, name, cli.tenant.as_deref(), &progress).await?),
         Command::Refresh { name } => return refresh(cli, &ctx, name.as_deref(), &progress).await,
+        Command::Doctor => {
+            let report = xero_connect::doctor::check_computer(&ctx, &redirect_uris(cli, profile)?).await;
+            out.doctor(&report);
+            // A problem fails the command, so a script can act on it; warnings do not.
+            return Ok(if report.worst() == xero_connect::doctor::Status::Problem { 1 } else { 0 });
+        }
         Command::Remove { name } => {
             let conn = flows::show(&ctx, name)?;
             if !cli.yes {

@@ -28,6 +28,9 @@ impl Progress for StderrProgress {
         let line = match step {
             Step::Notice { message } | Step::OrganisationGone { message } => format!("note: {message}"),
             Step::PasteRefused { message } => format!("{message} Still waiting."),
+            Step::BrowserForcedHttps { message } => {
+                format!("{message} Paste that address here and press Enter; the wait goes on.")
+            }
             Step::Listening { redirect_uri } => format!("Listening for Xero's answer on {redirect_uri}"),
             Step::BrowserOpened { url } => {
                 format!("Opened Xero's consent page in your browser. If nothing opened, visit this address:\n  {url}")
@@ -115,6 +118,19 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
                 .into()
         }
         Remedy::SetUp => "Start with: xero-connect guide, then xero-connect setup NAME".into(),
+        Remedy::TrustNetworkCertificate { issuer } => {
+            let which = issuer.as_deref().map(|i| format!(" (\"{}\")", plain(i))).unwrap_or_default();
+            format!(
+                "Install the network's root certificate{which} in this computer's store — on Debian or Ubuntu copy it \
+                 to /usr/local/share/ca-certificates/ and run update-ca-certificates, or point SSL_CERT_FILE at a \
+                 bundle that holds it; Windows and macOS take it from IT's usual deployment. Then check with: \
+                 xero-connect doctor"
+            )
+        }
+        Remedy::ProxySignIn => "Give the proxy's sign-in in HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT, or ask IT to let \
+                                xero-connect through without one; then check with: xero-connect doctor"
+            .into(),
+        Remedy::CheckComputer => "See what this computer's network looks like with: xero-connect doctor".into(),
         Remedy::UnlockKeychain => {
             "On a server without a desktop: dbus-run-session -- sh -c 'printf %s \"$KEYRING_PASSWORD\" \
              | gnome-keyring-daemon --unlock --components=secrets; xero-connect …' (see the README)."
@@ -343,7 +359,8 @@ impl Out {
         if self.json {
             return self.print_json(json!({"ok": true, "connection": r.connection, "organisation": o,
                 "api": r.api, "answered_by": r.answered_by, "call": r.call,
-                "authorised_by": r.authorised_by, "tested_at": r.tested_at, "profile": profile}));
+                "authorised_by": r.authorised_by, "tested_at": r.tested_at, "profile": profile,
+                "clock": r.clock}));
         }
         if let Some(p) = profile {
             println!("{} is connected.", plain(&p.product));
@@ -365,6 +382,37 @@ impl Out {
             println!("  Authorised by:   {}", user_text(u));
         }
         println!("  Tested at:       {}", r.tested_at);
+        if let Some(c) = &r.clock {
+            println!("  ! {}", c.sentence);
+        }
+    }
+
+    /// `doctor`: one line per check with what to do, and the redacted report (`--json`: both).
+    pub fn doctor(&self, r: &xero_connect::doctor::Report) {
+        let hint = |f: &xero_connect::doctor::Finding| f.remedy.as_ref().map(remedy_hint);
+        if self.json {
+            let findings: Vec<Value> = r
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut v = serde_json::to_value(f).expect("a finding serialises");
+                    if let Some(h) = hint(f) {
+                        v["hint"] = json!(h);
+                    }
+                    v
+                })
+                .collect();
+            return self.print_json(json!({"ok": r.worst() != xero_connect::doctor::Status::Problem,
+                "worst": r.worst(), "program": r.program, "checked_at": r.checked_at, "findings": findings,
+                "report": r.text()}));
+        }
+        println!("Checking this computer ({}):", r.program);
+        for f in &r.findings {
+            println!("{:<8} {}: {}", f.status.as_str(), plain(&f.title), plain_lines(&f.detail));
+            if let Some(h) = hint(f) {
+                println!("         {}", plain_lines(&h));
+            }
+        }
     }
 
     /// `list`: every saved connection, one line each.

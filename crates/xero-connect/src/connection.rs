@@ -48,6 +48,25 @@ pub struct Connection {
     /// The vendor profile it was made (or last reconnected) with, if any.
     #[serde(default)]
     pub profile: Option<crate::profile::ProfileRef>,
+    /// The computer that last refreshed it ([`this_computer`]): a roaming profile shares the
+    /// settings between computers, and one computer's refresh retires the other's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refreshed_on: Option<String>,
+    /// When a refresh was sent but its answer never arrived (RFC 3339): Xero may have rotated
+    /// the refresh token without this computer learning the new one. Cleared by the next
+    /// refresh that is answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_unanswered_at: Option<String>,
+}
+
+/// This computer's name, as the settings record who refreshed a connection.
+pub fn this_computer() -> String {
+    let name = gethostname::gethostname().to_string_lossy().trim().to_string();
+    if name.is_empty() {
+        "this computer".into()
+    } else {
+        name
+    }
 }
 
 /// Days an unused refresh token stays valid (docs/xero-platform.md §6).
@@ -203,6 +222,15 @@ pub struct Organisation {
     pub connection_id: String,
 }
 
+impl Organisation {
+    /// True for an organisation's books (`tenantType` `ORGANISATION`): the only tenants the
+    /// Accounting and other organisation APIs serve. A Xero Practice Manager tenant
+    /// (`PRACTICE`) is reached through `/connections` only.
+    pub fn is_organisation(&self) -> bool {
+        self.tenant_type.eq_ignore_ascii_case(crate::tenants::ORGANISATION)
+    }
+}
+
 /// A Test Connection result, kept for display.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestRecord {
@@ -273,6 +301,8 @@ mod tests {
             last_test: None,
             refreshed_at: refreshed_at.map(str::to_string),
             profile: None,
+            refreshed_on: None,
+            refresh_unanswered_at: None,
         }
     }
 

@@ -69,6 +69,14 @@ pub enum ErrorCode {
     WrongAppType,
     /// A page could not be opened in the user's browser (the portal, or Xero's page again).
     BrowserUnavailable,
+    /// Xero's host presented a certificate this computer does not trust (an office network that
+    /// inspects HTTPS, whose root is not installed here).
+    CertificateUntrusted,
+    /// The proxy this computer uses answered 407: it needs a sign-in.
+    ProxySignInNeeded,
+    /// Xero's network (or one between) answered with a web page instead of Xero's answer: a
+    /// VPN, a proxy or this address may be blocked. Nothing is wrong with the connection.
+    BlockedByNetwork,
 }
 
 impl ErrorCode {
@@ -101,6 +109,9 @@ impl ErrorCode {
             ErrorCode::RefreshInProgress => "refresh_in_progress",
             ErrorCode::WrongAppType => "wrong_app_type",
             ErrorCode::BrowserUnavailable => "browser_unavailable",
+            ErrorCode::CertificateUntrusted => "certificate_untrusted",
+            ErrorCode::ProxySignInNeeded => "proxy_sign_in_needed",
+            ErrorCode::BlockedByNetwork => "blocked_by_network",
         }
     }
 
@@ -151,6 +162,17 @@ pub enum Remedy {
     SetUp,
     /// Start and unlock a Secret Service keychain (Linux without a desktop session).
     UnlockKeychain,
+    /// Install the root certificate of the network's HTTPS inspection in this computer's
+    /// certificate store (or have whoever runs the network do it).
+    TrustNetworkCertificate {
+        /// The issuer the refused certificate named, when readable.
+        issuer: Option<String>,
+    },
+    /// Give the proxy's user name and password (or have the network let this program through).
+    ProxySignIn,
+    /// Look at this computer's own checks ("Check this computer"): what the network, clock,
+    /// keychain and browser look like from here.
+    CheckComputer,
 }
 
 /// Which of Xero's rate limits a 429 answer hit, from its `X-Rate-Limit-Problem` header
@@ -169,13 +191,15 @@ pub enum RateLimit {
 }
 
 impl RateLimit {
-    /// Reads the `X-Rate-Limit-Problem` header's value (case-insensitive); `None` when unknown.
+    /// Reads the `X-Rate-Limit-Problem` header's value in any case and spelling seen (`minute`,
+    /// `Minute`, `day`, `Daily`, `appminute`, `AppMinute`, `app minute`); `None` when unknown.
     pub fn from_header(value: &str) -> Option<RateLimit> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "minute" => Some(RateLimit::Minute),
-            "day" => Some(RateLimit::Day),
-            "appminute" => Some(RateLimit::AppMinute),
-            "concurrent" => Some(RateLimit::Concurrent),
+        let v: String = value.trim().to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        match v.as_str() {
+            "minute" | "minutely" | "perminute" => Some(RateLimit::Minute),
+            "day" | "daily" | "perday" => Some(RateLimit::Day),
+            "appminute" | "appminutely" => Some(RateLimit::AppMinute),
+            "concurrent" | "concurrency" => Some(RateLimit::Concurrent),
             _ => None,
         }
     }
@@ -201,13 +225,17 @@ pub struct Error {
     remedy: Option<Remedy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     retry_after_secs: Option<u64>,
+    /// The request may have reached Xero but its answer never arrived (timeout, dropped
+    /// connection): a refresh may have rotated the token (issue 16).
+    #[serde(skip)]
+    unanswered: bool,
 }
 
 impl Error {
     /// A new error; `message` must be a sentence that says what to do next, in words that suit
     /// every front end (no option, command or button names: see [`Remedy`]).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), remedy: None, retry_after_secs: None }
+        Error { code, message: message.into(), remedy: None, retry_after_secs: None, unanswered: false }
     }
 
     /// The same error with what fixes it.
@@ -221,7 +249,8 @@ impl Error {
         let wait = human_wait(retry_after_secs);
         let what = match limit {
             Some(RateLimit::Minute) => "Xero's limit of 60 calls a minute for this organisation was reached",
-            Some(RateLimit::Day) => "Xero's daily limit of 5,000 calls for this organisation was reached",
+            // The daily limit depends on the app's tier (docs/xero-platform.md §8): not named.
+            Some(RateLimit::Day) => "Xero's daily limit of calls for this organisation (it depends on the app's tier) was reached",
             Some(RateLimit::AppMinute) => {
                 "This app's limit of 10,000 calls a minute, across all its organisations, was reached"
             }
@@ -233,7 +262,26 @@ impl Error {
             message: format!("{what}: try again in {wait}."),
             remedy: None,
             retry_after_secs: Some(retry_after_secs),
+            unanswered: false,
         }
+    }
+
+    /// Marks that the request was sent but its answer never arrived.
+    pub(crate) fn answer_lost(mut self) -> Self {
+        self.unanswered = true;
+        self
+    }
+
+    /// True when the request may have reached Xero but no answer arrived (a timeout or a
+    /// dropped connection), as opposed to one that never left or was refused.
+    pub fn unanswered(&self) -> bool {
+        self.unanswered
+    }
+
+    /// The same error with one more sentence (a clock far from Xero's, say).
+    pub fn with_note(mut self, note: &str) -> Self {
+        self.message = format!("{} {note}", self.message);
+        self
     }
 
     /// The stable code.
@@ -370,6 +418,9 @@ mod tests {
             (ErrorCode::RefreshInProgress, "refresh_in_progress"),
             (ErrorCode::WrongAppType, "wrong_app_type"),
             (ErrorCode::BrowserUnavailable, "browser_unavailable"),
+            (ErrorCode::CertificateUntrusted, "certificate_untrusted"),
+            (ErrorCode::ProxySignInNeeded, "proxy_sign_in_needed"),
+            (ErrorCode::BlockedByNetwork, "blocked_by_network"),
         ];
         for (code, text) in all {
             assert_eq!(code.as_str(), text);
@@ -389,8 +440,14 @@ mod tests {
         let day = Error::rate_limited(86_400, RateLimit::from_header("day"));
         assert_eq!(
             day.message(),
-            "Xero's daily limit of 5,000 calls for this organisation was reached: try again in about 24 hours."
+            "Xero's daily limit of calls for this organisation (it depends on the app's tier) was reached: try again \
+             in about 24 hours."
         );
+        assert!(!day.message().contains("5,000"), "tiers differ: {}", day.message());
+        for (spelling, limit) in [("Daily", RateLimit::Day), ("Minute", RateLimit::Minute), ("DAY", RateLimit::Day),
+            ("App Minute", RateLimit::AppMinute)] {
+            assert_eq!(RateLimit::from_header(spelling), Some(limit), "{spelling}");
+        }
         assert!(!day.message().contains("86400"));
         let app = Error::rate_limited(60, RateLimit::from_header("AppMinute"));
         assert!(app.message().starts_with("This app's limit of 10,000 calls a minute"), "{}", app.message());

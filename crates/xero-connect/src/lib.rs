@@ -57,9 +57,11 @@
 #![deny(missing_docs)]
 
 pub mod browser;
+pub mod clock;
 pub mod connection;
 pub mod context;
 pub mod credentials;
+pub mod doctor;
 pub mod endpoints;
 pub mod error;
 pub mod flows;
@@ -74,8 +76,10 @@ pub mod progress;
 pub mod registration;
 pub mod scopes;
 pub mod secret;
+pub mod session;
 pub mod settings;
 pub mod tenants;
+pub mod tls;
 pub mod tokens;
 pub mod vault;
 pub mod wizard;
@@ -85,4 +89,5 @@ pub use context::Context;
 pub use error::{Error, ErrorCode, Remedy, Result};
 pub use http::client as http_client;
 pub use jwt::XeroUser;
+pub use loopback::https_forced;
 pub use secret::Secret;

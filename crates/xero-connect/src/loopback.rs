@@ -9,6 +9,10 @@
 //! on codes leaking through history). At most [`MAX_CONNECTIONS`] browser connections are
 //! served at once and each must send its request within a few seconds, so idle or endless
 //! connections cannot use up the machine or hold the wait up.
+//!
+//! A browser that forces HTTPS on localhost (a remembered HSTS rule, HTTPS-Only mode) sends a
+//! TLS ClientHello instead of the callback: that is recognised by its first bytes and told at
+//! once, with how to clear it, while the wait goes on for a pasted address (issue 16).
 
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::paste::{self, PastedAddresses};
@@ -117,6 +121,8 @@ enum Outcome {
     Failed(String),
     /// The "connected" page was shown after the good callback's redirect.
     ShownConnected,
+    /// A TLS ClientHello arrived: the browser forced https on this http listener.
+    TlsHello,
 }
 
 impl Listener {
@@ -167,6 +173,7 @@ impl Listener {
         tokio::pin!(cancel);
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
+        let mut told_https = false;
         let result = loop {
             let outcome = tokio::select! {
                 got = rx.recv() => got,
@@ -180,6 +187,14 @@ impl Listener {
                 _ = &mut deadline => break Err(timeout_error(&self.uri, timeout)),
                 _ = &mut cancel => break Err(Error::new(ErrorCode::Cancelled, "Waiting for Xero was cancelled.")),
             };
+            if matches!(outcome, Some((Outcome::TlsHello, _))) {
+                // Said once, at once; the wait goes on (a pasted address still finishes it).
+                if !told_https {
+                    told_https = true;
+                    progress.step(Step::BrowserForcedHttps { message: https_forced(&self.uri) });
+                }
+                continue;
+            }
             break ended(outcome);
         };
         if result.is_ok() && connected.load(Ordering::SeqCst) {
@@ -219,10 +234,26 @@ fn ended(outcome: Option<(Outcome, Instant)>) -> Result<Callback> {
             ErrorCode::ConsentFailed,
             format!("Xero ended the consent with the error \"{code}\": check the app's scopes and type in the developer portal, then try again."),
         )),
-        Some((Outcome::ShownConnected, _)) | None => {
+        Some((Outcome::ShownConnected | Outcome::TlsHello, _)) | None => {
             Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again."))
         }
     }
+}
+
+/// What happened when the browser spoke TLS to the listener, and how to clear it in the browsers
+/// people use; the front ends add how to paste the address instead.
+pub fn https_forced(uri: &RedirectUri) -> String {
+    let host = format!("{}:{}", uri.host(), uri.port());
+    format!(
+        "Your browser opened https://{host} instead of {}: it forces HTTPS for this computer's own address (a \
+         remembered security rule, or an HTTPS-only mode), but Xero's answer arrives over plain http here. To clear \
+         it in Chrome or Edge, open chrome://net-internals/#hsts (edge://net-internals/#hsts), enter {} under \
+         \"Delete domain security policies\" and press Delete; in Firefox, turn off HTTPS-Only Mode for this site \
+         (the padlock in the address bar) or in Settings, Privacy & Security. Or copy the whole address the browser \
+         shows now: it carries Xero's answer.",
+        uri.as_str(),
+        uri.host()
+    )
 }
 
 fn timeout_error(uri: &RedirectUri, timeout: Duration) -> Error {
@@ -254,6 +285,9 @@ pub fn timeout_causes(redirect_uri: &str) -> Vec<String> {
          own page."
             .to_string(),
         "The browser tab may have been closed before \"Allow access\" was pressed.".to_string(),
+        "Some browsers block pages from reaching this computer's own address (Brave's Shields, some security \
+         add-ons): allow localhost for Xero's page, or copy the address the browser ended on and paste it."
+            .to_string(),
     ]
 }
 
@@ -261,7 +295,9 @@ pub fn timeout_causes(redirect_uri: &str) -> Vec<String> {
 /// `connected` is set once the good callback has been answered.
 async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str, connected: &AtomicBool) -> Option<Outcome> {
     let head = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream)).await {
-        Ok(Some(head)) => head,
+        Ok(Some(Head::Http(head))) => head,
+        // Nothing can be answered in plain http to a TLS client: closing is all there is.
+        Ok(Some(Head::TlsHello)) => return Some(Outcome::TlsHello),
         _ => return None,
     };
     let (status, page, outcome) = route(&head, uri, state, connected.load(Ordering::SeqCst));
@@ -282,7 +318,21 @@ async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str, connected:
     outcome
 }
 
-async fn read_head(stream: &mut TcpStream) -> Option<String> {
+/// What a connection sent first.
+enum Head {
+    /// An HTTP request's line and headers.
+    Http(String),
+    /// A TLS ClientHello.
+    TlsHello,
+}
+
+/// A TLS record starts with content type 22 (handshake) and major version 3 (RFC 8446 §5.1);
+/// its first handshake message of a client is ClientHello, type 1 (§4). No HTTP method starts so.
+fn is_tls_client_hello(first: &[u8]) -> bool {
+    matches!(first, [0x16, 0x03, ..]) && first.get(5).is_none_or(|t| *t == 0x01)
+}
+
+async fn read_head(stream: &mut TcpStream) -> Option<Head> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     loop {
@@ -291,9 +341,12 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
             return None;
         }
         buf.extend_from_slice(&chunk[..n]);
+        if is_tls_client_hello(&buf) {
+            return Some(Head::TlsHello);
+        }
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             buf.truncate(end);
-            return String::from_utf8(buf).ok();
+            return String::from_utf8(buf).ok().map(Head::Http);
         }
         if buf.len() > MAX_REQUEST_BYTES {
             return None;
@@ -560,6 +613,39 @@ mod tests {
         assert!(took >= REQUEST_READ_TIMEOUT / 2, "more than {MAX_CONNECTIONS} connections were served at once");
         assert!(took < REQUEST_READ_TIMEOUT * 2 + Duration::from_secs(1), "{took:?}");
         assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
+    }
+
+    #[tokio::test]
+    async fn a_browser_forcing_https_is_told_at_once_and_the_wait_goes_on() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let heard = said.clone();
+        let progress = move |step: Step| {
+            if let Step::BrowserForcedHttps { message } = step {
+                heard.lock().unwrap().push(message);
+            }
+        };
+        let waiter = tokio::spawn(async move {
+            l.wait("s", Duration::from_secs(10), pending(), PastedAddresses::default(), &progress).await
+        });
+        // The start of a real ClientHello record: handshake, TLS 1.0 record version, then type 1.
+        let hello = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03];
+        for _ in 0..2 {
+            let (answer, took) = send_raw(port, &hello).await;
+            assert_eq!(answer, "", "nothing in plain http to a TLS client");
+            assert!(took < Duration::from_secs(2), "closed at once, not after the read timeout: {took:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let messages = said.lock().unwrap().clone();
+        assert_eq!(messages.len(), 1, "told once: {messages:?}");
+        for needle in ["https://localhost", "net-internals/#hsts", "Firefox", "copy the whole address"] {
+            assert!(messages[0].contains(needle), "{needle}: {}", messages[0]);
+        }
+        assert!(!waiter.is_finished(), "the wait goes on");
+        raw_get(port, &format!("localhost:{port}"), "/callback?code=c&state=s").await;
+        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
+        assert!(!is_tls_client_hello(b"GET / HTTP/1.1"));
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@
 
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{rate_limit_error, transport_error};
+use crate::http::{blocked_by_network, is_web_page, rate_limit_error, transport_error};
 use crate::registration::{AppType, RedirectUri};
 use crate::secret::Secret;
 use oauth2::basic::{
@@ -230,11 +230,17 @@ async fn post_as_client(
         None => form.push(("client_id", &creds.client_id)),
     }
     let resp = req.form(&form).send().await.map_err(|e| transport_error(&e))?;
-    let status = resp.status();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    crate::clock::observe(&headers);
     if status.as_u16() == 429 {
-        return Err(rate_limit_error(resp.headers()));
+        return Err(rate_limit_error(&headers));
     }
-    Ok((status, resp.json().await.unwrap_or_default()))
+    let body = resp.bytes().await.map_err(|e| transport_error(&e))?;
+    // A web page is an edge or proxy answering, never a verdict on the credentials.
+    if is_web_page(&headers, &body) || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(&body).is_err()) {
+        return Err(blocked_by_network(status, &body));
+    }
+    Ok((status, serde_json::from_slice(&body).unwrap_or_default()))
 }
 
 /// Exchanges the authorization code from the callback for tokens.
@@ -355,17 +361,23 @@ async fn send(http: reqwest::Client, request: oauth2::HttpRequest) -> Result<oau
     }
     let response = rb.send().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
     let status = response.status();
+    let headers = response.headers().clone();
+    crate::clock::observe(&headers);
     if status.as_u16() == 429 {
-        return Err(TransportError::RateLimited(rate_limit_error(response.headers())));
+        return Err(TransportError::RateLimited(rate_limit_error(&headers)));
+    }
+    let bytes = response.bytes().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
+    // Xero's edge answering a token request with an "Access Denied" page (issue 16).
+    if is_web_page(&headers, &bytes) || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(&bytes).is_err()) {
+        return Err(TransportError::Failed(blocked_by_network(status, &bytes)));
     }
     if status.is_server_error() {
         return Err(TransportError::ServerError(status.as_u16()));
     }
     let mut builder = oauth2::http::Response::builder().status(status.as_u16());
-    for (name, value) in response.headers() {
+    for (name, value) in &headers {
         builder = builder.header(name.as_str(), value.as_bytes());
     }
-    let bytes = response.bytes().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
     builder.body(bytes.to_vec()).map_err(|_| TransportError::Failed(Error::xero_unavailable("a malformed answer")))
 }
 

@@ -76,7 +76,9 @@ pub(crate) fn as_request(pasted: &str, uri: &RedirectUri) -> Result<(String, Str
         )
     };
     let url = url::Url::parse(text).map_err(|_| not_an_address())?;
-    if url.scheme() != "http" || url.query().is_none() {
+    // https too: a browser that forces HTTPS on localhost ends on https://localhost:PORT/… with
+    // Xero's answer in it (issue 16).
+    if !matches!(url.scheme(), "http" | "https") || url.query().is_none() {
         return Err(not_an_address());
     }
     let host = match (url.host_str(), url.port_or_known_default()) {
@@ -116,6 +118,7 @@ mod tests {
             "  \"http://localhost:33333/callback?code=c&state=s\"\n",
             "'http://localhost:33333/callback?code=c&state=s'",
             "<http://localhost:33333/callback?code=c&state=s>",
+            "https://localhost:33333/callback?code=c&state=s",
         ] {
             let (target, host) = as_request(pasted, &uri()).unwrap();
             assert_eq!((target.as_str(), host.as_str()), ("/callback?code=c&state=s", "localhost:33333"), "{pasted}");
@@ -125,7 +128,7 @@ mod tests {
     #[test]
     fn what_is_not_an_address_is_refused_without_repeating_it() {
         for pasted in
-            ["", "the-code-itself", "https://localhost:33333/callback?code=c0de", "http://localhost:33333/callback"]
+            ["", "the-code-itself", "ftp://localhost:33333/callback?code=c0de", "http://localhost:33333/callback"]
         {
             let why = as_request(pasted, &uri()).unwrap_err();
             assert!(why.contains("http://localhost:33333/callback?code="), "{why}");

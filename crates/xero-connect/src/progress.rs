@@ -39,6 +39,13 @@ pub enum Step {
         /// Why, in one sentence (never the pasted text).
         message: String,
     },
+    /// The browser spoke HTTPS to the loopback listener (it forces HTTPS on localhost): the
+    /// wait goes on, for a pasted address or a browser set right.
+    BrowserForcedHttps {
+        /// What happened and how to clear it in Chrome, Edge and Firefox (without what to press
+        /// here: each front end says how to paste).
+        message: String,
+    },
     /// Xero sent the browser back; exchanging the code.
     ExchangingCode,
     /// Asking Xero for a custom connection's token.
@@ -108,6 +115,7 @@ impl Step {
             Step::Revoking => "Revoking the authorisation at Xero…",
             Step::Saving => "Saving to the keychain and settings…",
             Step::Listening { .. }
+            | Step::BrowserForcedHttps { .. }
             | Step::BrowserOpened { .. }
             | Step::OpenThisUrl { .. }
             | Step::WaitingForConsent { .. }

@@ -334,6 +334,8 @@ mod tests {
             last_test: None,
             refreshed_at: None,
             profile: None,
+            refreshed_on: None,
+            refresh_unanswered_at: None,
         }
     }
 

@@ -36,12 +36,23 @@ pub struct XeroConnection {
 
 impl From<XeroConnection> for Organisation {
     fn from(c: XeroConnection) -> Organisation {
-        Organisation {
-            name: c.tenant_name.unwrap_or_else(|| "(unnamed organisation)".into()),
-            tenant_type: c.tenant_type.unwrap_or_else(|| "ORGANISATION".into()),
-            tenant_id: c.tenant_id,
-            connection_id: c.id,
-        }
+        let tenant_type = c.tenant_type.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| ORGANISATION.into());
+        // A Xero Practice Manager tenant comes with a null name (docs/xero-platform.md §7): it is
+        // shown by its type.
+        let name = c.tenant_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| unnamed(&tenant_type));
+        Organisation { name, tenant_type, tenant_id: c.tenant_id, connection_id: c.id }
+    }
+}
+
+/// `tenantType` of an organisation's books, the only kind the Accounting API serves.
+pub const ORGANISATION: &str = "ORGANISATION";
+
+/// What a tenant without a name is called: by its type.
+fn unnamed(tenant_type: &str) -> String {
+    match tenant_type.to_ascii_uppercase().as_str() {
+        "PRACTICE" => "Xero Practice Manager (practice)".into(),
+        ORGANISATION => "(unnamed organisation)".into(),
+        other => format!("({} tenant)", other.to_ascii_lowercase()),
     }
 }
 
@@ -67,8 +78,9 @@ pub(crate) async fn list(
     }
     let resp = req.send().await.map_err(|e| ApiFailure::Final(transport_error(&e)))?;
     let (status, headers) = (resp.status(), resp.headers().clone());
+    crate::clock::observe(&headers);
     let body = resp.bytes().await.map_err(|e| ApiFailure::Final(transport_error(&e)))?;
-    if !status.is_success() {
+    if !status.is_success() || crate::http::is_web_page(&headers, &body) {
         return Err(classify_api_failure(status, &headers, &body));
     }
     let list = parse_connections(&body).map_err(ApiFailure::Final)?;
@@ -171,6 +183,10 @@ mod tests {
         let list = parse_connections(body).unwrap();
         let o: Organisation = list[0].clone().into();
         assert_eq!(o.name, "Maple Florists");
+        let practice = br#"[{"id":"c2","tenantId":"t2","tenantType":"PRACTICE","tenantName":null}]"#;
+        let p: Organisation = parse_connections(practice).unwrap()[0].clone().into();
+        assert_eq!((p.name.as_str(), p.tenant_type.as_str()), ("Xero Practice Manager (practice)", "PRACTICE"));
+        assert!(!p.is_organisation());
         assert_eq!(o.connection_id, "e1eede29-f875-4a5d-8470-17f6a29a88b1");
         assert_eq!(parse_connections(b"<html>").unwrap_err().code(), ErrorCode::XeroUnavailable);
     }

@@ -93,7 +93,20 @@ pub async fn refresh(
     let tokens = if conn.app_type == AppType::Custom {
         oauth::client_credentials(&ctx.http, &ctx.endpoints, &creds).await?
     } else {
-        refresh_with_stored_token(ctx, conn, &creds, &mut secrets).await?
+        match refresh_with_stored_token(ctx, conn, &creds, &mut secrets).await {
+            Ok(t) => t,
+            Err(e) if e.unanswered() => {
+                // Xero may have rotated the refresh token and its answer been lost: the old one
+                // is kept (never deleted), and Xero accepts it again for 30 minutes
+                // (docs/xero-platform.md §6). Noted, so a later refusal can say why.
+                note_unanswered(ctx, &conn.id);
+                return Err(e.with_note(
+                    "The refresh may have reached Xero without its answer arriving here; the previous authorisation \
+                     is kept, and Xero accepts it again for 30 minutes, so try again now.",
+                ));
+            }
+            Err(e) => return Err(e),
+        }
     };
     // The rotated refresh token and the new access token are written together, before the
     // access token is handed out.
@@ -105,17 +118,60 @@ pub async fn refresh(
     Ok(StoredAccessToken { token: tokens.access_token, expires_at: tokens.expires_at })
 }
 
-/// Notes in the settings that Xero issued a new refresh token now: its 60 idle days start again
-/// (`Connection::validity`). The tokens are already stored, so a settings file that cannot be
-/// written costs only this date, which the next refresh records again; it does not fail the
-/// refresh.
+/// Notes in the settings that Xero issued a new refresh token now, on this computer: its 60
+/// idle days start again (`Connection::validity`), and an earlier lost answer no longer matters.
+/// The tokens are already stored, so a settings file that cannot be written costs only this
+/// record, which the next refresh writes again; it does not fail the refresh.
 fn record_refresh(ctx: &Context, id: &str) {
     let _ = ctx.settings.update(|s| {
         if let Some(c) = s.connections.iter_mut().find(|c| c.id == id) {
             c.refreshed_at = Some(crate::connection::timestamp_now());
+            c.refreshed_on = Some(crate::connection::this_computer());
+            c.refresh_unanswered_at = None;
         }
         Ok(())
     });
+}
+
+/// Notes that a refresh was sent and its answer lost (kept until one is answered).
+fn note_unanswered(ctx: &Context, id: &str) {
+    let _ = ctx.settings.update(|s| {
+        if let Some(c) = s.connections.iter_mut().find(|c| c.id == id) {
+            c.refresh_unanswered_at.get_or_insert_with(crate::connection::timestamp_now);
+        }
+        Ok(())
+    });
+}
+
+/// Xero refused the refresh token: why, when the settings know more than Xero says — an
+/// earlier refresh whose answer was lost (its 30-minute grace ran out), or another computer
+/// sharing this connection through a roaming profile that refreshed it since.
+fn explain_invalid_grant(ctx: &Context, conn: &Connection, e: Error) -> Error {
+    let Some(now) = ctx.settings.load().ok().and_then(|s| s.connections.into_iter().find(|c| c.id == conn.id)) else {
+        return e;
+    };
+    if let Some(at) = &now.refresh_unanswered_at {
+        return Error::new(
+            ErrorCode::InvalidGrant,
+            format!(
+                "Xero no longer accepts this connection's authorisation: an earlier refresh (at {at}) did not get \
+                 Xero's answer, so the renewed authorisation never arrived here, and Xero stops accepting the \
+                 previous one 30 minutes after such a refresh. Reconnect and allow access again."
+            ),
+        );
+    }
+    let here = crate::connection::this_computer();
+    match (&now.refreshed_on, &now.refreshed_at) {
+        (Some(other), Some(at)) if !other.eq_ignore_ascii_case(&here) => Error::new(
+            ErrorCode::InvalidGrant,
+            format!(
+                "Xero no longer accepts the authorisation this computer holds: another computer ({other}) refreshed \
+                 this connection at {at} (a roaming profile shares it), which retired this computer's copy. \
+                 Reconnect here, and use each connection from one computer at a time."
+            ),
+        ),
+        _ => e,
+    }
 }
 
 async fn refresh_with_stored_token(
@@ -133,9 +189,12 @@ async fn refresh_with_stored_token(
             match newer.refresh_token.clone() {
                 Some(rt) if !rt.same_as(&used) => {
                     *secrets = newer;
-                    oauth::refresh(&ctx.http, &ctx.endpoints, creds, &rt).await
+                    match oauth::refresh(&ctx.http, &ctx.endpoints, creds, &rt).await {
+                        Err(e) if e.code() == ErrorCode::InvalidGrant => Err(explain_invalid_grant(ctx, conn, e)),
+                        other => other,
+                    }
                 }
-                _ => Err(e),
+                _ => Err(explain_invalid_grant(ctx, conn, e)),
             }
         }
         other => other,

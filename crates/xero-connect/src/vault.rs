@@ -79,22 +79,11 @@ impl SecretStore for KeyringStore {
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 fn keyring_error(e: keyring::Error) -> Error {
     // The platform's own text is not shown: it could in principle echo attribute values.
-    let how = if cfg!(target_os = "linux") {
-        "On Linux a Secret Service keychain must be running and unlocked: log in to a desktop session with \
-         GNOME Keyring or KWallet, or on a server start GNOME Keyring unlocked inside a D-Bus session (the \
-         README's troubleshooting section shows how)."
-    } else if cfg!(target_os = "macos") {
-        "Unlock the login keychain (Keychain Access) and try again."
-    } else {
-        "Check that Windows Credential Manager is available for this user and try again."
-    };
-    let error = match e {
-        keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
-            Error::keychain(format!("The operating system's keychain cannot be used. {how}"))
-        }
-        keyring::Error::TooLong(..) => return Error::keychain("A value was too long for the keychain."),
-        _ => Error::keychain(format!("The keychain refused the request. {how}")),
-    };
+    if let keyring::Error::TooLong(..) = e {
+        return Error::keychain("A value was too long for the keychain.");
+    }
+    let session = crate::session::Session::detect();
+    let error = Error::keychain(session.keychain_unavailable());
     if cfg!(target_os = "linux") {
         error.with_remedy(crate::error::Remedy::UnlockKeychain)
     } else {
@@ -289,16 +278,29 @@ impl Vault {
     }
 
     /// Fails early, before anything is sent to Xero or the browser opens, when the keychain
-    /// cannot be used: it writes and deletes a probe entry, because a keychain that answers
-    /// reads but prompts on (or refuses) writes would otherwise only fail after consent, when
-    /// the fresh tokens can no longer be kept. Errors: `keychain_unavailable`.
+    /// cannot be used: it writes a fresh random probe entry, reads it back and deletes it,
+    /// because a keychain that answers reads but prompts on (or refuses) writes, or one that
+    /// accepts writes and keeps nothing (a session without a real keychain behind it), would
+    /// otherwise only fail after consent, when the fresh tokens can no longer be kept.
+    /// Errors: `keychain_unavailable`.
     pub async fn check_available(&self) -> Result<()> {
-        self.run(PROBE_ACCOUNT, |store, deadline| {
+        let written = Secret::new(format!("probe-{:016x}", rand::random::<u64>()));
+        self.run(PROBE_ACCOUNT, move |store, deadline| {
             store.get(PROBE_ACCOUNT)?;
             deadline.check()?;
-            store.set(PROBE_ACCOUNT, &Secret::new("probe"))?;
+            store.set(PROBE_ACCOUNT, &written)?;
             deadline.check()?;
-            store.delete(PROBE_ACCOUNT)
+            let read = store.get(PROBE_ACCOUNT)?;
+            deadline.check()?;
+            store.delete(PROBE_ACCOUNT)?;
+            match read {
+                Some(r) if r.same_as(&written) => Ok(()),
+                _ => Err(Error::keychain(
+                    "The keychain accepted a value but did not give it back, so it would lose the connection's \
+                     secrets: it is not a usable keychain in this session. Run this program in your desktop \
+                     session instead.",
+                )),
+            }
         })
         .await
     }

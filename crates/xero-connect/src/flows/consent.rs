@@ -46,8 +46,21 @@ pub(crate) struct Consented {
     pub callback_at: Option<Instant>,
 }
 
-/// Runs the consent (or client_credentials) and lists the organisations it authorised.
+/// Runs the consent (or client_credentials) and lists the organisations it authorised; a
+/// failure says so when Xero's clock was seen far from this computer's.
 pub(crate) async fn obtain(
+    ctx: &Context,
+    creds: &AppCredentials,
+    redirect_uris: &[RedirectUri],
+    scopes: &[String],
+    options: &ConsentOptions,
+    progress: &dyn Progress,
+    cancel: impl Future<Output = ()>,
+) -> Result<Consented> {
+    obtain_tokens(ctx, creds, redirect_uris, scopes, options, progress, cancel).await.map_err(crate::clock::annotate)
+}
+
+async fn obtain_tokens(
     ctx: &Context,
     creds: &AppCredentials,
     redirect_uris: &[RedirectUri],

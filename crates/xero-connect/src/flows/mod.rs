@@ -124,7 +124,7 @@ pub async fn test_connection(
     progress: &dyn Progress,
 ) -> Result<TestReport> {
     let conn = connection_with_tenant(ctx, name, tenant)?;
-    let result = probe::run(ctx, &conn, progress).await;
+    let result = probe::run(ctx, &conn, progress).await.map_err(crate::clock::annotate);
     let record = match &result {
         Ok(r) => TestRecord {
             at: r.tested_at.clone(),
@@ -178,12 +178,13 @@ impl TokenOutput {
 /// `keychain_unavailable`, `unknown_connection`, `settings_unavailable`.
 pub async fn refresh(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<Connection> {
     let conn = show(ctx, name)?;
-    crate::tokens::refresh(ctx, &conn, crate::tokens::Why::Renew, progress).await.map_err(|e| match e.code() {
+    let result = crate::tokens::refresh(ctx, &conn, crate::tokens::Why::Renew, progress).await.map_err(|e| match e.code() {
         ErrorCode::InvalidGrant if e.remedy().is_none() => {
             e.with_remedy(Remedy::Reconnect { connection: conn.name.clone() })
         }
         _ => e,
-    })?;
+    });
+    result.map_err(crate::clock::annotate)?;
     show(ctx, name)
 }
 
@@ -195,6 +196,6 @@ pub async fn refresh(ctx: &Context, name: &str, progress: &dyn Progress) -> Resu
 /// `keychain_unavailable`, `settings_unavailable`.
 pub async fn token(ctx: &Context, name: &str, tenant: Option<&str>, progress: &dyn Progress) -> Result<TokenOutput> {
     let conn = connection_with_tenant(ctx, name, tenant)?;
-    let t = crate::tokens::access_token(ctx, &conn, progress).await?;
+    let t = crate::tokens::access_token(ctx, &conn, progress).await.map_err(crate::clock::annotate)?;
     Ok(TokenOutput { access_token: t.token, expires_at: t.expires_at, tenant_id: conn.tenant_id })
 }

@@ -103,6 +103,8 @@ pub async fn setup(
         tenant_id,
         authorised_by: got.user,
         refreshed_at: got.tokens.refresh_token.is_some().then(|| now.clone()),
+        refreshed_on: got.tokens.refresh_token.is_some().then(crate::connection::this_computer),
+        refresh_unanswered_at: None,
         profile: req.profile.clone(),
         created_at: now.clone(),
         updated_at: now,

@@ -89,6 +89,8 @@ pub struct TestReport {
     pub authorised_by: Option<XeroUser>,
     /// When (RFC 3339).
     pub tested_at: String,
+    /// This computer's clock, when Xero's answer showed it more than five minutes off.
+    pub clock: Option<crate::clock::ClockSkew>,
 }
 
 /// Calls Xero for a connection's chosen organisation (refreshing the token as needed), with
@@ -100,7 +102,12 @@ pub struct TestReport {
 /// (5xx, an unreadable answer, or no payroll for the organisation's region), `no_network`.
 pub async fn run(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> Result<TestReport> {
     progress.step(Step::Testing);
-    let probe = choose(&conn.scopes);
+    // A Xero Practice Manager tenant has no Accounting API: asking it would answer 403 and read
+    // as a disconnect. `/connections` proves it is still connected (issue 16).
+    let probe = match conn.organisation() {
+        Some(o) if !o.is_organisation() => Probe::Connections,
+        _ => choose(&conn.scopes),
+    };
     let tenant = conn.tenant_id.as_deref();
     let (api, organisation) = tokens::with_token(ctx, conn, progress, |token| call(ctx, probe, tenant, token))
         .await
@@ -114,6 +121,7 @@ pub async fn run(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> R
         call: api.call().to_string(),
         authorised_by: conn.authorised_by.clone(),
         tested_at: crate::connection::timestamp_now(),
+        clock: crate::clock::skew(),
     })
 }
 
@@ -165,6 +173,7 @@ async fn send(
     }
     let resp = req.send().await.map_err(|e| ApiFailure::Final(transport_error(&e)))?;
     let (status, headers) = (resp.status(), resp.headers().clone());
+    crate::clock::observe(&headers);
     let body = resp.bytes().await.map_err(|e| ApiFailure::Final(transport_error(&e)))?;
     Ok((status, body.to_vec(), headers))
 }

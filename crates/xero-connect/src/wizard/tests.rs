@@ -57,6 +57,8 @@ fn conn(orgs: &[(&str, &str)], tenant: Option<&str>) -> Connection {
         last_test: None,
         refreshed_at: None,
         profile: None,
+        refreshed_on: None,
+        refresh_unanswered_at: None,
     }
 }
 
