@@ -12,6 +12,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use xero_sim::{App, AppKind, AppSpec, OrgSpec, Simulator};
 
+pub mod proxy;
+
 /// Paths of the binaries under test, built once per test run so they are never stale.
 pub struct Bins {
     /// `xero-connect`.

@@ -50,12 +50,13 @@ pub struct Connection {
     pub profile: Option<crate::profile::ProfileRef>,
     /// The computer that last refreshed it ([`this_computer`]): a roaming profile shares the
     /// settings between computers, and one computer's refresh retires the other's token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (Always written, null when unknown: a field left out would be kept from the old file.)
+    #[serde(default)]
     pub refreshed_on: Option<String>,
     /// When a refresh was sent but its answer never arrived (RFC 3339): Xero may have rotated
     /// the refresh token without this computer learning the new one. Cleared by the next
     /// refresh that is answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refresh_unanswered_at: Option<String>,
 }
 
