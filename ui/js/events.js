@@ -33,3 +33,5 @@ export const rename = (name, newName) => ({ event: 'rename', name, new_name: new
 export const disconnect = (name) => ({ event: 'disconnect', name });
 export const confirmDisconnect = () => ({ event: 'confirm_disconnect' });
 export const cancelDisconnect = () => ({ event: 'cancel_disconnect' });
+/** "Check this computer": from Welcome, from any failure, and "Check again". */
+export const checkComputer = () => ({ event: 'check_computer' });

@@ -34,6 +34,7 @@ import credentials from './screens/credentials.js';
 import { consent, chooseOrganisation } from './screens/consent.js';
 import test from './screens/test.js';
 import connections from './screens/connections.js';
+import checkup from './screens/checkup.js';
 
 const SCREENS = {
   welcome,
@@ -44,6 +45,7 @@ const SCREENS = {
   choose_organisation: chooseOrganisation,
   test,
   connections,
+  checkup,
 };
 
 const shell = {};

@@ -55,10 +55,13 @@ export function errorBox(error, ctx) {
     })
     : null;
   if (action && error.retry_after_secs) countDown(action, error);
+  // Every failure leads to "Check this computer", unless its own button already does.
+  const check = error.action?.event?.event === 'check_computer' ? null
+    : button('Check this computer', { id: 'btn-error-check', kind: 'link', onClick: () => ctx.send(ev.checkComputer()) });
   return el('div', { id: 'error-box', class: 'error-box' },
     el('p', { id: 'error-message', class: 'error-message', text: error.message }),
     el('p', { class: 'error-code', text: `code: ${error.code}` }),
-    action);
+    action, check);
 }
 
 /** "Help with PRODUCT: address" and a Copy button, beside a failure when a profile is in force. */

@@ -69,6 +69,8 @@ fn connection(
         last_test: last,
         refreshed_at: None,
         profile: None,
+        refreshed_on: None,
+        refresh_unanswered_at: None,
     }
 }
 
@@ -126,6 +128,7 @@ fn report(name: &str, id: &str) -> TestReport {
         call: ProbedApi::Accounting.call().into(),
         authorised_by: Some(XeroUser { email: "sam@example.com".into(), name: "Sam Staff".into() }),
         tested_at: "2026-11-29T10:00:00Z".into(),
+        clock: None,
     }
 }
 
@@ -466,7 +469,65 @@ fn journeys() -> Recorder {
         .user(UserEvent::ConfirmDisconnect, "connections-disconnecting");
     r.quietly(Outcome::Disconnected(Ok("shop".into())))
         .pushed(Outcome::ConnectionsLoaded(Ok(renamed[1..].to_vec())), "connections-after-disconnect");
+
+    // "Check this computer" from Welcome, and from a failure the office network caused
+    // (issue 16); a browser that forces https on the consent's listener.
+    r.restart("check this computer", with_saved(false), "welcome");
+    r.user(UserEvent::CheckComputer, "checkup-running")
+        .pushed(Outcome::Checked(checkup_report()), "checkup-done")
+        .user(UserEvent::Back, "welcome");
+    r.restart("a network that refuses", with_saved(false), "welcome");
+    r.user(UserEvent::OpenConnections, "connections")
+        .user(UserEvent::TestConnection { name: Some("shop".into()) }, "connections-testing-shop")
+        .pushed(
+            Outcome::Tested(Err(Error::new(ErrorCode::BlockedByNetwork, "Xero's network refused this request with a web page (HTTP 403) instead of Xero's answer: a VPN, a proxy or this internet address may be blocked. Try without the VPN or from another network; the connection itself is fine, so there is nothing to reconnect. The page gave the reference #18.6f2c1b17.1764000000.2a3b4c5d; quote it if you contact Xero.").with_remedy(Remedy::CheckComputer))),
+            "connections-blocked-by-network",
+        )
+        .user(UserEvent::CheckComputer, "checkup-running-from-connections")
+        .pushed(Outcome::Checked(checkup_report()), "checkup-done-from-connections")
+        .user(UserEvent::Back, "connections-after-checkup");
+    r.restart("a browser forcing https", with_saved(false), "welcome");
+    r.user(UserEvent::StartSetup, "create-app")
+        .user(UserEvent::Next, "credentials")
+        .user(submitted("My business", SECRET), "scopes")
+        .user(UserEvent::Next, "consent-ready")
+        .user(UserEvent::AllowAccess, "consent-starting")
+        .pushed(opened(), "consent-waiting")
+        .pushed(
+            Outcome::Progress(Step::BrowserForcedHttps {
+                message: xero_connect::https_forced(&xero_connect::registration::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap()),
+            }),
+            "consent-https-forced",
+        );
     r
+}
+
+/// A report as "Check this computer" builds it: the checks of a computer behind an office
+/// proxy, its clock behind Xero's, one connection.
+fn checkup_report() -> xero_connect::doctor::Report {
+    use xero_connect::doctor::{Check, Finding, Report, Status};
+    let f = |check, status, title: &str, detail: &str, remedy: Option<Remedy>, code: Option<ErrorCode>| Finding {
+        check,
+        status,
+        title: title.into(),
+        detail: detail.into(),
+        remedy,
+        code,
+    };
+    Report {
+        program: "xero-connect/0.1.0 (linux x86_64)".into(),
+        checked_at: "2026-11-29T10:00:00Z".into(),
+        findings: vec![
+            f(Check::Keychain, Status::Ok, "Keychain", "A test value was written, read back and deleted.", None, None),
+            f(Check::LoopbackPort, Status::Ok, "Port 8749", "http://localhost:8749/callback can receive Xero's answer: the port is free on 127.0.0.1 and ::1.", None, None),
+            f(Check::Browser, Status::Ok, "Browser", "Pages open in the default browser.", None, None),
+            f(Check::Certificate, Status::Problem, "Certificates", "This computer does not trust the certificate identity.xero.com presented, issued by \"Example Corp Inspection CA\": this network may inspect HTTPS (Zscaler, Netskope, a firewall). Ask whoever runs it to install that issuer's root certificate in this computer's certificate store, then try again.", Some(Remedy::TrustNetworkCertificate { issuer: Some("Example Corp Inspection CA".into()) }), Some(ErrorCode::CertificateUntrusted)),
+            f(Check::IdentityHost, Status::Problem, "identity.xero.com", "This computer does not trust the certificate identity.xero.com presented, issued by \"Example Corp Inspection CA\".", Some(Remedy::TrustNetworkCertificate { issuer: Some("Example Corp Inspection CA".into()) }), Some(ErrorCode::CertificateUntrusted)),
+            f(Check::Clock, Status::Warning, "Clock", "This computer's clock is 12 minutes behind Xero's: open Settings, Time & language, Date & time, turn on \"Set time automatically\" and press \"Sync now\". Times shown here may be off until it is.", None, None),
+            f(Check::Overrides, Status::Ok, "Settings from the environment", "In force: HTTPS_PROXY=http://***@proxy.example:3128/.", None, None),
+            f(Check::Connection, Status::Warning, "Connection \"shop\"", "Web app 1A2B…F809, Demo Company (AU): Its authorisation expires on 2026-12-05 (in 10 days) unless the connection is used before then.", None, None),
+        ],
+    }
 }
 
 fn views_dir() -> PathBuf {

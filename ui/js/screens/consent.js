@@ -47,7 +47,7 @@ function pasteBack(s, ctx) {
     if (address.trim()) ctx.send(ev.pasteAddress(address));
   };
   field.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); send(); } });
-  const details = el('details', { class: 'paste-back', id: 'paste-back', open: pasteOpen || Boolean(s.paste_problem) },
+  const details = el('details', { class: 'paste-back', id: 'paste-back', open: pasteOpen || Boolean(s.paste_problem || s.https_forced) },
     el('summary', { text: 'Finished on another device? Paste the address your browser ended on' }),
     el('p', { id: 'paste-help', class: 'small muted', text: 'After "Allow access", a browser on another computer ends on an address starting with http://localhost that does not load. Copy that whole address from its address bar and paste it here.' }),
     el('label', { for: 'paste-address', class: 'small', text: 'Address the browser ended on' }),
@@ -64,6 +64,8 @@ function waiting(s, view, ctx) {
     body: [
       // Why the wizard came here by itself (an expired authorisation, an organisation gone).
       s.reason ? el('p', { id: 'consent-reason', class: 'notice', text: s.reason }) : null,
+      // The browser forced https on this computer's address: told at once, the wait goes on.
+      s.https_forced ? el('p', { id: 'https-forced', class: 'notice', role: 'alert', text: s.https_forced }) : null,
       el('div', { class: 'actions-row' },
         button('Open again', { id: 'btn-open-again', onClick: () => ctx.send(ev.openAgain()) }),
         s.url ? copyButton(ctx, s.url, 'link', 'btn-copy-link', 'Copy link') : null),

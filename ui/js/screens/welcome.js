@@ -87,6 +87,7 @@ export default {
       ],
       footer: [
         button('Manage connections', { id: 'btn-open-connections', onClick: () => ctx.send(ev.openConnections()) }),
+        button('Check this computer', { id: 'btn-check-computer', kind: 'quiet', onClick: () => ctx.send(ev.checkComputer()) }),
         spacer(),
         view.practice ? null
           : button('Practise with a simulated Xero', { id: 'btn-practice', kind: 'quiet', onClick: () => ctx.practice() }),

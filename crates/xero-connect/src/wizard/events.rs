@@ -147,6 +147,8 @@ pub enum UserEvent {
     ConfirmDisconnect,
     /// Do not disconnect.
     CancelDisconnect,
+    /// "Check this computer" (from Welcome, from a failure, or "Check again").
+    CheckComputer,
 }
 
 /// The result of work the runner did; only Rust code creates these.
@@ -170,6 +172,8 @@ pub enum Outcome {
     ConnectionsLoaded(Result<Vec<Connection>, Error>),
     /// Progress reported by a running flow (listening, browser opened, waiting…).
     Progress(Step),
+    /// "Check this computer" finished.
+    Checked(crate::doctor::Report),
     /// A URL (the portal, or the consent page again) could not be opened.
     BrowserFailed {
         /// The URL.

@@ -41,7 +41,7 @@ impl Wizard {
 
     fn progress(&self) -> Option<StepProgress> {
         let (step, of) = match (self.journey, self.stage) {
-            (_, Stage::Welcome | Stage::Connections) => return None,
+            (_, Stage::Welcome | Stage::Connections | Stage::Checkup) => return None,
             (Journey::Setup, s) => (
                 match s {
                     Stage::CreateApp => 1,
@@ -153,6 +153,7 @@ impl Wizard {
                 hints: self.consent.hints.clone(),
                 reason: self.consent.notice.clone(),
                 paste_problem: self.consent.paste_problem.clone(),
+                https_forced: self.consent.https_forced.clone(),
             },
             Stage::ChooseOrganisation => {
                 let (orgs, chosen) = match &self.subject {
@@ -181,6 +182,27 @@ impl Wizard {
                     .and_then(|e| e.action.as_ref())
                     .is_some_and(|a| matches!(a.event, UserEvent::TestConnection { .. })),
             },
+            Stage::Checkup => {
+                let report = self.checkup.report.as_ref();
+                Screen::Checkup {
+                    findings: report
+                        .map(|r| {
+                            r.findings
+                                .iter()
+                                .map(|f| FindingView {
+                                    check: f.check,
+                                    status: f.status,
+                                    title: f.title.clone(),
+                                    detail: f.detail.clone(),
+                                    action: f.remedy.as_ref().and_then(words::remedy_action),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    worst: report.map(|r| r.worst()),
+                    report: report.map(|r| r.text()),
+                }
+            }
             Stage::Connections => Screen::Connections {
                 connections: self.summaries(),
                 confirm_disconnect: self.saved.confirm_disconnect.as_ref().map(|name| DisconnectConfirmation {
@@ -213,6 +235,10 @@ impl Wizard {
                 action("Try again", UserEvent::AllowAccess)
             }
             Some(Remedy::SetUp) => action("First setup", UserEvent::StartSetup),
+            // The network between this computer and Xero: its own checks say what they see.
+            Some(Remedy::CheckComputer | Remedy::TrustNetworkCertificate { .. } | Remedy::ProxySignIn) => {
+                action(words::CHECK_COMPUTER, UserEvent::CheckComputer)
+            }
             _ => None,
         };
         let reconnect = name.clone().map(|name| UserEvent::StartReconnect { name, granular_scopes: false });

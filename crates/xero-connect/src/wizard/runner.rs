@@ -196,6 +196,12 @@ impl WizardRunner {
                     me.apply(Outcome::Tested(result));
                 });
             }
+            Effect::CheckComputer { redirect_uris } => {
+                self.runtime.spawn(async move {
+                    let report = crate::doctor::check_computer(&me.ctx, &redirect_uris).await;
+                    me.apply(Outcome::Checked(report));
+                });
+            }
             Effect::Rename { name, new_name } => {
                 self.runtime.spawn(async move {
                     let result = flows::rename(&me.ctx, &name, &new_name);

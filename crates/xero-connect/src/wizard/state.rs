@@ -45,6 +45,8 @@ pub(super) enum Stage {
     ChooseOrganisation,
     Test,
     Connections,
+    /// "Check this computer", reached from Welcome and from every failure.
+    Checkup,
 }
 
 /// Which numbered path the steps belong to. On reconnect the connection is `Wizard::subject`.
@@ -117,6 +119,8 @@ pub(super) struct ConsentStep {
     pub(super) notice: Option<String>,
     /// Why the last pasted address was refused (the wait goes on).
     pub(super) paste_problem: Option<String>,
+    /// The browser forced https on the listener: what happened and how to clear it.
+    pub(super) https_forced: Option<String>,
 }
 
 impl Default for ConsentStep {
@@ -128,6 +132,7 @@ impl Default for ConsentStep {
             hints: Vec::new(),
             notice: None,
             paste_problem: None,
+            https_forced: None,
         }
     }
 }
@@ -150,6 +155,19 @@ pub(super) struct Testing {
     pub(super) result: Option<TestSuccess>,
 }
 
+/// "Check this computer": the last report, and the screen to go back to.
+#[derive(Debug, Clone)]
+pub(super) struct Checkup {
+    pub(super) report: Option<crate::doctor::Report>,
+    pub(super) back_to: Stage,
+}
+
+impl Default for Checkup {
+    fn default() -> Self {
+        Checkup { report: None, back_to: Stage::Welcome }
+    }
+}
+
 /// The wizard's state. See the module documentation of `wizard`.
 #[derive(Debug)]
 pub struct Wizard {
@@ -162,6 +180,7 @@ pub struct Wizard {
     pub(super) subject: Option<Connection>,
     pub(super) testing: Testing,
     pub(super) saved: Saved,
+    pub(super) checkup: Checkup,
     /// Work in flight (spinner, Cancel).
     pub(super) busy: Option<Busy>,
     /// The last failure, until the user moves on.
@@ -192,6 +211,7 @@ impl Wizard {
             subject: None,
             testing: Testing::default(),
             saved: Saved::default(),
+            checkup: Checkup::default(),
             busy: None,
             error: None,
         }

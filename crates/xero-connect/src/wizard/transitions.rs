@@ -59,6 +59,11 @@ pub enum Effect {
     Cancel,
     /// Hand a pasted address to the waiting consent (checked there, like the listener's requests).
     Paste(Secret),
+    /// Check this computer, for these redirect URIs.
+    CheckComputer {
+        /// The redirect URIs the wizard listens on.
+        redirect_uris: Vec<crate::registration::RedirectUri>,
+    },
 }
 
 impl Wizard {
@@ -241,6 +246,16 @@ impl Wizard {
                 self.saved.confirm_disconnect = None;
                 Vec::new()
             }
+            UserEvent::CheckComputer => {
+                if self.stage != Stage::Checkup {
+                    self.checkup.back_to = self.stage;
+                }
+                self.stage = Stage::Checkup;
+                self.checkup.report = None;
+                // The failure that led here stays in the report's words; the box goes.
+                self.start_busy(words::CHECKING_COMPUTER, false, now_ms);
+                vec![Effect::CheckComputer { redirect_uris: self.config.redirect_uris.clone() }]
+            }
             UserEvent::ConfirmDisconnect => match self.saved.confirm_disconnect.take() {
                 Some(name) => {
                     self.start_busy(words::DISCONNECTING, false, now_ms);
@@ -276,6 +291,7 @@ impl Wizard {
             self.draft.secret_provided = true;
         }
         let back = match self.stage {
+            Stage::Checkup => self.checkup.back_to,
             Stage::CreateApp | Stage::Connections | Stage::Test => Stage::Welcome,
             Stage::Credentials => Stage::CreateApp,
             Stage::Scopes => Stage::Credentials,
@@ -421,6 +437,7 @@ impl Wizard {
         self.consent.url = None;
         self.consent.hints.clear();
         self.consent.paste_problem = None;
+        self.consent.https_forced = None;
         self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
         match (self.journey, &self.draft.accepted) {
             (Journey::Setup, Some(check)) => vec![Effect::Setup(Box::new(self.setup_request(check.clone())))],
@@ -443,6 +460,11 @@ impl Wizard {
         match outcome {
             Outcome::Progress(step) => {
                 self.progressed(step, now_ms);
+                Vec::new()
+            }
+            Outcome::Checked(report) => {
+                self.busy = None;
+                self.checkup.report = Some(report);
                 Vec::new()
             }
             Outcome::BrowserFailed { url, reason } => {
@@ -590,6 +612,9 @@ impl Wizard {
                 }
             }
             Step::PasteRefused { message } => self.consent.paste_problem = Some(message),
+            Step::BrowserForcedHttps { message } => {
+                self.consent.https_forced = Some(format!("{message} {}", words::PASTE_HTTPS_ADDRESS))
+            }
             Step::OrganisationGone { message } => {
                 self.consent.notice = Some(message);
                 self.stage = Stage::Consent;

@@ -235,6 +235,10 @@ pub enum Screen {
         /// Why the address pasted last ("Finished on another device?") was refused; the wait
         /// goes on.
         paste_problem: Option<String>,
+        /// The browser forces https on this computer's own address, so the listener heard TLS
+        /// instead of Xero's answer: what happened, how to clear it, and that pasting the
+        /// address finishes it. The wait goes on.
+        https_forced: Option<String>,
     },
     /// Choose the organisation among those authorised just now.
     ChooseOrganisation {
@@ -258,6 +262,16 @@ pub enum Screen {
         /// again (after a rate-limit wait), so there is one way, with its countdown.
         offer_test: bool,
     },
+    /// "Check this computer": each check with ok / warning / problem and what to do, and the
+    /// report to copy for a vendor's support (no secret, token, code or full Client ID).
+    Checkup {
+        /// The findings, once the checks ran (empty while they run).
+        findings: Vec<FindingView>,
+        /// The worst status found, once they ran.
+        worst: Option<crate::doctor::Status>,
+        /// The redacted report for "Copy report", once they ran.
+        report: Option<String>,
+    },
     /// Saved connections with their actions.
     Connections {
         /// The connections.
@@ -265,6 +279,21 @@ pub enum Screen {
         /// A disconnect waiting for confirmation.
         confirm_disconnect: Option<DisconnectConfirmation>,
     },
+}
+
+/// One line of "Check this computer".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingView {
+    /// What was checked.
+    pub check: crate::doctor::Check,
+    /// ok, warning or problem.
+    pub status: crate::doctor::Status,
+    /// A few words naming it.
+    pub title: String,
+    /// What was found.
+    pub detail: String,
+    /// What to do, in the window's words, when there is something.
+    pub action: Option<String>,
 }
 
 /// What the confirmation of Disconnect says.

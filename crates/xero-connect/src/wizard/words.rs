@@ -17,6 +17,37 @@ pub(super) const SAVING_CHOICE: &str = "Saving your choice…";
 pub(super) const CALLING_XERO: &str = "Calling Xero…";
 /// Busy label while a connection is renamed.
 pub(super) const RENAMING: &str = "Renaming…";
+/// After the browser forced https: the window's way through.
+pub(super) const PASTE_HTTPS_ADDRESS: &str =
+    "Paste it under \"Finished on another device?\" below and press Continue: the setup goes on.";
+
+/// Busy label while "Check this computer" runs.
+pub(super) const CHECKING_COMPUTER: &str = "Checking this computer and the way to Xero…";
+/// The button that opens "Check this computer".
+pub(super) const CHECK_COMPUTER: &str = "Check this computer";
+
+/// What the window says to do about a finding, by its remedy (the command line names its
+/// options instead).
+pub(super) fn remedy_action(remedy: &crate::error::Remedy) -> Option<String> {
+    use crate::error::Remedy;
+    Some(match remedy {
+        Remedy::Reconnect { connection } => format!("Press Reconnect for \"{connection}\" on the Saved connections page."),
+        Remedy::RegisterRedirectUri => {
+            "Close the program using the port, or register another redirect URI (another port) for your app.".into()
+        }
+        Remedy::UnlockKeychain => "Log in to your desktop session again so its keychain is unlocked.".into(),
+        Remedy::TrustNetworkCertificate { issuer } => format!(
+            "Ask whoever runs this network to install {} root certificate on this computer.",
+            issuer.as_deref().map(|i| format!("the \"{i}\"")).unwrap_or_else(|| "its".into())
+        ),
+        Remedy::ProxySignIn => {
+            "Ask whoever runs this network for the proxy's sign-in, or to let this program through.".into()
+        }
+        Remedy::CheckComputer => "Try without the VPN, or from another network.".into(),
+        Remedy::ChooseOrganisation { .. } | Remedy::ChooseAppType | Remedy::SetUp => return None,
+    })
+}
+
 /// Busy label while a connection is disconnected at Xero.
 pub(super) const DISCONNECTING: &str = "Disconnecting at Xero…";
 
