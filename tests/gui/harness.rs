@@ -156,6 +156,34 @@ impl Gui {
         self.wait_css(css).await.is_enabled().await.unwrap()
     }
 
+    /// The text on the display's CLIPBOARD, as another program pasting it would get it (an
+    /// X11 selection request from a window of our own; empty when nobody owns it).
+    pub fn clipboard_text(&self) -> String {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, CreateWindowAux, WindowClass};
+        use x11rb::protocol::Event;
+        let (conn, screen) = x11rb::connect(Some(self._display.name())).expect("the test's X display");
+        let root = conn.setup().roots[screen].root;
+        let win = conn.generate_id().unwrap();
+        conn.create_window(0, win, root, 0, 0, 1, 1, 0, WindowClass::INPUT_OUTPUT, 0, &CreateWindowAux::new())
+            .unwrap();
+        let atom = |name: &str| conn.intern_atom(false, name.as_bytes()).unwrap().reply().unwrap().atom;
+        let (clipboard, utf8, target) = (atom("CLIPBOARD"), atom("UTF8_STRING"), atom("XC_TEST_PASTE"));
+        conn.convert_selection(win, clipboard, utf8, target, x11rb::CURRENT_TIME).unwrap();
+        conn.flush().unwrap();
+        loop {
+            // The server answers for an owner that is gone, so this always ends.
+            if let Event::SelectionNotify(e) = conn.wait_for_event().unwrap() {
+                if e.property == x11rb::NONE {
+                    return String::new();
+                }
+                break;
+            }
+        }
+        let reply = conn.get_property(true, win, target, AtomEnum::ANY, 0, 1 << 20).unwrap().reply().unwrap();
+        String::from_utf8_lossy(&reply.value).into_owned()
+    }
+
     /// The whole DOM as HTML, for leak checks.
     pub async fn dom(&self) -> String {
         self.client.source().await.unwrap_or_default()
