@@ -230,7 +230,11 @@ fn a_lost_refresh_answer_keeps_the_old_token_for_xeros_grace_and_is_named_after_
     env.sim.advance_clock(Duration::from_secs(31 * 60));
     let run = env.cli(&["token", "shop", "--json"]).run();
     assert_eq!(run.error_code(), "invalid_grant", "{run:?}");
-    assert!(message(&run).contains("an earlier refresh") && message(&run).contains("did not get Xero's answer"), "{}", message(&run));
+    assert!(
+        message(&run).contains("an earlier refresh") && message(&run).contains("did not get Xero's answer"),
+        "{}",
+        message(&run)
+    );
 }
 
 #[test]
@@ -255,7 +259,8 @@ fn a_refresh_refused_because_another_computer_refreshed_says_so() {
     let path = env.config_dir().join("settings.json");
     let mut settings: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     settings["connections"][0]["refreshed_on"] = "OFFICE-PC-2".into();
-    settings["connections"][0]["refreshed_at"] = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string().into();
+    settings["connections"][0]["refreshed_at"] =
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string().into();
     std::fs::write(&path, serde_json::to_string_pretty(&settings).unwrap()).unwrap();
     env.sim.advance_clock(Duration::from_secs(31 * 60));
     let run = env.cli(&["refresh", "shop", "--json"]).run();
@@ -286,7 +291,11 @@ fn a_practice_manager_tenant_is_shown_by_type_and_never_sent_to_the_accounting_a
     assert!(listed.contains(&("Xero Practice Manager (practice)".into(), "PRACTICE".into())), "{listed:?}");
     let before = env.sim.count(Endpoint::Organisation);
     let v = env.cli(&["test", "shop", "--tenant", &practice, "--json"]).run().ok().json();
-    assert_eq!((v["api"].as_str(), v["organisation"]["name"].as_str()), (Some("connections"), Some("Xero Practice Manager (practice)")), "{v}");
+    assert_eq!(
+        (v["api"].as_str(), v["organisation"]["name"].as_str()),
+        (Some("connections"), Some("Xero Practice Manager (practice)")),
+        "{v}"
+    );
     assert_eq!(env.sim.count(Endpoint::Organisation), before, "the Accounting API was never asked for a practice");
     // The organisation's books still test with the Accounting API; a daily limit, however
     // spelled, names no fixed number.
@@ -319,7 +328,11 @@ fn sessions_without_a_keychain_are_named_with_what_works_instead() {
     };
     let over_ssh = setup(true);
     assert_eq!(over_ssh.error_code(), "keychain_unavailable");
-    assert!(message(&over_ssh).starts_with("This is an SSH session, which has no usable keychain"), "{}", message(&over_ssh));
+    assert!(
+        message(&over_ssh).starts_with("This is an SSH session, which has no usable keychain"),
+        "{}",
+        message(&over_ssh)
+    );
     assert!(message(&over_ssh).contains("desktop session"), "what works instead: {}", message(&over_ssh));
     // Standard input is no terminal and there is no display: a job, as cron runs it.
     let job = setup(false);
@@ -336,14 +349,20 @@ fn doctor_checks_this_computer_and_its_report_hides_what_must_stay_secret() {
     let status = |check: &str| {
         v["findings"].as_array().unwrap().iter().find(|f| f["check"] == check).map(|f| f["status"].clone()).unwrap()
     };
-    for check in ["keychain", "loopback_port", "browser", "identity_host", "api_host", "certificate", "clock", "connection"] {
+    for check in
+        ["keychain", "loopback_port", "browser", "identity_host", "api_host", "certificate", "clock", "connection"]
+    {
         assert_eq!(status(check), "ok", "{check}: {v}");
     }
     assert_eq!(status("overrides"), "warning", "the simulator's XERO_*_URL are named: {v}");
     let report = v["report"].as_str().unwrap();
     let record = env.keychain_record("shop").unwrap();
-    for secret in [c.secret(), c.app.client_id.clone(), record["refresh_token"].as_str().unwrap().to_string(),
-        record["access_token"].as_str().unwrap().to_string()] {
+    for secret in [
+        c.secret(),
+        c.app.client_id.clone(),
+        record["refresh_token"].as_str().unwrap().to_string(),
+        record["access_token"].as_str().unwrap().to_string(),
+    ] {
         assert!(!env.cli(&["doctor", "--redirect-uri", &free]).run().stdout.contains(&secret));
         assert!(!report.contains(&secret), "the report holds no secret, token or full Client ID: {report}");
     }
@@ -365,6 +384,9 @@ fn doctor_checks_this_computer_and_its_report_hides_what_must_stay_secret() {
     assert!(finding("loopback_port")["hint"].as_str().unwrap().contains("--redirect-uri"), "{v}");
     assert_eq!(finding("certificate")["code"], "certificate_untrusted", "{v}");
     assert!(finding("certificate")["detail"].as_str().unwrap().contains(INSPECTION_CA), "{v}");
-    let text = env.cli(&["doctor", "--redirect-uri", &format!("http://localhost:{port}/callback")]).env("XERO_API_URL", &https).run();
+    let text = env
+        .cli(&["doctor", "--redirect-uri", &format!("http://localhost:{port}/callback")])
+        .env("XERO_API_URL", &https)
+        .run();
     assert!(text.stdout.contains("problem  Port"), "{}", text.stdout);
 }

@@ -165,8 +165,7 @@ impl Gui {
         let (conn, screen) = x11rb::connect(Some(self._display.name())).expect("the test's X display");
         let root = conn.setup().roots[screen].root;
         let win = conn.generate_id().unwrap();
-        conn.create_window(0, win, root, 0, 0, 1, 1, 0, WindowClass::INPUT_OUTPUT, 0, &CreateWindowAux::new())
-            .unwrap();
+        conn.create_window(0, win, root, 0, 0, 1, 1, 0, WindowClass::INPUT_OUTPUT, 0, &CreateWindowAux::new()).unwrap();
         let atom = |name: &str| conn.intern_atom(false, name.as_bytes()).unwrap().reply().unwrap().atom;
         let (clipboard, utf8, target) = (atom("CLIPBOARD"), atom("UTF8_STRING"), atom("XC_TEST_PASTE"));
         conn.convert_selection(win, clipboard, utf8, target, x11rb::CURRENT_TIME).unwrap();

@@ -127,9 +127,11 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
                  xero-connect doctor"
             )
         }
-        Remedy::ProxySignIn => "Give the proxy's sign-in in HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT, or ask IT to let \
+        Remedy::ProxySignIn => {
+            "Give the proxy's sign-in in HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT, or ask IT to let \
                                 xero-connect through without one; then check with: xero-connect doctor"
-            .into(),
+                .into()
+        }
         Remedy::CheckComputer => "See what this computer's network looks like with: xero-connect doctor".into(),
         Remedy::UnlockKeychain => {
             "On a server without a desktop: dbus-run-session -- sh -c 'printf %s \"$KEYRING_PASSWORD\" \

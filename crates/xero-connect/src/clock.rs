@@ -103,7 +103,11 @@ mod tests {
     fn only_a_difference_over_five_minutes_is_told_with_its_side_and_the_fix() {
         assert!(describe(300).is_none() && describe(-299).is_none());
         let behind = describe(720).unwrap();
-        assert!(behind.sentence.starts_with("This computer's clock is 12 minutes behind Xero's"), "{}", behind.sentence);
+        assert!(
+            behind.sentence.starts_with("This computer's clock is 12 minutes behind Xero's"),
+            "{}",
+            behind.sentence
+        );
         let ahead = describe(-2 * 3600).unwrap();
         assert!(ahead.sentence.contains("2 hours ahead of Xero's"), "{}", ahead.sentence);
         assert!(ahead.sentence.contains("automatically") || ahead.sentence.contains("network time"));

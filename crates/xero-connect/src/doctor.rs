@@ -137,7 +137,12 @@ pub async fn check_computer(ctx: &Context, redirect_uris: &[RedirectUri]) -> Rep
     };
     findings.extend(uris.iter().map(port));
     findings.push(browser(&ctx.browser));
-    let identity = reach(ctx, Check::IdentityHost, &format!("{}/.well-known/openid-configuration", ctx.endpoints.identity_origin())).await;
+    let identity = reach(
+        ctx,
+        Check::IdentityHost,
+        &format!("{}/.well-known/openid-configuration", ctx.endpoints.identity_origin()),
+    )
+    .await;
     let api = reach(ctx, Check::ApiHost, &ctx.endpoints.connections()).await;
     findings.push(certificate(ctx, &[&identity, &api]));
     findings.push(identity);
@@ -212,8 +217,10 @@ fn browser(b: &Browser) -> Finding {
     let found = |program: &str| {
         let path = std::path::Path::new(program);
         path.is_absolute() && path.exists()
-            || std::env::var_os("PATH")
-                .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file() || d.join(format!("{program}.exe")).is_file()))
+            || std::env::var_os("PATH").is_some_and(|p| {
+                std::env::split_paths(&p)
+                    .any(|d| d.join(program).is_file() || d.join(format!("{program}.exe")).is_file())
+            })
     };
     match b {
         Browser::Manual => Finding::warning(
@@ -273,14 +280,16 @@ pub fn proxy_in_use(url: &str) -> Option<String> {
     let var = |k: &str| std::env::var(k).ok().or_else(|| std::env::var(k.to_ascii_lowercase()).ok());
     let host = u.host_str()?.to_ascii_lowercase();
     if let Some(no) = var("NO_PROXY") {
-        let bypass = no.split(',').map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase()).any(|n| {
-            !n.is_empty() && (n == "*" || host == n || host.ends_with(&format!(".{n}")))
-        });
+        let bypass = no
+            .split(',')
+            .map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase())
+            .any(|n| !n.is_empty() && (n == "*" || host == n || host.ends_with(&format!(".{n}"))));
         if bypass {
             return None;
         }
     }
-    let proxy = if u.scheme() == "https" { var("HTTPS_PROXY") } else { var("HTTP_PROXY") }.or_else(|| var("ALL_PROXY"))?;
+    let proxy =
+        if u.scheme() == "https" { var("HTTPS_PROXY") } else { var("HTTP_PROXY") }.or_else(|| var("ALL_PROXY"))?;
     Some(hide_password(&proxy))
 }
 
@@ -318,7 +327,9 @@ fn clock() -> Finding {
         None => Finding::warning(Check::Clock, title, "Not compared: Xero did not answer."),
         Some(s) => match crate::clock::describe(s) {
             Some(skew) => Finding::warning(Check::Clock, title, skew.sentence),
-            None => Finding::ok(Check::Clock, title, format!("Within {} seconds of Xero's clock.", s.unsigned_abs().max(1))),
+            None => {
+                Finding::ok(Check::Clock, title, format!("Within {} seconds of Xero's clock.", s.unsigned_abs().max(1)))
+            }
         },
     }
 }
@@ -350,7 +361,11 @@ fn overrides(var: impl Fn(&str) -> Option<String>) -> Finding {
         }
     }
     if shown.is_empty() {
-        return Finding::ok(Check::Overrides, title, "None: Xero's own hosts, no proxy variable, the system's certificates.");
+        return Finding::ok(
+            Check::Overrides,
+            title,
+            "None: Xero's own hosts, no proxy variable, the system's certificates.",
+        );
     }
     let list = shown.join(", ");
     if not_xero {
@@ -423,7 +438,11 @@ async fn connection(ctx: &Context, c: &Connection, now: u64) -> Finding {
         (v, None) => Finding::ok(
             Check::Connection,
             title,
-            format!("{who}{org}: {}", v.map(|_| validity.expect("some").sentence).unwrap_or_else(|| "its secrets are in the keychain.".into())),
+            format!(
+                "{who}{org}: {}",
+                v.map(|_| validity.expect("some").sentence)
+                    .unwrap_or_else(|| "its secrets are in the keychain.".into())
+            ),
         ),
     }
 }

@@ -250,7 +250,9 @@ impl Error {
         let what = match limit {
             Some(RateLimit::Minute) => "Xero's limit of 60 calls a minute for this organisation was reached",
             // The daily limit depends on the app's tier (docs/xero-platform.md §8): not named.
-            Some(RateLimit::Day) => "Xero's daily limit of calls for this organisation (it depends on the app's tier) was reached",
+            Some(RateLimit::Day) => {
+                "Xero's daily limit of calls for this organisation (it depends on the app's tier) was reached"
+            }
             Some(RateLimit::AppMinute) => {
                 "This app's limit of 10,000 calls a minute, across all its organisations, was reached"
             }
@@ -444,8 +446,12 @@ mod tests {
              in about 24 hours."
         );
         assert!(!day.message().contains("5,000"), "tiers differ: {}", day.message());
-        for (spelling, limit) in [("Daily", RateLimit::Day), ("Minute", RateLimit::Minute), ("DAY", RateLimit::Day),
-            ("App Minute", RateLimit::AppMinute)] {
+        for (spelling, limit) in [
+            ("Daily", RateLimit::Day),
+            ("Minute", RateLimit::Minute),
+            ("DAY", RateLimit::Day),
+            ("App Minute", RateLimit::AppMinute),
+        ] {
             assert_eq!(RateLimit::from_header(spelling), Some(limit), "{spelling}");
         }
         assert!(!day.message().contains("86400"));

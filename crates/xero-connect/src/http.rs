@@ -146,7 +146,9 @@ pub(crate) enum ApiFailure {
 pub(crate) fn classify_api_failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiFailure {
     // A web page is not Xero's API answering (its errors are JSON or short plain text): a 403
     // page is an edge's refusal, not a disconnected organisation (issue 16).
-    if is_web_page(headers, body) || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(body).is_err()) {
+    if is_web_page(headers, body)
+        || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(body).is_err())
+    {
         return ApiFailure::Final(blocked_by_network(status, body));
     }
     let detail = serde_json::from_slice::<serde_json::Value>(body)
@@ -243,11 +245,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(page_reference("Reference #18.6f2c1b17.1764000000.2a3b4c5d\n").as_deref(), Some("#18.6f2c1b17.1764000000.2a3b4c5d"));
-        assert_eq!(page_reference("<p>Cloudflare Ray ID: <strong>8c1f2e3d4a5b6c7d</strong></p>").as_deref(), Some("8c1f2e3d4a5b6c7d"));
+        assert_eq!(
+            page_reference("Reference #18.6f2c1b17.1764000000.2a3b4c5d\n").as_deref(),
+            Some("#18.6f2c1b17.1764000000.2a3b4c5d")
+        );
+        assert_eq!(
+            page_reference("<p>Cloudflare Ray ID: <strong>8c1f2e3d4a5b6c7d</strong></p>").as_deref(),
+            Some("8c1f2e3d4a5b6c7d")
+        );
         assert_eq!(page_reference("no reference here"), None);
         // Any other web page, whatever its status, and a 403 in plain text.
-        assert_eq!(code(classify(200, &[], "<!DOCTYPE html><html><body>Sign in to the hotel Wi-Fi")), ErrorCode::BlockedByNetwork);
+        assert_eq!(
+            code(classify(200, &[], "<!DOCTYPE html><html><body>Sign in to the hotel Wi-Fi")),
+            ErrorCode::BlockedByNetwork
+        );
         assert_eq!(code(classify(403, &[], "Forbidden")), ErrorCode::BlockedByNetwork);
         // Xero's own plain-text answers stay what they were.
         assert_eq!(code(classify(503, &[], "Organisation offline")), ErrorCode::XeroUnavailable);

@@ -237,7 +237,9 @@ async fn post_as_client(
     }
     let body = resp.bytes().await.map_err(|e| transport_error(&e))?;
     // A web page is an edge or proxy answering, never a verdict on the credentials.
-    if is_web_page(&headers, &body) || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(&body).is_err()) {
+    if is_web_page(&headers, &body)
+        || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(&body).is_err())
+    {
         return Err(blocked_by_network(status, &body));
     }
     Ok((status, serde_json::from_slice(&body).unwrap_or_default()))
@@ -368,7 +370,9 @@ async fn send(http: reqwest::Client, request: oauth2::HttpRequest) -> Result<oau
     }
     let bytes = response.bytes().await.map_err(|e| TransportError::Failed(transport_error(&e)))?;
     // Xero's edge answering a token request with an "Access Denied" page (issue 16).
-    if is_web_page(&headers, &bytes) || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(&bytes).is_err()) {
+    if is_web_page(&headers, &bytes)
+        || (status.as_u16() == 403 && serde_json::from_slice::<serde_json::Value>(&bytes).is_err())
+    {
         return Err(TransportError::Failed(blocked_by_network(status, &bytes)));
     }
     if status.is_server_error() {

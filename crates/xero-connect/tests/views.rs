@@ -495,7 +495,9 @@ fn journeys() -> Recorder {
         .pushed(opened(), "consent-waiting")
         .pushed(
             Outcome::Progress(Step::BrowserForcedHttps {
-                message: xero_connect::https_forced(&xero_connect::registration::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap()),
+                message: xero_connect::https_forced(
+                    &xero_connect::registration::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap(),
+                ),
             }),
             "consent-https-forced",
         );

@@ -29,10 +29,10 @@ pub use demo::{
     seed_demo, Demo, DEMO_CUSTOM_CLIENT_ID, DEMO_CUSTOM_CLIENT_SECRET, DEMO_PKCE_CLIENT_ID, DEMO_REDIRECT_URI,
     DEMO_TENANT_AU, DEMO_TENANT_NZ, DEMO_TENANT_UK, DEMO_WEB_CLIENT_ID, DEMO_WEB_CLIENT_SECRET,
 };
+pub use https::{CertificateAuthority, ServerIdentity};
 pub use model::{
     App, AppKind, AppSpec, ConnectionInfo, Consent, Endpoint, Fault, FaultKind, LoggedRequest, OrgSpec, User,
 };
-pub use https::{CertificateAuthority, ServerIdentity};
 pub use tokens::decode_claims;
 
 use state::{OrgRec, Shared, State};

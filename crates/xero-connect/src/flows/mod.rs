@@ -178,12 +178,13 @@ impl TokenOutput {
 /// `keychain_unavailable`, `unknown_connection`, `settings_unavailable`.
 pub async fn refresh(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<Connection> {
     let conn = show(ctx, name)?;
-    let result = crate::tokens::refresh(ctx, &conn, crate::tokens::Why::Renew, progress).await.map_err(|e| match e.code() {
-        ErrorCode::InvalidGrant if e.remedy().is_none() => {
-            e.with_remedy(Remedy::Reconnect { connection: conn.name.clone() })
-        }
-        _ => e,
-    });
+    let result =
+        crate::tokens::refresh(ctx, &conn, crate::tokens::Why::Renew, progress).await.map_err(|e| match e.code() {
+            ErrorCode::InvalidGrant if e.remedy().is_none() => {
+                e.with_remedy(Remedy::Reconnect { connection: conn.name.clone() })
+            }
+            _ => e,
+        });
     result.map_err(crate::clock::annotate)?;
     show(ctx, name)
 }

@@ -31,7 +31,9 @@ pub(super) const CHECK_COMPUTER: &str = "Check this computer";
 pub(super) fn remedy_action(remedy: &crate::error::Remedy) -> Option<String> {
     use crate::error::Remedy;
     Some(match remedy {
-        Remedy::Reconnect { connection } => format!("Press Reconnect for \"{connection}\" on the Saved connections page."),
+        Remedy::Reconnect { connection } => {
+            format!("Press Reconnect for \"{connection}\" on the Saved connections page.")
+        }
         Remedy::RegisterRedirectUri => {
             "Close the program using the port, or register another redirect URI (another port) for your app.".into()
         }
