@@ -43,34 +43,47 @@ impl std::fmt::Display for Untrusted {
 
 impl std::error::Error for Untrusted {}
 
-/// The rustls configuration every Xero call uses. Falls back to the bundled roots alone when
-/// the platform verifier cannot start (a Linux machine with no readable store at all).
+/// The rustls configuration every Xero call uses. The verifier is made on the first handshake,
+/// not here: loading the system's store costs milliseconds that a command answering from the
+/// keychain alone (`token` with a valid token, BENCHMARKS.md) must not pay.
 pub(crate) fn client_config() -> rustls::ClientConfig {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned();
-    let inner: Arc<dyn ServerCertVerifier> =
-        match rustls_platform_verifier::Verifier::new_with_extra_roots(bundled, provider.clone()) {
-            Ok(v) => Arc::new(v),
-            Err(_) => {
-                let mut roots = rustls::RootCertStore::empty();
-                roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
-                rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .expect("the bundled roots make a verifier")
-            }
-        };
+    let verifier = NamingVerifier { provider: provider.clone(), inner: std::sync::OnceLock::new() };
     rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("ring supports the default protocol versions")
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(NamingVerifier { inner }))
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth()
 }
 
-/// The platform verifier, whose refusals name the issuer (see [`Untrusted`]).
+/// The platform verifier with the bundled roots as extra anchors; the bundled roots alone when
+/// the platform verifier cannot start (a Linux machine with no readable store at all).
+fn platform_verifier(provider: &Arc<rustls::crypto::CryptoProvider>) -> Arc<dyn ServerCertVerifier> {
+    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned();
+    match rustls_platform_verifier::Verifier::new_with_extra_roots(bundled, provider.clone()) {
+        Ok(v) => Arc::new(v),
+        Err(_) => {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .expect("the bundled roots make a verifier")
+        }
+    }
+}
+
+/// The platform verifier, made on first use, whose refusals name the issuer (see [`Untrusted`]).
 #[derive(Debug)]
 struct NamingVerifier {
-    inner: Arc<dyn ServerCertVerifier>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    inner: std::sync::OnceLock<Arc<dyn ServerCertVerifier>>,
+}
+
+impl NamingVerifier {
+    fn inner(&self) -> &Arc<dyn ServerCertVerifier> {
+        self.inner.get_or_init(|| platform_verifier(&self.provider))
+    }
 }
 
 impl ServerCertVerifier for NamingVerifier {
@@ -82,7 +95,7 @@ impl ServerCertVerifier for NamingVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now).map_err(|e| {
+        self.inner().verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now).map_err(|e| {
             let rustls::Error::InvalidCertificate(why) = &e else { return e };
             let reason = match why {
                 CertificateError::UnknownIssuer => UntrustedReason::UnknownIssuer,
@@ -107,7 +120,7 @@ impl ServerCertVerifier for NamingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        self.inner().verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -116,11 +129,13 @@ impl ServerCertVerifier for NamingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        self.inner().verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        // Asked when the handshake starts; the provider's list is what the platform verifier
+        // answers too, and asking it here would load the store for every client made.
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
