@@ -486,6 +486,31 @@ fn journeys() -> Recorder {
         .user(UserEvent::CheckComputer, "checkup-running-from-connections")
         .pushed(Outcome::Checked(checkup_report()), "checkup-done-from-connections")
         .user(UserEvent::Back, "connections-after-checkup");
+    r.restart("a clock behind Xero's", with_saved(false), "welcome");
+    let shop = connection("shop", AppType::Web, &[(TENANT_A, "Demo Company (AU)")], Some(TENANT_A), Some(record(true)));
+    // Fixed words: `clock::describe` names the settings of the OS the test runs on.
+    let behind = xero_connect::clock::ClockSkew {
+        seconds: 720,
+        sentence: "This computer's clock is 12 minutes behind Xero's: open Settings, Time & language, Date & time, \
+                   turn on \"Set time automatically\" and press \"Sync now\". Times shown here may be off until it is."
+            .into(),
+    };
+    r.user(UserEvent::StartReconnect { name: "shop".into(), granular_scopes: false }, "reconnect-create-app")
+        .user(UserEvent::Next, "reconnect-credentials")
+        .user(submitted("shop", SECRET), "reconnect-proving")
+        .pushed(
+            Outcome::ReconnectDone(Ok(ReconnectOutcome {
+                connection: shop,
+                method: ReconnectMethod::Refresh,
+                organisation_gone: None,
+            })),
+            "reconnect-test-ready",
+        )
+        .user(UserEvent::TestConnection { name: None }, "reconnect-test-busy")
+        .pushed(
+            Outcome::Tested(Ok(TestReport { clock: Some(behind), ..report("shop", TENANT_A) })),
+            "test-green-clock-behind",
+        );
     r.restart("a browser forcing https", with_saved(false), "welcome");
     r.user(UserEvent::StartSetup, "create-app")
         .user(UserEvent::Next, "credentials")

@@ -97,6 +97,8 @@ function timedOut(s, view, ctx) {
     body: [
       el('h2', { class: 'block-title', text: 'What usually causes this, most likely first' }),
       el('ol', { class: 'hints', id: 'timeout-hints' }, s.hints.map((h) => el('li', { text: h }))),
+      // The network or this computer may be why nothing came back: its own checks are a click away.
+      el('p', {}, button('Check this computer', { id: 'btn-timeout-check', kind: 'link', onClick: () => ctx.send(ev.checkComputer()) })),
       s.redirect_uri ? section('Redirect URI this window listens on',
         el('div', { class: 'values' }, valueRow(ctx, 'Redirect URI', s.redirect_uri, { copyId: 'btn-copy-redirect-uri', what: 'redirect URI', valueId: 'value-redirect-uri' }))) : null,
     ],

@@ -45,7 +45,9 @@ function result(r, ctx) {
       o.base_currency ? fact('Currency', o.base_currency) : null,
       by ? fact('Authorised by', by.name ? `${by.name} <${by.email}>` : by.email) : null,
       fact('Tested at', el('time', { dateTime: r.tested_at, text: when(r.tested_at) })),
-      tenantFact(ctx, o.id)));
+      tenantFact(ctx, o.id)),
+    // Xero's clock far from this computer's: how far, and where to set it right.
+    r.clock ? el('p', { id: 'clock-warning', class: 'notice', text: r.clock }) : null);
 }
 
 export default {

@@ -546,6 +546,7 @@ impl Wizard {
                             answered_by: report.answered_by,
                             authorised_by: report.authorised_by,
                             tested_at: report.tested_at,
+                            clock: report.clock.map(|c| c.sentence),
                         });
                         self.error = None;
                     }

@@ -162,6 +162,9 @@ pub struct TestSuccess {
     pub authorised_by: Option<XeroUser>,
     /// When (RFC 3339).
     pub tested_at: String,
+    /// This computer's clock against Xero's, when more than five minutes apart: how far and
+    /// how to fix it.
+    pub clock: Option<String>,
 }
 
 /// The screen to draw, with the data only it needs; `kind` names it in JSON.
