@@ -407,9 +407,10 @@ async fn connection(ctx: &Context, c: &Connection, now: u64) -> Finding {
         Ok(s) => s,
         Err(e) => return Finding::from_error(Check::Connection, title, &e),
     };
-    let needs = if c.app_type.has_secret() { secrets.client_secret.is_some() } else { true }
-        && (c.app_type == crate::registration::AppType::Custom || secrets.refresh_token.is_some());
-    if !needs {
+    // A secret where the app type has one, and a refresh token unless it is a custom connection.
+    let secret_there = !c.app_type.has_secret() || secrets.client_secret.is_some();
+    let grant_there = c.app_type == crate::registration::AppType::Custom || secrets.refresh_token.is_some();
+    if !(secret_there && grant_there) {
         return Finding {
             remedy: reconnect,
             ..Finding::problem(
