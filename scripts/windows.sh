@@ -60,7 +60,11 @@ windows_env() {
     export AR_x86_64_pc_windows_gnu=/usr/bin/x86_64-w64-mingw32-ar
     export WINDRES=/usr/bin/x86_64-w64-mingw32-windres
     export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/scripts/wine-run"
-    export WINEPREFIX="$XC_WINDOWS_DIR/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+    # Wine links the user's Desktop, Documents… to folders under HOME and writes menu entries
+    # there: a HOME of its own keeps all that out of the real one.
+    export WINEPREFIX="$XC_WINDOWS_DIR/wine-prefix" WINEDEBUG=-all XC_WINE_USER XC_WINE_HOME="$XC_WINDOWS_DIR/home"
+    # No Mono or Gecko installers (not needed, and not downloadable here); no desktop menu entries.
+    export WINEDLLOVERRIDES="mscoree,mshtml,winemenubuilder.exe="
     # The rustup toolchain's variables would reach build scripts and confuse them.
     unset RUSTUP_TOOLCHAIN RUSTFLAGS
 }
@@ -70,21 +74,53 @@ windows_cargo() {
     nice -n 5 /usr/bin/cargo "$1" --target "$WINDOWS_TARGET" -Zbuild-std=std,panic_abort "${@:2}"
 }
 
-# The Wine prefix the tests run in, created once, with the test-only stand-in for
-# bcryptprimitives.dll that Debian's Wine 8.0 lacks (tests/windows/bcryptprimitives.c says why).
-# It is never shipped: real Windows 10 and 11 have the DLL.
-prepare_wine_prefix() {
-    local shim="$XC_WINDOWS_DIR/shim/bcryptprimitives.dll" src="$PWD/tests/windows"
-    if [ ! -f "$shim" ] || [ "$src/bcryptprimitives.c" -nt "$shim" ] || [ "$src/bcryptprimitives.def" -nt "$shim" ]; then
-        mkdir -p "$XC_WINDOWS_DIR/shim"
-        /usr/bin/x86_64-w64-mingw32-gcc-win32 -O2 -shared -o "$shim" \
-            "$src/bcryptprimitives.c" "$src/bcryptprimitives.def" -ladvapi32
+# The Wine user of the test prefix: its profile folder, C:\users\Zoë Smith, holds a space and a
+# non-ASCII letter, as many real ones do, so every test exercises such paths.
+XC_WINE_USER="Zoë Smith"
+
+# The test-only Windows helpers of tests/windows/ (built with MinGW into $XC_WINDOWS_DIR/helpers):
+# the stand-in for bcryptprimitives.dll that Debian's Wine 8.0 lacks (bcryptprimitives.c says
+# why), and no-credential-manager.exe. None of them is ever shipped.
+build_test_helpers() {
+    local src="$PWD/tests/windows" out="$XC_WINDOWS_DIR/helpers" cc=/usr/bin/x86_64-w64-mingw32-gcc-win32
+    mkdir -p "$out"
+    if [ ! -f "$out/bcryptprimitives.dll" ] || [ "$src/bcryptprimitives.c" -nt "$out/bcryptprimitives.dll" ]; then
+        $cc -O2 -shared -o "$out/bcryptprimitives.dll" "$src/bcryptprimitives.c" "$src/bcryptprimitives.def" -ladvapi32
     fi
-    if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    if [ ! -f "$out/no-credential-manager.exe" ] || [ "$src/no-credential-manager.c" -nt "$out/no-credential-manager.exe" ]; then
+        $cc -O2 -o "$out/no-credential-manager.exe" "$src/no-credential-manager.c" -ladvapi32
+    fi
+}
+
+# The template Wine prefix, created once for the user above, with the bcryptprimitives stand-in
+# in its system32. The tests copy it (tests/support/windows.rs); nothing runs in it directly.
+# Real Windows 10 and 11 have the DLL.
+prepare_wine_prefix() {
+    build_test_helpers
+    # How the prefix was made: a prefix made otherwise (another user, HOME, Wine) is made again.
+    local recipe="wine=$(/usr/lib/wine/wine64 --version) user=$XC_WINE_USER home=$XC_WINE_HOME"
+    if [ ! -f "$WINEPREFIX/system.reg" ] || [ "$(cat "$XC_WINDOWS_DIR/wine-prefix.recipe" 2>/dev/null)" != "$recipe" ]; then
+        rm -rf "$WINEPREFIX"
         echo "windows: creating the Wine prefix $WINEPREFIX" >&2
         mkdir -p "$WINEPREFIX"
-        DISPLAY= /usr/lib/wine/wine64 wineboot --init >/dev/null 2>&1 || true
+        XC_WINE_USER DISPLAY= /usr/lib/wine/wine64 wineboot --init >/dev/null 2>&1 || true
         /usr/lib/wine/wineserver64 -w
     fi
-    cp "$shim" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+    cp "$XC_WINDOWS_DIR/helpers/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+}
+
+# A private copy of the template prefix at $1, for one run: hard links for the system files,
+# which Wine only reads, real copies of the registry and the users' folders, which it writes.
+# (tests/support/windows.rs does the same for each end-to-end test.)
+clone_wine_prefix() {
+    local to="$1" from="$XC_WINDOWS_DIR/wine-prefix" entry
+    WINEPREFIX="$to" /usr/lib/wine/wineserver64 -k 2>/dev/null || true
+    rm -rf "$to"
+    mkdir -p "$to/drive_c"
+    for entry in "$from"/* "$from"/.update-timestamp; do
+        case "${entry##*/}" in drive_c|wineserver) ;; *) cp -a "$entry" "$to/" ;; esac
+    done
+    for entry in "$from"/drive_c/*; do
+        if [ "${entry##*/}" = windows ]; then cp -al "$entry" "$to/drive_c/"; else cp -a "$entry" "$to/drive_c/"; fi
+    done
 }

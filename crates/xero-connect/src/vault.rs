@@ -89,6 +89,9 @@ fn keyring_error(e: keyring::Error) -> Error {
         "Check that Windows Credential Manager is available for this user and try again."
     };
     let error = match e {
+        // Windows answers ERROR_NO_SUCH_LOGON_SESSION (the only cause of this variant there)
+        // in a session that has no credentials of its own.
+        keyring::Error::NoStorageAccess(_) if cfg!(windows) => Error::keychain(WINDOWS_NO_LOGON_SESSION),
         keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
             Error::keychain(format!("The operating system's keychain cannot be used. {how}"))
         }
@@ -101,6 +104,16 @@ fn keyring_error(e: keyring::Error) -> Error {
         error
     }
 }
+
+/// Windows' ERROR_NO_SUCH_LOGON_SESSION (1312): Credential Manager belongs to an interactive
+/// logon, so sessions started with a network logon (SSH, remote PowerShell) and tasks that run
+/// while the user is not signed in have none.
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
+const WINDOWS_NO_LOGON_SESSION: &str =
+    "Windows Credential Manager is not available in this kind of session (an SSH or \
+     remote PowerShell session, or a task that runs while you are signed out): run xero-connect in your own \
+     desktop session, at the computer or over Remote Desktop, or as a scheduled task set to \"Run only when user \
+     is logged on\".";
 
 /// An in-memory keychain for unit tests; it can be told to fail like a missing keyring daemon,
 /// to refuse writes while answering reads, to be slow, or to hold writes until released (like a
@@ -405,14 +418,34 @@ impl Deadline {
 }
 
 fn read_value(store: &dyn SecretStore, account: &str, deadline: &Deadline) -> Result<Option<Secret>> {
-    let Some(head) = store.get(account)? else { return Ok(None) };
-    let Some(parts) = Parts::of_head(&head) else { return Ok(Some(head)) };
+    let mut head = store.get(account)?;
+    loop {
+        let Some(current) = &head else { return Ok(None) };
+        let Some(parts) = Parts::of_head(current) else { return Ok(head) };
+        let read = read_parts(store, account, parts, deadline);
+        if matches!(read, Ok(Some(_))) {
+            return read;
+        }
+        // Another process may have switched the head to the other slot and deleted these parts
+        // while they were read (a refresh in another `token`): the head then says so, and its
+        // new parts were all written before it. The same head means they really are gone.
+        deadline.check()?;
+        let now = store.get(account)?;
+        if now.as_ref().map(Secret::expose) == Some(current.expose()) {
+            return read;
+        }
+        head = now;
+    }
+}
+
+/// The parts a head names, joined; `None` when one is missing (deleted by hand, or by a
+/// concurrent write).
+fn read_parts(store: &dyn SecretStore, account: &str, parts: Parts, deadline: &Deadline) -> Result<Option<Secret>> {
     let mut value = String::new();
     for i in 1..=parts.count {
         deadline.check()?;
         match store.get(&Parts::account(account, parts.slot, i))? {
             Some(part) => value.push_str(part.expose()),
-            // A part went missing (deleted by hand): as good as absent.
             None => return Ok(None),
         }
     }
@@ -586,6 +619,40 @@ mod tests {
         assert_eq!(access_token(&v.load("c1").await.unwrap()), "c".repeat(4000));
     }
 
+    /// A keychain where another process replaces the value (a refresh in another `token`)
+    /// between a reader's read of the head and of its first part.
+    struct WriterBetweenReads {
+        inner: MemoryStore,
+        pending: Mutex<Option<Secret>>,
+    }
+    impl SecretStore for WriterBetweenReads {
+        fn get(&self, account: &str) -> Result<Option<Secret>> {
+            if account.contains('#') {
+                if let Some(newer) = self.pending.lock().unwrap().take() {
+                    let deadline = Deadline(Instant::now() + KEYCHAIN_TIMEOUT, KEYCHAIN_TIMEOUT);
+                    write_value(&self.inner, "c1", &newer, WINDOWS_PART_UNITS, &deadline)?;
+                }
+            }
+            self.inner.get(account)
+        }
+        fn set(&self, account: &str, value: &Secret) -> Result<()> {
+            self.inner.set(account, value)
+        }
+        fn delete(&self, account: &str) -> Result<()> {
+            self.inner.delete(account)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_racing_a_split_write_gets_the_new_value_whole() {
+        let store = Arc::new(WriterBetweenReads { inner: MemoryStore::default(), pending: Mutex::new(None) });
+        let v = Vault::new(store.clone());
+        v.save("c1", &secrets(&"o".repeat(5000))).await.unwrap();
+        *store.pending.lock().unwrap() = Some(secrets(&"n".repeat(5000)).to_record());
+        assert_eq!(access_token(&v.load("c1").await.unwrap()), "n".repeat(5000));
+        assert!(store.pending.lock().unwrap().is_none(), "the write happened during the read");
+    }
+
     #[tokio::test]
     async fn parts_an_interrupted_write_left_in_a_slot_are_removed_by_the_next_write_there() {
         let (store, v) = vault();
@@ -659,5 +726,105 @@ mod tests {
         store.set_read_only(true);
         let err = v.check_available().await.unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::KeychainUnavailable);
+    }
+
+    /// Against the real Windows Credential Manager (Wine's, under scripts/test-windows).
+    #[cfg(windows)]
+    mod credential_manager {
+        use super::*;
+        use std::sync::atomic::AtomicUsize;
+
+        fn unique_account() -> String {
+            format!("{:024x}", rand::random::<u128>() >> 32)
+        }
+
+        /// Sizes seen from Xero: a 48-character client secret, a 64-character refresh token, an
+        /// access token of about 2,100 characters when it lists many granular scopes.
+        fn realistic() -> Secrets {
+            Secrets {
+                client_secret: Some(Secret::new("s".repeat(48))),
+                refresh_token: Some(Secret::new("r".repeat(64))),
+                access_token: Some(StoredAccessToken { token: Secret::new("e".repeat(2100)), expires_at: 1_800 }),
+            }
+        }
+
+        fn raw_entries(account: &str) -> Vec<String> {
+            let head = KeyringStore.get(account).unwrap().expect("the head entry");
+            let parts = Parts::of_head(&head).expect("a record this long is split");
+            let mut entries = vec![head.expose().to_string()];
+            for i in 1..=parts.count {
+                entries
+                    .push(KeyringStore.get(&Parts::account(account, parts.slot, i)).unwrap().unwrap().expose().into());
+            }
+            entries
+        }
+
+        #[test]
+        fn credential_manager_refuses_a_value_over_its_blob_limit() {
+            // What the split is for: 1,300 UTF-16 units are 2,600 bytes.
+            let account = unique_account();
+            assert!(KeyringStore.set(&account, &Secret::new("x".repeat(1300))).is_err());
+            assert!(KeyringStore.get(&account).unwrap().is_none());
+        }
+
+        #[tokio::test]
+        async fn realistic_xero_secrets_are_kept_in_entries_below_the_limit_and_read_back_whole() {
+            let account = unique_account();
+            Vault::os().save(&account, &realistic()).await.unwrap();
+            let entries = raw_entries(&account);
+            assert!(entries.len() >= 3, "a head and at least two parts: {}", entries.len());
+            for e in &entries {
+                assert!(e.encode_utf16().count() * 2 <= 2560, "an entry of {} bytes", e.encode_utf16().count() * 2);
+            }
+            let back = Vault::os().load(&account).await.unwrap();
+            assert_eq!(back.access_token.unwrap().token.expose(), "e".repeat(2100));
+            assert_eq!(back.client_secret.unwrap().expose(), "s".repeat(48));
+            Vault::os().delete(&account).await.unwrap();
+            assert!(KeyringStore.get(&account).unwrap().is_none());
+            assert!(KeyringStore.get(&format!("{account}#a1")).unwrap().is_none(), "no part left");
+        }
+
+        /// Credential Manager, with writes that fail once `left` more have succeeded.
+        struct FailingWrites(AtomicUsize);
+        impl SecretStore for FailingWrites {
+            fn get(&self, account: &str) -> Result<Option<Secret>> {
+                KeyringStore.get(account)
+            }
+            fn set(&self, account: &str, value: &Secret) -> Result<()> {
+                if self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
+                    return Err(Error::keychain("refused (test)"));
+                }
+                KeyringStore.set(account, value)
+            }
+            fn delete(&self, account: &str) -> Result<()> {
+                KeyringStore.delete(account)
+            }
+        }
+
+        #[tokio::test]
+        async fn a_save_failing_half_way_keeps_the_previous_client_secret() {
+            let account = unique_account();
+            Vault::os().save(&account, &realistic()).await.unwrap();
+            let before = raw_entries(&account);
+            for fail_after in 0..3 {
+                let failing = Vault::new(Arc::new(FailingWrites(AtomicUsize::new(fail_after))));
+                let mut renewed = realistic();
+                renewed.access_token.as_mut().unwrap().token = Secret::new("n".repeat(2100));
+                assert!(failing.save(&account, &renewed).await.is_err());
+                assert_eq!(raw_entries(&account), before, "failing after {fail_after} writes");
+                let kept = Vault::os().load(&account).await.unwrap();
+                assert_eq!(kept.client_secret.unwrap().expose(), "s".repeat(48));
+            }
+            Vault::os().delete(&account).await.unwrap();
+        }
+
+        #[test]
+        fn no_logon_session_names_the_sessions_that_work() {
+            let e = keyring_error(keyring::Error::NoStorageAccess(Box::new(keyring::windows::Error(1312))));
+            assert_eq!(e.code(), crate::ErrorCode::KeychainUnavailable);
+            for words in ["SSH", "remote PowerShell", "Remote Desktop", "Run only when user is logged on"] {
+                assert!(e.message().contains(words), "{}", e.message());
+            }
+        }
     }
 }
