@@ -100,11 +100,19 @@ prepare_wine_prefix() {
     # How the prefix was made: a prefix made otherwise (another user, HOME, Wine) is made again.
     local recipe="wine=$(/usr/lib/wine/wine64 --version) user=$XC_WINE_USER home=$XC_WINE_HOME"
     if [ ! -f "$WINEPREFIX/system.reg" ] || [ "$(cat "$XC_WINDOWS_DIR/wine-prefix.recipe" 2>/dev/null)" != "$recipe" ]; then
-        rm -rf "$WINEPREFIX"
+        /usr/lib/wine/wineserver64 -k 2>/dev/null || true
+        rm -rf "$WINEPREFIX" "$XC_WINE_HOME"
         echo "windows: creating the Wine prefix $WINEPREFIX" >&2
-        mkdir -p "$WINEPREFIX"
-        XC_WINE_USER DISPLAY= /usr/lib/wine/wine64 wineboot --init >/dev/null 2>&1 || true
+        mkdir -p "$WINEPREFIX" "$XC_WINE_HOME"
+        # wineboot complains that there is no 32-bit rundll32 (no wine32 here); that is harmless.
+        HOME="$XC_WINE_HOME" USER="$XC_WINE_USER" DISPLAY= /usr/lib/wine/wine64 wineboot --init \
+            >"$XC_WINDOWS_DIR/wineboot.log" 2>&1 || true
         /usr/lib/wine/wineserver64 -w
+        [ -d "$WINEPREFIX/drive_c/users/$XC_WINE_USER" ] || {
+            echo "windows: Wine could not create its prefix; see $XC_WINDOWS_DIR/wineboot.log" >&2
+            return 1
+        }
+        echo "$recipe" >"$XC_WINDOWS_DIR/wine-prefix.recipe"
     fi
     cp "$XC_WINDOWS_DIR/helpers/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 }
