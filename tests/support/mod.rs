@@ -578,6 +578,17 @@ impl TestEnv {
         Connected { app, redirect_uri, tenant, name: name.to_string() }
     }
 
+    /// Sets up connection `name` for another new web app, to an organisation that is already
+    /// there (`tenant`), asserting success.
+    pub fn connect_web_to(&self, name: &str, tenant: &str) -> Connected {
+        let redirect_uri = redirect_uri();
+        let app = self.web_app(std::slice::from_ref(&redirect_uri));
+        let secret = app.client_secret.clone().unwrap();
+        let args = ["setup", name, "--client-id", &app.client_id, "--redirect-uri", &redirect_uri, "--tenant", tenant];
+        self.cli(&args).stdin(&format!("{secret}\n")).run().ok();
+        Connected { app, redirect_uri, tenant: tenant.to_string(), name: name.to_string() }
+    }
+
     /// The saved connection's keychain ID, read from the settings file.
     pub fn connection_id(&self, name: &str) -> String {
         let text = std::fs::read_to_string(self.config_dir().join("settings.json")).expect("settings file");
