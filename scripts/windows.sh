@@ -132,3 +132,8 @@ clone_wine_prefix() {
         if [ "${entry##*/}" = windows ]; then cp -al "$entry" "$to/drive_c/"; else cp -a "$entry" "$to/drive_c/"; fi
     done
 }
+
+# A Linux path as Windows programs under Wine name it (drive Z: is /).
+windows_path_of() {
+    printf 'Z:%s' "${1//\//\\}"
+}

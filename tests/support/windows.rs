@@ -29,7 +29,8 @@ pub struct WindowsBuild {
     pub scratch: PathBuf,
 }
 
-/// The Windows build when `XC_TEST_TARGET=windows` (set by scripts/test-windows), else `None`.
+/// The Windows build when `XC_TEST_TARGET=windows` (set by scripts/test-windows and
+/// scripts/bench --windows, with `XC_WINDOWS_DIR` and `XC_WINE_USER`), else `None`.
 pub fn build() -> Option<&'static WindowsBuild> {
     static BUILD: OnceLock<Option<WindowsBuild>> = OnceLock::new();
     BUILD
@@ -38,8 +39,10 @@ pub fn build() -> Option<&'static WindowsBuild> {
                 return None;
             }
             let dir = PathBuf::from(std::env::var_os("XC_WINDOWS_DIR").expect("XC_WINDOWS_DIR is set"));
+            // The benchmark measures the release build (scripts/bench --windows).
+            let profile = std::env::var("XC_WINDOWS_PROFILE").unwrap_or_else(|_| "debug".into());
             let build = WindowsBuild {
-                exes: dir.join("target/x86_64-pc-windows-gnu/debug"),
+                exes: dir.join("target/x86_64-pc-windows-gnu").join(profile),
                 helpers: dir.join("helpers"),
                 template: dir.join("wine-prefix"),
                 user: std::env::var("XC_WINE_USER").expect("XC_WINE_USER is set"),
