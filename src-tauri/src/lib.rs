@@ -10,6 +10,7 @@ mod navigation;
 mod opener;
 mod practice;
 mod state;
+mod webview;
 
 use error::IpcError;
 use state::{ActiveWizard, MAIN_WINDOW};
@@ -68,6 +69,11 @@ pub fn run() {
             std::process::exit(code);
         }
     };
+    if webview::runtime_missing() {
+        let title = window_title(args.profile.as_deref());
+        webview::report(&title, &webview::missing_runtime_message(&title));
+        std::process::exit(1);
+    }
     // Registered first so a second launch is handed over before anything else starts: two
     // wizards would fight over the loopback port and the settings file.
     let builder =
@@ -97,6 +103,15 @@ fn with_plugins_and_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::B
             commands::wizard_next_view,
             commands::practice_start
         ])
+}
+
+/// The window's title, "Connect NAME to Xero" with a vendor profile, for the messages shown
+/// before the window exists.
+fn window_title(profile: Option<&std::path::Path>) -> String {
+    match xero_connect::profile::locate(profile) {
+        Ok(Some(p)) => format!("Connect {} to Xero", p.product),
+        _ => "Connect to Xero".to_string(),
+    }
 }
 
 fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {

@@ -2,7 +2,9 @@
 //! against the local simulator it measures (1) one `xero-connect token` process with a valid
 //! stored token, beside a bare `xero-connect --version` process for scale, and (2) the time from
 //! the consent callback reaching the listener to tokens stored and organisations listed, as
-//! reported by the CLI itself. Medians of many runs; run it with `scripts/bench`.
+//! reported by the CLI itself. Medians of many runs; run it with `scripts/bench`. Under
+//! `scripts/bench --windows` the same runs measure the Windows build under Wine (see
+//! tests/support/windows.rs), and the bare process start is the Windows one under Wine too.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -36,7 +38,8 @@ fn main() {
     let mut bare = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let out = Command::new(&bins().cli).arg("--version").output().unwrap();
+        let mut version = if env.is_windows() { env.cli_command() } else { Command::new(&bins().cli) };
+        let out = version.arg("--version").output().unwrap();
         assert!(out.status.success());
         bare.push(t.elapsed());
     }
@@ -67,6 +70,9 @@ fn main() {
     let (tmin, tmed, tp90) = stats(token);
     let (bmin, bmed, bp90) = stats(bare);
     let (cmin, cmed, cp90) = stats(callback.clone());
+    if env.is_windows() {
+        println!("The Windows build (x86_64-pc-windows-gnu, release) under Wine 8.0:\n");
+    }
     println!("| measurement | runs | min | median | p90 |");
     println!("|---|---|---|---|---|");
     println!("| `xero-connect token` (valid stored token) | {runs} | {} | {} | {} |", ms(tmin), ms(tmed), ms(tp90));

@@ -81,11 +81,7 @@ fn an_expired_authorisation_is_shown_as_expired_with_reconnect() {
 fn refresh_all_renews_the_live_ones_and_names_the_dead_one() {
     let env = TestEnv::new();
     let shop = env.connect_web("shop");
-    let uri = redirect_uri();
-    let app = env.web_app(std::slice::from_ref(&uri));
-    let secret = app.client_secret.clone().unwrap();
-    let args = ["setup", "warehouse", "--client-id", &app.client_id, "--redirect-uri", &uri, "--tenant", &shop.tenant];
-    env.cli(&args).stdin(&format!("{secret}\n")).run().ok();
+    env.connect_web_to("warehouse", &shop.tenant);
     // The warehouse is used after 40 days; the shop never: 65 days later only it has lapsed.
     env.sim.advance_clock(DAY * 40);
     env.cli(&["refresh", "warehouse"]).run().ok();

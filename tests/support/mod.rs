@@ -3,7 +3,10 @@
 //! the built `xero-connect` binary with the scripted browser as `BROWSER`.
 //!
 //! Every environment is private to one test, so tests run in parallel without sharing a
-//! keychain, a settings file or a simulator.
+//! keychain, a settings file or a simulator. Under scripts/test-windows the same tests run the
+//! Windows build under Wine instead (see `windows`).
+
+pub mod windows;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -225,8 +228,10 @@ pub struct TestEnv {
     pub sim: Simulator,
     /// The scratch directory (HOME is inside it).
     pub dir: tempfile::TempDir,
-    /// The private keyring, `None` when a test wants none.
+    /// The private keyring, `None` when a test wants none (or the Windows build is tested).
     pub keyring: Option<Keyring>,
+    /// The Windows build's private Wine prefix, when that is what is tested.
+    pub wine: Option<windows::Prefix>,
     /// Everything every command printed, for the leak check.
     pub transcript: Mutex<Vec<String>>,
     /// Extra environment for every command.
@@ -293,7 +298,12 @@ impl TestEnv {
 
     fn build(with_keyring: bool) -> TestEnv {
         bins();
-        let dir = tempfile::tempdir().expect("temp dir");
+        let windows = windows::build();
+        let dir = match windows {
+            Some(w) => tempfile::tempdir_in(&w.scratch),
+            None => tempfile::tempdir(),
+        }
+        .expect("temp dir");
         for d in ["home", "config", "run", "cache"] {
             std::fs::create_dir_all(dir.path().join(d)).unwrap();
         }
@@ -302,14 +312,36 @@ impl TestEnv {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(dir.path().join("run"), std::fs::Permissions::from_mode(0o700)).unwrap();
         }
-        let keyring = with_keyring.then(|| Keyring::start(&dir.path().join("home"), &dir.path().join("run")));
+        let (keyring, wine) = match windows {
+            Some(w) => {
+                let prefix = windows::Prefix::new(w, dir.path());
+                if !with_keyring {
+                    prefix.refuse_credentials(w);
+                }
+                (None, Some(prefix))
+            }
+            None => (with_keyring.then(|| Keyring::start(&dir.path().join("home"), &dir.path().join("run"))), None),
+        };
         let sim = Simulator::start().expect("simulator starts");
-        TestEnv { sim, dir, keyring, transcript: Mutex::new(Vec::new()), extra_env: Mutex::new(Vec::new()) }
+        TestEnv { sim, dir, keyring, wine, transcript: Mutex::new(Vec::new()), extra_env: Mutex::new(Vec::new()) }
+    }
+
+    /// Whether the Windows build is under test (scripts/test-windows).
+    pub fn is_windows(&self) -> bool {
+        self.wine.is_some()
+    }
+
+    /// The folder the CLI's settings folder is in: `XDG_CONFIG_HOME`, or %APPDATA% on Windows.
+    fn config_home(&self) -> PathBuf {
+        match &self.wine {
+            Some(prefix) => prefix.appdata(),
+            None => self.dir.path().join("config"),
+        }
     }
 
     /// The settings directory the CLI uses.
     pub fn config_dir(&self) -> PathBuf {
-        self.dir.path().join("config/xero-connect")
+        self.config_home().join("xero-connect")
     }
 
     /// The scripted browser's step log.
@@ -329,36 +361,54 @@ impl TestEnv {
 
     /// Gives a command this world's environment and nothing else: its HOME and XDG folders,
     /// its keychain's bus (or one that leads nowhere), the simulator as every Xero host, and
-    /// the scripted browser. The app under tauri-driver gets the same.
+    /// the scripted browser. The app under tauri-driver gets the same. For the Windows build,
+    /// `cmd` comes from [`TestEnv::cli_command`], which set up Wine's environment.
     pub fn configure(&self, cmd: &mut Command) {
         let root = self.dir.path();
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", root.join("home"))
-            .env("XDG_CONFIG_HOME", root.join("config"))
-            .env("XDG_DATA_HOME", root.join("home/.local/share"))
-            .env("XDG_CACHE_HOME", root.join("cache"))
-            .env("XDG_RUNTIME_DIR", root.join("run"))
-            .env("XERO_LOGIN_URL", self.sim.url())
+        if self.wine.is_none() {
+            cmd.env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("HOME", root.join("home"))
+                .env("XDG_CONFIG_HOME", root.join("config"))
+                .env("XDG_DATA_HOME", root.join("home/.local/share"))
+                .env("XDG_CACHE_HOME", root.join("cache"))
+                .env("XDG_RUNTIME_DIR", root.join("run"))
+                .env("BROWSER", &bins().browser)
+                .env("XERO_SIM_BROWSER_LOG", self.browser_log());
+            match &self.keyring {
+                Some(k) => cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address),
+                // A bus address that leads nowhere: no keychain daemon is reachable.
+                None => cmd.env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", root.join("run/no-bus").display())),
+            };
+        } else {
+            let build = windows::build().expect("the Windows build");
+            // The Windows scripted browser, named as Windows names it (backslashes and all).
+            cmd.env("BROWSER", windows::windows_path(&build.exes.join("xero-sim-browser.exe")))
+                .env("XERO_SIM_BROWSER_LOG", windows::windows_path(&self.browser_log()));
+        }
+        cmd.env("XERO_LOGIN_URL", self.sim.url())
             .env("XERO_IDENTITY_URL", self.sim.url())
             .env("XERO_API_URL", self.sim.url())
-            .env("XERO_PORTAL_URL", self.sim.url())
-            .env("BROWSER", &bins().browser)
-            .env("XERO_SIM_BROWSER_LOG", self.browser_log());
-        match &self.keyring {
-            Some(k) => cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address),
-            // A bus address that leads nowhere: no keychain daemon is reachable.
-            None => cmd.env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", root.join("run/no-bus").display())),
-        };
+            .env("XERO_PORTAL_URL", self.sim.url());
         for (k, v) in self.extra_env.lock().unwrap().iter() {
             cmd.env(k, v);
         }
     }
 
-    fn command(&self, args: &[String], vars: &[(String, String)]) -> Command {
-        let mut cmd = Command::new(&bins().cli);
-        cmd.args(args);
+    /// The CLI under test, with this world's environment and no arguments yet: the native
+    /// `xero-connect`, or `xero-connect.exe` under Wine in this test's prefix.
+    pub fn cli_command(&self) -> Command {
+        let mut cmd = match (&self.wine, windows::build()) {
+            (Some(prefix), Some(build)) => prefix.exe(&build.exes.join("xero-connect.exe")),
+            _ => Command::new(&bins().cli),
+        };
         self.configure(&mut cmd);
+        cmd
+    }
+
+    fn command(&self, args: &[String], vars: &[(String, String)]) -> Command {
+        let mut cmd = self.cli_command();
+        cmd.args(args);
         for (k, v) in vars {
             cmd.env(k, v);
         }
@@ -398,8 +448,12 @@ impl TestEnv {
         })
     }
 
-    /// Reads a keychain entry directly with `secret-tool`, bypassing xero-connect.
+    /// Reads a keychain entry directly with `secret-tool` (on Windows, Credential Manager
+    /// through a separate program), bypassing xero-connect.
     pub fn keychain_entry(&self, account: &str) -> Option<String> {
+        if let (Some(prefix), Some(build)) = (&self.wine, windows::build()) {
+            return prefix.keychain_entry(build, account);
+        }
         let k = self.keyring.as_ref()?;
         let out = Command::new("secret-tool")
             .args(["lookup", "service", "xero-connect", "username", account])
@@ -410,21 +464,53 @@ impl TestEnv {
         (out.status.success() && !v.is_empty()).then_some(v)
     }
 
+    /// The accounts of every keychain entry of the service `xero-connect`: `secret-tool search`
+    /// on Linux, Wine's registry (where its Credential Manager keeps them) on Windows.
+    pub fn keychain_accounts(&self) -> Vec<String> {
+        if let Some(prefix) = &self.wine {
+            return prefix.credential_accounts();
+        }
+        let k = self.keyring.as_ref().expect("a keyring");
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", "xero-connect"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus_address)
+            .output()
+            .expect("secret-tool (package libsecret-tools) is installed");
+        let listed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        listed.lines().filter_map(|l| l.trim().strip_prefix("attribute.username = ")).map(str::to_string).collect()
+    }
+
     /// A connection's secrets record in the keychain, read with `secret-tool` and parsed.
+    /// A record split into parts (always on Windows, whose entries hold 2,560 bytes) is put
+    /// together from them, each part checked against that limit.
     pub fn keychain_record(&self, name: &str) -> Option<serde_json::Value> {
-        let raw = self.keychain_entry(&self.connection_id(name))?;
+        let id = self.connection_id(name);
+        let head = self.keychain_entry(&id)?;
+        let raw = match head.strip_prefix("\u{1}parts:") {
+            Some(parts) => {
+                let (slot, count) = parts.split_once(':').expect("slot:count");
+                (1..=count.parse::<usize>().unwrap())
+                    .map(|i| {
+                        let part = self.keychain_entry(&format!("{id}#{slot}{i}")).expect("every part is there");
+                        assert!(part.encode_utf16().count() * 2 <= 2560, "part {i} is over Windows' limit");
+                        part
+                    })
+                    .collect()
+            }
+            None => head,
+        };
         Some(serde_json::from_str(&raw).expect("the record is JSON"))
     }
 
-    /// Every file under the settings directory, with its contents.
+    /// Every file under the settings directory, with its contents (links are not followed).
     pub fn settings_files(&self) -> Vec<(PathBuf, String)> {
         let mut out = Vec::new();
-        let mut stack = vec![self.dir.path().join("config")];
+        let mut stack = vec![self.config_dir()];
         while let Some(d) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else { continue };
             for e in entries.flatten() {
                 let p = e.path();
-                if p.is_dir() {
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
                     stack.push(p);
                 } else {
                     out.push((p.clone(), std::fs::read_to_string(&p).unwrap_or_default()));
@@ -492,6 +578,17 @@ impl TestEnv {
             .run()
             .ok();
         Connected { app, redirect_uri, tenant, name: name.to_string() }
+    }
+
+    /// Sets up connection `name` for another new web app, to an organisation that is already
+    /// there (`tenant`), asserting success.
+    pub fn connect_web_to(&self, name: &str, tenant: &str) -> Connected {
+        let redirect_uri = redirect_uri();
+        let app = self.web_app(std::slice::from_ref(&redirect_uri));
+        let secret = app.client_secret.clone().unwrap();
+        let args = ["setup", name, "--client-id", &app.client_id, "--redirect-uri", &redirect_uri, "--tenant", tenant];
+        self.cli(&args).stdin(&format!("{secret}\n")).run().ok();
+        Connected { app, redirect_uri, tenant: tenant.to_string(), name: name.to_string() }
     }
 
     /// The saved connection's keychain ID, read from the settings file.

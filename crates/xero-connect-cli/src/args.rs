@@ -92,9 +92,10 @@ pub enum Command {
     /// Refresh a connection's authorisation now (or every one with --all), so an unused
     /// connection does not expire after 60 days; for schedulers.
     Refresh { name: Option<String> },
-    /// Disconnect at Xero and delete the connection and its secrets.
+    /// Disconnect at Xero and delete the connection and its secrets (or every one with --all,
+    /// as the Windows uninstaller does when asked to).
     #[command(visible_alias = "disconnect")]
-    Remove { name: String },
+    Remove { name: Option<String> },
     /// Check this computer: keychain, loopback port, browser, the way to Xero (proxy,
     /// certificates), the clock, override variables and each saved connection.
     Doctor,
@@ -141,7 +142,7 @@ fn options_of(command: &Command) -> &'static [&'static str] {
         // A profile is read (and a bad one refused) by every command.
         Command::Test { .. } | Command::Token { .. } => &["tenant", "profile", "json"],
         Command::List | Command::Show { .. } => &["profile", "json"],
-        Command::Remove { .. } => &["yes", "profile", "json"],
+        Command::Remove { .. } => &["all", "yes", "profile", "json"],
         Command::Refresh { .. } => &["all", "profile", "json"],
         Command::Doctor => &["redirect_uris", "profile", "json"],
     }

@@ -96,21 +96,7 @@ async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
             // A problem fails the command, so a script can act on it; warnings do not.
             return Ok(if report.worst() == xero_connect::doctor::Status::Problem { 1 } else { 0 });
         }
-        Command::Remove { name } => {
-            let conn = flows::show(&ctx, name)?;
-            if !cli.yes {
-                if !input::interactive() {
-                    return Err(Error::new(
-                        ErrorCode::InvalidInput,
-                        "Removing needs confirmation: add --yes when not running in a terminal.",
-                    ));
-                }
-                if !input::confirm(&render::removal_question(&conn))? {
-                    return Err(Error::new(ErrorCode::Cancelled, "Nothing was removed."));
-                }
-            }
-            out.disconnected(&flows::disconnect(&ctx, name, &progress).await?);
-        }
+        Command::Remove { name } => return remove(cli, &ctx, name.as_deref(), &progress).await,
     }
     Ok(0)
 }
@@ -325,6 +311,44 @@ async fn refresh(cli: &Cli, ctx: &Context, name: Option<&str>, progress: &render
         results.push((n, r));
     }
     out.refreshed(&results);
+    Ok(if results.iter().any(|(_, r)| r.is_err()) { 1 } else { 0 })
+}
+
+/// `remove NAME`, or `remove --all`: each connection is disconnected on its own, so one that
+/// Xero cannot be reached for is kept (and said) while the others go; exit 1 if any was kept.
+async fn remove(cli: &Cli, ctx: &Context, name: Option<&str>, progress: &render::StderrProgress) -> Result<i32> {
+    let out = render::Out { json: cli.json };
+    let connections = match (name, cli.all) {
+        (Some(n), false) => vec![flows::show(ctx, n)?],
+        (None, true) => flows::list(ctx)?,
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "Name one connection to remove, or pass --all for every one (not both).",
+            ))
+        }
+    };
+    if !cli.yes && !connections.is_empty() {
+        if !input::interactive() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "Removing needs confirmation: add --yes when not running in a terminal.",
+            ));
+        }
+        if !input::confirm(&render::removal_question(&connections))? {
+            return Err(Error::new(ErrorCode::Cancelled, "Nothing was removed."));
+        }
+    }
+    if name.is_some() {
+        out.disconnected(&flows::disconnect(ctx, &connections[0].name, progress).await?);
+        return Ok(0);
+    }
+    let mut results = Vec::new();
+    for conn in connections {
+        let r = flows::disconnect(ctx, &conn.name, progress).await;
+        results.push((conn.name, r));
+    }
+    out.all_disconnected(&results);
     Ok(if results.iter().any(|(_, r)| r.is_err()) { 1 } else { 0 })
 }
 

@@ -275,8 +275,20 @@ pub fn warning(text: &str) {
 }
 
 /// The confirmation `remove` asks for.
-pub fn removal_question(conn: &Connection) -> String {
-    format!("Remove \"{}\"? {}", conn.name, plain_lines(&conn.removal_warning()))
+/// The confirmation asked before `remove` (one connection, or every one with `--all`).
+pub fn removal_question(connections: &[Connection]) -> String {
+    match connections {
+        [conn] => format!("Remove \"{}\"? {}", conn.name, plain_lines(&conn.removal_warning())),
+        _ => {
+            let names: Vec<String> = connections.iter().map(|c| format!("\"{}\"", c.name)).collect();
+            format!(
+                "Remove all {} connections ({})? Each is disconnected at Xero and its secrets are deleted from \
+                 this computer; this cannot be undone.",
+                connections.len(),
+                names.join(", ")
+            )
+        }
+    }
 }
 
 /// Reconnect replaced an organisation Xero no longer connects (stderr).
@@ -493,6 +505,36 @@ impl Out {
         }
         if out.already_disconnected {
             println!("  Xero had already dropped this authorisation.");
+        }
+    }
+
+    /// `remove --all`: each connection removed, or why it was kept.
+    pub fn all_disconnected(&self, results: &[(String, xero_connect::Result<DisconnectOutcome>)]) {
+        if self.json {
+            let items: Vec<Value> = results
+                .iter()
+                .map(|(name, r)| match r {
+                    Ok(o) => json!({"name": name, "ok": true, "disconnected": o.disconnected,
+                        "revoked": o.revoked, "already_disconnected": o.already_disconnected}),
+                    Err(e) => json!({"name": name, "ok": false, "error": {"code": e.code().as_str(),
+                        "message": e.message(), "hint": e.remedy().map(remedy_hint)}}),
+                })
+                .collect();
+            return self.print_json(json!({ "removed": items }));
+        }
+        if results.is_empty() {
+            println!("No saved connections: nothing to remove.");
+        }
+        for (name, r) in results {
+            match r {
+                Ok(o) => self.disconnected(o),
+                Err(e) => {
+                    println!("Kept \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
+                    if let Some(h) = e.remedy().map(remedy_hint) {
+                        println!("  {h}");
+                    }
+                }
+            }
         }
     }
 

@@ -38,8 +38,8 @@ impl Browser {
             return Browser::Manual;
         }
         match std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) {
-            Some(b) => match shell_words::split(&b) {
-                Ok(words) if !words.is_empty() => Browser::Command(words),
+            Some(b) => match split_words(&b) {
+                Some(words) if !words.is_empty() => Browser::Command(words),
                 _ => Browser::Command(vec![b]),
             },
             None => Browser::System,
@@ -89,6 +89,16 @@ impl Browser {
     }
 }
 
+/// Splits `BROWSER` into words as this platform's own shell would: POSIX quoting, or on
+/// Windows the rules of CommandLineToArgvW, where a backslash is a path separator, not an escape
+/// (`C:\Tools\browser.exe` stays whole).
+fn split_words(command: &str) -> Option<Vec<String>> {
+    #[cfg(windows)]
+    return Some(winsplit::split(command));
+    #[cfg(not(windows))]
+    return shell_words::split(command).ok();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +117,16 @@ mod tests {
         let b = Browser::Command(vec!["/nonexistent/browser-xyz".into()]);
         let err = b.open("http://localhost/").unwrap_err();
         assert!(err.contains("could not start"), "{err}");
+    }
+
+    #[test]
+    fn browser_is_split_as_this_platforms_shell_splits() {
+        if cfg!(windows) {
+            let words = split_words(r#""C:\Program Files\Browser\browser.exe" --new-tab"#).unwrap();
+            assert_eq!(words, [r"C:\Program Files\Browser\browser.exe", "--new-tab"]);
+            assert_eq!(split_words(r"Z:\tools\open.exe").unwrap(), [r"Z:\tools\open.exe"]);
+        } else {
+            assert_eq!(split_words("firefox --new-tab 'a b'").unwrap(), ["firefox", "--new-tab", "a b"]);
+        }
     }
 }

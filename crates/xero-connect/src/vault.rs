@@ -82,6 +82,8 @@ fn keyring_error(e: keyring::Error) -> Error {
     if let keyring::Error::TooLong(..) = e {
         return Error::keychain("A value was too long for the keychain.");
     }
+    // Windows' ERROR_NO_SUCH_LOGON_SESSION (1312, keyring's NoStorageAccess there) comes from a
+    // session without Credential Manager; the session's kind says which, and what works.
     let session = crate::session::Session::detect();
     let error = Error::keychain(session.keychain_unavailable());
     if cfg!(target_os = "linux") {
@@ -90,6 +92,7 @@ fn keyring_error(e: keyring::Error) -> Error {
         error
     }
 }
+
 
 /// An in-memory keychain for unit tests; it can be told to fail like a missing keyring daemon,
 /// to refuse writes while answering reads, to be slow, or to hold writes until released (like a
@@ -240,9 +243,40 @@ impl Secrets {
     }
 }
 
-/// Marks an entry whose value was split: `\u{1}parts:N`, then entries `#1` … `#N`. The control
-/// character cannot begin a real record.
+/// Marks an entry whose value was split: `\u{1}parts:S:N`, then entries `#S1` … `#SN`, where
+/// the slot `S` is `a` or `b`. A new split value goes into the slot the old one does not use, so
+/// the old parts stay whole until the head names the new ones. The control character cannot
+/// begin a real record (JSON).
 const PARTS_MARK: &str = "\u{1}parts:";
+
+/// Where a split value's parts are: the slot and how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Parts {
+    slot: char,
+    count: usize,
+}
+
+impl Parts {
+    /// Reads a head entry: `None` when the value is stored whole.
+    fn of_head(head: &Secret) -> Option<Parts> {
+        let (slot, count) = head.expose().strip_prefix(PARTS_MARK)?.split_once(':')?;
+        let slot = match slot {
+            "a" => 'a',
+            "b" => 'b',
+            _ => return None,
+        };
+        Some(Parts { slot, count: count.parse().ok()? })
+    }
+
+    fn head(&self) -> Secret {
+        Secret::new(format!("{PARTS_MARK}{}:{}", self.slot, self.count))
+    }
+
+    /// The entry of part `i` (from 1).
+    fn account(account: &str, slot: char, i: usize) -> String {
+        format!("{account}#{slot}{i}")
+    }
+}
 
 /// The connection-level view of the keychain: one entry per connection, named by its ID.
 #[derive(Clone)]
@@ -376,22 +410,45 @@ impl Deadline {
 }
 
 fn read_value(store: &dyn SecretStore, account: &str, deadline: &Deadline) -> Result<Option<Secret>> {
-    let Some(head) = store.get(account)? else { return Ok(None) };
-    let Some(n) = head.expose().strip_prefix(PARTS_MARK).and_then(|n| n.parse::<usize>().ok()) else {
-        return Ok(Some(head));
-    };
-    let mut value = String::new();
-    for i in 1..=n {
+    let mut head = store.get(account)?;
+    loop {
+        let Some(current) = &head else { return Ok(None) };
+        let Some(parts) = Parts::of_head(current) else { return Ok(head) };
+        let read = read_parts(store, account, parts, deadline);
+        if matches!(read, Ok(Some(_))) {
+            return read;
+        }
+        // Another process may have switched the head to the other slot and deleted these parts
+        // while they were read (a refresh in another `token`): the head then says so, and its
+        // new parts were all written before it. The same head means they really are gone.
         deadline.check()?;
-        match store.get(&format!("{account}#{i}"))? {
+        let now = store.get(account)?;
+        if now.as_ref().map(Secret::expose) == Some(current.expose()) {
+            return read;
+        }
+        head = now;
+    }
+}
+
+/// The parts a head names, joined; `None` when one is missing (deleted by hand, or by a
+/// concurrent write).
+fn read_parts(store: &dyn SecretStore, account: &str, parts: Parts, deadline: &Deadline) -> Result<Option<Secret>> {
+    let mut value = String::new();
+    for i in 1..=parts.count {
+        deadline.check()?;
+        match store.get(&Parts::account(account, parts.slot, i))? {
             Some(part) => value.push_str(part.expose()),
-            // A part went missing (interrupted write): as good as absent.
             None => return Ok(None),
         }
     }
     Ok(Some(Secret::new(value)))
 }
 
+/// Replaces the value of `account` so that a failure at any step leaves the previous value
+/// readable (above all the client secret, which cannot be fetched from Xero again): a split
+/// value's parts are written into the slot the old value does not use, then the head is
+/// switched to them in one write, and only then are the old parts deleted. A failure before the
+/// switch removes the new parts again (best effort) and leaves the old value as it was.
 fn write_value(
     store: &dyn SecretStore,
     account: &str,
@@ -399,42 +456,62 @@ fn write_value(
     part_units: usize,
     deadline: &Deadline,
 ) -> Result<()> {
+    let old = store.get(account)?.as_ref().and_then(Parts::of_head);
     let text = value.expose();
     if text.encode_utf16().count() <= part_units {
-        store.set(account, value)?;
-        return cleanup_parts(store, account, 1);
-    }
-    let parts = split_units(text, part_units);
-    let written = (|| {
-        for (i, part) in parts.iter().enumerate() {
-            deadline.check()?;
-            store.set(&format!("{account}#{}", i + 1), &Secret::new(*part))?;
-        }
-        // The head is written last, so a reader never sees a count whose parts are not all there.
         deadline.check()?;
-        store.set(account, &Secret::new(format!("{PARTS_MARK}{}", parts.len())))
-    })();
-    if let Err(e) = written {
-        // Best effort: leave no orphaned parts behind a failed write.
-        let _ = delete_value(store, account);
-        return Err(e);
+        store.set(account, value)?;
+    } else {
+        let slot = if old.is_some_and(|o| o.slot == 'a') { 'b' } else { 'a' };
+        let pieces = split_units(text, part_units);
+        let new = Parts { slot, count: pieces.len() };
+        let mut written = 0;
+        let switched = (|| {
+            for (i, piece) in pieces.iter().enumerate() {
+                deadline.check()?;
+                store.set(&Parts::account(account, slot, i + 1), &Secret::new(*piece))?;
+                written = i + 1;
+            }
+            // Parts an interrupted earlier write left in this slot beyond the new count.
+            delete_leftover_parts(store, account, slot, new.count + 1)?;
+            deadline.check()?;
+            store.set(account, &new.head())
+        })();
+        if let Err(e) = switched {
+            let _ = delete_parts(store, account, slot, 1, written);
+            return Err(e);
+        }
     }
-    cleanup_parts(store, account, parts.len() + 1)
+    // The new value is in place: old parts left behind by a failure here are overwritten or
+    // removed by the next split write, which uses their slot.
+    if let Some(o) = old {
+        let _ = delete_parts(store, account, o.slot, 1, o.count);
+    }
+    Ok(())
 }
 
-/// Removes parts left over from a longer earlier value, from `from` upwards.
-fn cleanup_parts(store: &dyn SecretStore, account: &str, from: usize) -> Result<()> {
+/// Deletes parts `first..=last` of a slot.
+fn delete_parts(store: &dyn SecretStore, account: &str, slot: char, first: usize, last: usize) -> Result<()> {
+    (first..=last).try_for_each(|i| store.delete(&Parts::account(account, slot, i)))
+}
+
+/// Deletes the parts of a slot from `from` upwards for as long as they exist.
+fn delete_leftover_parts(store: &dyn SecretStore, account: &str, slot: char, from: usize) -> Result<()> {
     let mut i = from;
-    while store.get(&format!("{account}#{i}"))?.is_some() {
-        store.delete(&format!("{account}#{i}"))?;
+    while store.get(&Parts::account(account, slot, i))?.is_some() {
+        store.delete(&Parts::account(account, slot, i))?;
         i += 1;
     }
     Ok(())
 }
 
 fn delete_value(store: &dyn SecretStore, account: &str) -> Result<()> {
+    let old = store.get(account)?.as_ref().and_then(Parts::of_head);
     store.delete(account)?;
-    cleanup_parts(store, account, 1)
+    match old {
+        Some(o) => delete_parts(store, account, o.slot, 1, o.count),
+        None => Ok(()),
+    }
 }
 
 /// Splits at character boundaries into parts of at most `max` UTF-16 code units.
@@ -499,12 +576,87 @@ mod tests {
         assert_eq!(v.load("c1").await.unwrap().access_token.unwrap().token.expose(), "short");
     }
 
+    fn access_token(v: &Secrets) -> String {
+        v.access_token.as_ref().unwrap().token.expose().to_string()
+    }
+
     #[tokio::test]
-    async fn a_split_write_failing_half_way_leaves_nothing() {
+    async fn a_split_write_failing_at_any_step_keeps_the_previous_value_whole() {
+        let old_long = "o".repeat(5000);
+        // The record of a 5,000-character token takes five parts and a head: six writes.
+        for fail_after in 0..6 {
+            for previous in [old_long.as_str(), "short"] {
+                let (store, v) = vault();
+                v.save("c1", &secrets(previous)).await.unwrap();
+                let before = store.accounts();
+                store.fail_after_writes(fail_after);
+                assert!(v.save("c1", &secrets(&"n".repeat(5000))).await.is_err(), "failing after {fail_after}");
+                let kept = v.load("c1").await.unwrap();
+                assert_eq!(access_token(&kept), previous, "failing after {fail_after} writes");
+                assert_eq!(kept.client_secret.unwrap().expose(), "sec");
+                assert_eq!(store.accounts(), before, "the new parts are removed again");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn split_values_alternate_slots_and_leave_no_parts_behind() {
         let (store, v) = vault();
-        store.fail_after_writes(1);
-        assert!(v.save("c1", &secrets(&"x".repeat(5000))).await.is_err());
-        assert!(store.accounts().is_empty(), "{:?}", store.accounts());
+        v.save("c1", &secrets(&"a".repeat(5000))).await.unwrap();
+        assert!(store.accounts().iter().all(|a| a == "c1" || a.starts_with("c1#a")), "{:?}", store.accounts());
+        v.save("c1", &secrets(&"b".repeat(3000))).await.unwrap();
+        assert!(store.accounts().iter().all(|a| a == "c1" || a.starts_with("c1#b")), "{:?}", store.accounts());
+        v.save("c1", &secrets(&"c".repeat(4000))).await.unwrap();
+        assert!(store.accounts().iter().all(|a| a == "c1" || a.starts_with("c1#a")), "{:?}", store.accounts());
+        assert_eq!(access_token(&v.load("c1").await.unwrap()), "c".repeat(4000));
+    }
+
+    /// A keychain where another process replaces the value (a refresh in another `token`)
+    /// between a reader's read of the head and of its first part.
+    struct WriterBetweenReads {
+        inner: MemoryStore,
+        pending: Mutex<Option<Secret>>,
+    }
+    impl SecretStore for WriterBetweenReads {
+        fn get(&self, account: &str) -> Result<Option<Secret>> {
+            if account.contains('#') {
+                if let Some(newer) = self.pending.lock().unwrap().take() {
+                    let deadline = Deadline(Instant::now() + KEYCHAIN_TIMEOUT, KEYCHAIN_TIMEOUT);
+                    write_value(&self.inner, "c1", &newer, WINDOWS_PART_UNITS, &deadline)?;
+                }
+            }
+            self.inner.get(account)
+        }
+        fn set(&self, account: &str, value: &Secret) -> Result<()> {
+            self.inner.set(account, value)
+        }
+        fn delete(&self, account: &str) -> Result<()> {
+            self.inner.delete(account)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_racing_a_split_write_gets_the_new_value_whole() {
+        let store = Arc::new(WriterBetweenReads { inner: MemoryStore::default(), pending: Mutex::new(None) });
+        let v = Vault::new(store.clone());
+        v.save("c1", &secrets(&"o".repeat(5000))).await.unwrap();
+        *store.pending.lock().unwrap() = Some(secrets(&"n".repeat(5000)).to_record());
+        assert_eq!(access_token(&v.load("c1").await.unwrap()), "n".repeat(5000));
+        assert!(store.pending.lock().unwrap().is_none(), "the write happened during the read");
+    }
+
+    #[tokio::test]
+    async fn parts_an_interrupted_write_left_in_a_slot_are_removed_by_the_next_write_there() {
+        let (store, v) = vault();
+        v.save("c1", &secrets("short")).await.unwrap();
+        // Left by a write that died (power cut) after its parts, before its head.
+        for i in 1..=9 {
+            store.set(&format!("c1#a{i}"), &Secret::new("stale")).unwrap();
+        }
+        v.save("c1", &secrets(&"x".repeat(3000))).await.unwrap();
+        assert_eq!(access_token(&v.load("c1").await.unwrap()), "x".repeat(3000));
+        let parts = store.accounts().iter().filter(|a| a.starts_with("c1#")).count();
+        assert!(parts < 9, "stale parts beyond the new count remain: {:?}", store.accounts());
     }
 
     #[tokio::test]
@@ -566,5 +718,104 @@ mod tests {
         store.set_read_only(true);
         let err = v.check_available().await.unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::KeychainUnavailable);
+    }
+
+    /// Against the real Windows Credential Manager (Wine's, under scripts/test-windows).
+    #[cfg(windows)]
+    mod credential_manager {
+        use super::*;
+        use std::sync::atomic::AtomicUsize;
+
+        fn unique_account() -> String {
+            format!("{:024x}", rand::random::<u128>() >> 32)
+        }
+
+        /// Sizes seen from Xero: a 48-character client secret, a 64-character refresh token, an
+        /// access token of about 2,100 characters when it lists many granular scopes.
+        fn realistic() -> Secrets {
+            Secrets {
+                client_secret: Some(Secret::new("s".repeat(48))),
+                refresh_token: Some(Secret::new("r".repeat(64))),
+                access_token: Some(StoredAccessToken { token: Secret::new("e".repeat(2100)), expires_at: 1_800 }),
+            }
+        }
+
+        fn raw_entries(account: &str) -> Vec<String> {
+            let head = KeyringStore.get(account).unwrap().expect("the head entry");
+            let parts = Parts::of_head(&head).expect("a record this long is split");
+            let mut entries = vec![head.expose().to_string()];
+            for i in 1..=parts.count {
+                entries
+                    .push(KeyringStore.get(&Parts::account(account, parts.slot, i)).unwrap().unwrap().expose().into());
+            }
+            entries
+        }
+
+        #[test]
+        fn credential_manager_refuses_a_value_over_its_blob_limit() {
+            // What the split is for: 1,300 UTF-16 units are 2,600 bytes.
+            let account = unique_account();
+            assert!(KeyringStore.set(&account, &Secret::new("x".repeat(1300))).is_err());
+            assert!(KeyringStore.get(&account).unwrap().is_none());
+        }
+
+        #[tokio::test]
+        async fn realistic_xero_secrets_are_kept_in_entries_below_the_limit_and_read_back_whole() {
+            let account = unique_account();
+            Vault::os().save(&account, &realistic()).await.unwrap();
+            let entries = raw_entries(&account);
+            assert!(entries.len() >= 3, "a head and at least two parts: {}", entries.len());
+            for e in &entries {
+                assert!(e.encode_utf16().count() * 2 <= 2560, "an entry of {} bytes", e.encode_utf16().count() * 2);
+            }
+            let back = Vault::os().load(&account).await.unwrap();
+            assert_eq!(back.access_token.unwrap().token.expose(), "e".repeat(2100));
+            assert_eq!(back.client_secret.unwrap().expose(), "s".repeat(48));
+            Vault::os().delete(&account).await.unwrap();
+            assert!(KeyringStore.get(&account).unwrap().is_none());
+            assert!(KeyringStore.get(&format!("{account}#a1")).unwrap().is_none(), "no part left");
+        }
+
+        /// Credential Manager, with writes that fail once `left` more have succeeded.
+        struct FailingWrites(AtomicUsize);
+        impl SecretStore for FailingWrites {
+            fn get(&self, account: &str) -> Result<Option<Secret>> {
+                KeyringStore.get(account)
+            }
+            fn set(&self, account: &str, value: &Secret) -> Result<()> {
+                if self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
+                    return Err(Error::keychain("refused (test)"));
+                }
+                KeyringStore.set(account, value)
+            }
+            fn delete(&self, account: &str) -> Result<()> {
+                KeyringStore.delete(account)
+            }
+        }
+
+        #[tokio::test]
+        async fn a_save_failing_half_way_keeps_the_previous_client_secret() {
+            let account = unique_account();
+            Vault::os().save(&account, &realistic()).await.unwrap();
+            let before = raw_entries(&account);
+            for fail_after in 0..3 {
+                let failing = Vault::new(Arc::new(FailingWrites(AtomicUsize::new(fail_after))));
+                let mut renewed = realistic();
+                renewed.access_token.as_mut().unwrap().token = Secret::new("n".repeat(2100));
+                assert!(failing.save(&account, &renewed).await.is_err());
+                assert_eq!(raw_entries(&account), before, "failing after {fail_after} writes");
+                let kept = Vault::os().load(&account).await.unwrap();
+                assert_eq!(kept.client_secret.unwrap().expose(), "s".repeat(48));
+            }
+            Vault::os().delete(&account).await.unwrap();
+        }
+
+        #[test]
+        fn no_logon_session_names_credential_manager_and_what_works() {
+            let e = keyring_error(keyring::Error::NoStorageAccess(Box::new(keyring::windows::Error(1312))));
+            assert_eq!(e.code(), crate::ErrorCode::KeychainUnavailable);
+            assert!(e.message().contains("Credential Manager"), "{}", e.message());
+            assert!(e.message().contains("logged on") || e.message().contains("sign out"), "{}", e.message());
+        }
     }
 }

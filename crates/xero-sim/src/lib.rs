@@ -221,6 +221,12 @@ impl Simulator {
             .push_back(state::QueuedFault { kind: fault.kind, remaining: fault.times });
     }
 
+    /// How many injected faults for an endpoint are still waiting for a request: a test sees
+    /// that a request arrived (and is held by a `Delay`) when this drops.
+    pub fn faults_pending(&self, endpoint: Endpoint) -> usize {
+        self.shared.lock().faults.get(&endpoint).map_or(0, |q| q.iter().map(|f| f.remaining).sum())
+    }
+
     /// The organisation disconnects the app(s) from inside Xero: every connection to
     /// it disappears and API calls for it answer 403.
     pub fn disconnect_in_xero(&self, tenant_id: &str) {
