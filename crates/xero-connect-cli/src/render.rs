@@ -273,8 +273,8 @@ pub fn organisation_replaced(gone: &Organisation) {
 /// The question when the only organisation authorised has a vanished one's name and a new ID.
 pub fn new_id_question(connection: &str, only: &Organisation) -> String {
     format!(
-        "Xero authorised {} with the ID {}, which is not the one saved before (a reset demo company gets a new ID). \
-         Use it for \"{connection}\"?",
+        "Xero authorised {} with the ID {}, which is not the organisation saved before (a reset demo company gets \
+         a new ID; otherwise check that this is the organisation you chose). Use it for \"{connection}\"?",
         plain(&only.name),
         only.tenant_id
     )
