@@ -22,6 +22,8 @@ mod remove;
 mod secrets;
 #[path = "e2e/setup.rs"]
 mod setup;
+#[path = "e2e/terminal.rs"]
+mod terminal;
 #[path = "e2e/tokens.rs"]
 mod tokens;
 #[path = "e2e/usage.rs"]

@@ -195,7 +195,7 @@ fn read_credentials(cli: &Cli, app: AppType, saved_client_id: Option<&str>) -> R
         }
     };
     let secret = if app.has_secret() { Some(input::read_secret("Client secret (hidden): ")?) } else { None };
-    let check = credentials::check(&client_id, secret.as_deref());
+    let check = credentials::check(&client_id, secret.as_ref().map(|s| s.as_str()));
     for p in check.problems.iter().filter(|p| p.severity == Severity::Warning) {
         render::warning(&p.message);
     }
