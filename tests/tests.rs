@@ -8,6 +8,8 @@ mod contract;
 mod expiry;
 #[path = "e2e/injection.rs"]
 mod injection;
+#[path = "e2e/overrides.rs"]
+mod overrides;
 #[path = "e2e/paste.rs"]
 mod paste;
 #[path = "e2e/probe.rs"]

@@ -51,10 +51,14 @@ fn main() {
 /// Runs the command; the exit code when it did not fail as a whole (`refresh --all` reports
 /// each connection itself and exits 1 when one of them failed).
 async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
-    let ctx = Context::from_env(cli.no_browser)?;
+    let mut ctx = Context::from_env(cli.no_browser)?;
+    if cli.allow_override {
+        ctx.endpoints = ctx.endpoints.confirm_other_identity();
+    }
     if let Some(notice) = ctx.endpoints.override_notice() {
         render::notice(&notice);
     }
+    render::mark_overrides(ctx.endpoints.overrides());
     let progress = render::StderrProgress { timings: std::env::var_os("XERO_CONNECT_TIMINGS").is_some() };
     let cancel = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -15,6 +15,28 @@ use xero_connect::Connection;
 use xero_connect::Error;
 use xero_connect::Organisation;
 
+/// The `XERO_*_URL` overrides in force, set once at start: every JSON object printed carries
+/// them as `"overrides": {"XERO_IDENTITY_URL": "http://…", …}`, so a script reading stdout
+/// alone still learns that it did not talk to Xero (the notice goes to stderr).
+static OVERRIDES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+
+/// Records the overrides for the JSON output (see [`OVERRIDES`]); nothing against Xero.
+pub fn mark_overrides(overrides: &[(&'static str, String)]) {
+    if !overrides.is_empty() {
+        let map: serde_json::Map<String, Value> =
+            overrides.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect();
+        let _ = OVERRIDES.set(Value::Object(map));
+    }
+}
+
+/// One JSON object on stdout, marked with the overrides in force.
+fn print_json(mut v: Value) {
+    if let (Some(obj), Some(o)) = (v.as_object_mut(), OVERRIDES.get()) {
+        obj.insert("overrides".into(), o.clone());
+    }
+    println!("{v}");
+}
+
 /// Prints progress to stderr.
 pub struct StderrProgress {
     /// Print the benchmark timing line (`XERO_CONNECT_TIMINGS` set).
@@ -79,7 +101,7 @@ pub fn error_for(e: &Error, as_json: bool, profile: Option<&Profile>) -> i32 {
         if let Some(p) = profile {
             err["support"] = json!(p.support);
         }
-        println!("{}", json!({ "error": err }));
+        print_json(json!({ "error": err }));
     } else {
         // Messages can quote Xero (organisation names, its error descriptions).
         eprintln!("error ({}): {}", e.code(), plain_lines(e.message()));
@@ -115,6 +137,9 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
                 .into()
         }
         Remedy::SetUp => "Start with: xero-connect guide, then xero-connect setup NAME".into(),
+        Remedy::ConfirmIdentityHost => "Unset XERO_IDENTITY_URL (or set it back to the host named), or add \
+                                        --allow-override to send them to the host in use now."
+            .into(),
         Remedy::UnlockKeychain => {
             "On a server without a desktop: dbus-run-session -- sh -c 'printf %s \"$KEYRING_PASSWORD\" \
              | gnome-keyring-daemon --unlock --components=secrets; xero-connect …' (see the README)."
@@ -296,7 +321,7 @@ pub struct Out {
 
 impl Out {
     fn print_json(&self, v: Value) {
-        println!("{v}");
+        print_json(v);
     }
 
     /// `guide`: what to create in the developer portal.

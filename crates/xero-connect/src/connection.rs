@@ -48,6 +48,11 @@ pub struct Connection {
     /// The vendor profile it was made (or last reconnected) with, if any.
     #[serde(default)]
     pub profile: Option<crate::profile::ProfileRef>,
+    /// The identity host (origin) that issued its tokens: its client secret and refresh token
+    /// are sent there and nowhere else unless the user says so (`Endpoints::check_identity`).
+    /// `None` for a connection saved before this was recorded, which counts as Xero's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_origin: Option<String>,
 }
 
 /// Days an unused refresh token stays valid (docs/xero-platform.md §6).
@@ -273,6 +278,7 @@ mod tests {
             last_test: None,
             refreshed_at: refreshed_at.map(str::to_string),
             profile: None,
+            identity_origin: None,
         }
     }
 

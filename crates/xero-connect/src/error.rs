@@ -69,6 +69,10 @@ pub enum ErrorCode {
     WrongAppType,
     /// A page could not be opened in the user's browser (the portal, or Xero's page again).
     BrowserUnavailable,
+    /// A saved connection would send its client secret or refresh token to another identity
+    /// host than the one it was made with (an `XERO_IDENTITY_URL` set now, or unset), and the
+    /// user did not confirm it. Nothing was sent.
+    IdentityHostChanged,
 }
 
 impl ErrorCode {
@@ -101,6 +105,7 @@ impl ErrorCode {
             ErrorCode::RefreshInProgress => "refresh_in_progress",
             ErrorCode::WrongAppType => "wrong_app_type",
             ErrorCode::BrowserUnavailable => "browser_unavailable",
+            ErrorCode::IdentityHostChanged => "identity_host_changed",
         }
     }
 
@@ -116,6 +121,7 @@ impl ErrorCode {
                 | ErrorCode::ConnectionExists
                 | ErrorCode::OrganisationChoiceNeeded
                 | ErrorCode::UnknownOrganisation
+                | ErrorCode::IdentityHostChanged
         )
     }
 }
@@ -151,6 +157,9 @@ pub enum Remedy {
     SetUp,
     /// Start and unlock a Secret Service keychain (Linux without a desktop session).
     UnlockKeychain,
+    /// Point the identity host back where the connection was made, or confirm that the
+    /// current one may receive the connection's secret and refresh token.
+    ConfirmIdentityHost,
 }
 
 /// Which of Xero's rate limits a 429 answer hit, from its `X-Rate-Limit-Problem` header
@@ -370,6 +379,7 @@ mod tests {
             (ErrorCode::RefreshInProgress, "refresh_in_progress"),
             (ErrorCode::WrongAppType, "wrong_app_type"),
             (ErrorCode::BrowserUnavailable, "browser_unavailable"),
+            (ErrorCode::IdentityHostChanged, "identity_host_changed"),
         ];
         for (code, text) in all {
             assert_eq!(code.as_str(), text);

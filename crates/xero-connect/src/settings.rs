@@ -334,6 +334,7 @@ mod tests {
             last_test: None,
             refreshed_at: None,
             profile: None,
+            identity_origin: None,
         }
     }
 

@@ -25,8 +25,11 @@ fn is_fresh(t: &StoredAccessToken, now: u64) -> bool {
     t.expires_at > now + REFRESH_MARGIN_SECS
 }
 
-/// The app credentials of a saved connection, with its secret from the keychain record.
-pub(crate) fn app_credentials(conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
+/// The app credentials of a saved connection, with its secret from the keychain record: what
+/// every refresh, revocation and renewed consent sends, so the identity host is checked here
+/// ([`crate::endpoints::Endpoints::check_identity`]).
+pub(crate) fn app_credentials(ctx: &Context, conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
+    ctx.endpoints.check_identity(conn)?;
     let client_secret = if conn.app_type.has_secret() {
         let secret = secrets.client_secret.clone().ok_or_else(|| {
             Error::new(
@@ -89,7 +92,7 @@ pub async fn refresh(
         }
     }
     progress.step(Step::Refreshing);
-    let creds = app_credentials(conn, &secrets)?;
+    let creds = app_credentials(ctx, conn, &secrets)?;
     let tokens = if conn.app_type == AppType::Custom {
         oauth::client_credentials(&ctx.http, &ctx.endpoints, &creds).await?
     } else {

@@ -82,6 +82,7 @@ pub async fn reconnect(
     cancel: impl Future<Output = ()>,
 ) -> Result<ReconnectOutcome> {
     let old = ctx.settings.load()?.get(&req.name)?.clone();
+    ctx.endpoints.check_identity(&old)?;
     let creds = checked_credentials(old.app_type, req.credentials, progress)?;
     ctx.vault.check_available().await?;
     let scopes = req.scopes.clone().unwrap_or_else(|| old.scopes.clone());
@@ -281,6 +282,8 @@ fn commit(
         if let Some(p) = profile {
             c.profile = Some(p.clone());
         }
+        // Its tokens now come from this identity host.
+        c.identity_origin = Some(ctx.endpoints.identity_origin().to_string());
         c.updated_at = timestamp_now();
         if tokens.refresh_token.is_some() {
             c.refreshed_at = Some(c.updated_at.clone());

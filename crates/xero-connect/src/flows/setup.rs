@@ -104,6 +104,7 @@ pub async fn setup(
         authorised_by: got.user,
         refreshed_at: got.tokens.refresh_token.is_some().then(|| now.clone()),
         profile: req.profile.clone(),
+        identity_origin: Some(ctx.endpoints.identity_origin().to_string()),
         created_at: now.clone(),
         updated_at: now,
         last_test: None,

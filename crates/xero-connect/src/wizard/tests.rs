@@ -57,6 +57,7 @@ fn conn(orgs: &[(&str, &str)], tenant: Option<&str>) -> Connection {
         last_test: None,
         refreshed_at: None,
         profile: None,
+        identity_origin: None,
     }
 }
 
