@@ -244,6 +244,10 @@ async fn reconnect(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let saved = flows::show(ctx, name)?;
+    if let Some(p) = profile {
+        // A profile made for other app types has no redirect URI or scopes for this one.
+        p.app_type(Some(saved.app_type))?;
+    }
     let credentials = read_credentials(cli, saved.app_type, Some(&saved.client_id))?;
     let (consent, pastes) = consent_with_pastes(cli)?;
     let request = ReconnectRequest {

@@ -239,6 +239,14 @@ fn read_with_raw(path: &Path) -> Result<(Settings, serde_json::Value)> {
     if !settings.connections.iter().all(|c| connection::is_valid_id(&c.id)) {
         return Err(unexpected());
     }
+    if let Some((c, field)) = settings.connections.iter().find_map(|c| c.impossible_date().map(|f| (c, f))) {
+        return Err(Error::settings(format!(
+            "The settings file {} gives the connection \"{}\" an impossible date ({field}): correct it, or move the \
+             file aside and set up again.",
+            path.display(),
+            c.name
+        )));
+    }
     Ok((settings, value))
 }
 
@@ -480,6 +488,18 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::SettingsUnavailable, "{bad}");
             assert!(r.update(|_| Ok(())).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_date_near_the_year_9999_is_refused_on_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        let mut shop = conn("Shop");
+        shop.refreshed_at = Some("9999-12-30T00:00:00Z".into());
+        fs::write(r.path(), serde_json::to_string(&Settings { version: 1, connections: vec![shop] }).unwrap()).unwrap();
+        let err = r.load().unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
+        assert!(err.message().contains("\"Shop\"") && err.message().contains("refreshed_at"), "{err}");
     }
 
     #[test]
