@@ -9,12 +9,15 @@ use reqwest::header::{HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::StatusCode;
 use std::time::Duration;
 
+/// The longest one request to Xero may take, connecting included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The client: rustls, no redirects, bounded connect and request times.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
+        .timeout(REQUEST_TIMEOUT)
         .user_agent(concat!("xero-connect/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("a client with static settings always builds")

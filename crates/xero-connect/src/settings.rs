@@ -133,6 +133,19 @@ impl SettingsFile {
     /// # Errors
     /// `settings_unavailable` when the file cannot be opened or the wait runs out.
     pub fn lock_file(&self, name: &str) -> Result<File> {
+        if let Some(file) = self.try_lock_file(name)? {
+            return Ok(file);
+        }
+        // Held: waiting may take seconds. On a worker thread of a multi-threaded tokio runtime
+        // (the window's background work, the command line's flows) the runtime is told first,
+        // so its other tasks move to another thread instead of stalling behind this wait.
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(|| self.wait_for_lock(name)),
+            _ => self.wait_for_lock(name),
+        }
+    }
+
+    fn wait_for_lock(&self, name: &str) -> Result<File> {
         let deadline = std::time::Instant::now() + SETTINGS_LOCK_WAIT;
         loop {
             if let Some(file) = self.try_lock_file(name)? {
@@ -459,6 +472,40 @@ mod tests {
         let err = r.update(|_| Ok(())).unwrap_err();
         assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
         assert!(err.message().contains("private"), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn waiting_for_the_settings_lock_does_not_stall_the_async_worker() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        let held = r.try_lock_file("settings.lock").unwrap().unwrap();
+        // Another program holds the lock for 1.5 s; meanwhile a task on the only worker ticks.
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            drop(held);
+        });
+        let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = ticks.clone();
+        let ticker = tokio::spawn(async move {
+            loop {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let before = ticks.load(std::sync::atomic::Ordering::SeqCst);
+        // On the worker, as a flow runs: the settings are changed from async code.
+        let update = tokio::spawn(async move {
+            r.update(|s| {
+                s.connections.push(conn("Shop"));
+                Ok(())
+            })
+        });
+        update.await.unwrap().unwrap();
+        let during = ticks.load(std::sync::atomic::Ordering::SeqCst) - before;
+        ticker.abort();
+        release.join().unwrap();
+        assert!(during >= 5, "the other task ran only {during} times while the update waited for the lock");
     }
 
     #[test]
