@@ -23,6 +23,13 @@ pub fn client() -> reqwest::Client {
         .expect("a client with static settings always builds")
 }
 
+/// Text from an answer (a tenant ID, a scope, an error code) with its control characters
+/// removed, before it reaches a terminal, a message or the settings: ESC, OSC and the like would
+/// be obeyed by a terminal, and a line break could forge a line of output.
+pub(crate) fn without_controls(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 /// A request that did not produce a usable HTTP answer.
 pub(crate) fn transport_error(e: &reqwest::Error) -> Error {
     if e.is_connect() {

@@ -172,12 +172,16 @@ impl SettingsFile {
     pub fn try_lock_file(&self, name: &str) -> Result<Option<File>> {
         self.ensure_dir()?;
         let path = self.dir.join(name);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error("open the lock file", &path, e))?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Readable by this user only, and never opened through a symbolic link planted in its
+        // place (which could make this program create or lock a file elsewhere).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(&path).map_err(|e| io_error("open the lock file", &path, e))?;
         match file.try_lock() {
             Ok(()) => Ok(Some(file)),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -516,6 +520,24 @@ mod tests {
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_none(), "held by another handle");
         drop(held);
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_some(), "free again");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lock_files_are_private_and_never_followed_through_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path().join("xc"));
+        drop(r.try_lock_file("settings.lock").unwrap());
+        let mode = fs::metadata(r.dir().join("settings.lock")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        // A link planted where a lock file goes is refused, and what it points at is untouched.
+        let elsewhere = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&elsewhere, r.dir().join("refresh-abc.lock")).unwrap();
+        let err = r.try_lock_file("refresh-abc.lock").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
+        assert!(!elsewhere.exists(), "the link was followed");
+        assert!(r.update(|_| Ok(())).is_ok(), "the settings lock itself is unaffected");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::connection::Organisation;
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{classify_api_failure, transport_error, ApiFailure};
+use crate::http::{classify_api_failure, transport_error, without_controls, ApiFailure};
 use crate::secret::Secret;
 use serde::Deserialize;
 
@@ -34,13 +34,15 @@ pub struct XeroConnection {
     pub updated_date_utc: Option<String>,
 }
 
+/// Identifiers lose their control characters here (`http::without_controls`): they are shown
+/// and saved as they are. Names keep theirs; each front end shows names safely.
 impl From<XeroConnection> for Organisation {
     fn from(c: XeroConnection) -> Organisation {
         Organisation {
             name: c.tenant_name.unwrap_or_else(|| "(unnamed organisation)".into()),
-            tenant_type: c.tenant_type.unwrap_or_else(|| "ORGANISATION".into()),
-            tenant_id: c.tenant_id,
-            connection_id: c.id,
+            tenant_type: without_controls(c.tenant_type.as_deref().unwrap_or("ORGANISATION")),
+            tenant_id: without_controls(&c.tenant_id),
+            connection_id: without_controls(&c.id),
         }
     }
 }
@@ -141,6 +143,15 @@ pub fn describe(organisations: &[Organisation]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_from_xero_lose_their_control_characters() {
+        let body = br#"[{"id":"c\u001b[2J1","tenantId":"t\u001b]0;evil\u0007-1\nforged line","tenantType":"ORG\u001bANISATION","tenantName":"Shop"}]"#;
+        let org = Organisation::from(parse_connections(body).unwrap().remove(0));
+        assert_eq!(org.tenant_id, "t]0;evil-1forged line");
+        assert_eq!(org.connection_id, "c[2J1");
+        assert_eq!(org.tenant_type, "ORGANISATION");
+    }
 
     fn org(id: &str, name: &str) -> Organisation {
         Organisation {
