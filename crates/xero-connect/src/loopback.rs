@@ -195,10 +195,7 @@ impl Listener {
                         };
                         waiting.lock().unwrap_or_else(PoisonError::into_inner).done(id);
                         let Some((stream, head)) = request else { return };
-                        let outcome = answer(stream, &head, &uri, &state, &connected).await;
-                        if let Some(outcome) = outcome {
-                            let _ = tx.send((outcome, Instant::now())).await;
-                        }
+                        answer(stream, &head, &uri, &state, &connected, &tx).await;
                     });
                     while conns.try_join_next().is_some() {}
                 }
@@ -212,6 +209,8 @@ impl Listener {
         let result = loop {
             let outcome = tokio::select! {
                 got = rx.recv() => match got {
+                    // The "connected" page of an answer already taken.
+                    Some((Outcome::ShownConnected, _)) => continue,
                     Some((Outcome::OtherUser(who), _)) => {
                         // Once per wait: a flood of refusals must not flood the screen.
                         if !std::mem::replace(&mut told_other_user, true) {
@@ -325,8 +324,8 @@ async fn read_request(mut stream: TcpStream) -> Option<(TcpStream, String)> {
     }
 }
 
-/// Answers one request and says what it meant (`None`: not a callback at all). `connected` is
-/// set once the good callback has been answered. A request that would end the wait (a code, or
+/// Answers one request and reports what it meant to the wait (nothing when it was not a
+/// callback at all). `connected` is set once the good callback has been answered. A request that would end the wait (a code, or
 /// Xero's error, with this sign-in's `state`) must come from a program of this user (`peer`);
 /// from anyone else it is refused with 403 and reported. Only such requests are checked, so a
 /// flood of idle or wrong connections costs no look-up in the system's tables.
@@ -336,21 +335,32 @@ async fn answer(
     uri: &RedirectUri,
     state: &str,
     connected: &AtomicBool,
-) -> Option<Outcome> {
+    tx: &mpsc::Sender<(Outcome, Instant)>,
+) {
     let (status, page, outcome) = route(head, uri, state, connected.load(Ordering::SeqCst));
-    if matches!(outcome, Some(Outcome::Code(_) | Outcome::Denied | Outcome::Failed(_))) {
-        if let Owner::OtherUser(who) = owner_of(&stream).await {
-            respond(&mut stream, "403 Forbidden", "", Page::OtherUser).await;
-            return Some(Outcome::OtherUser(who));
-        }
+    let Some(outcome) = outcome else {
+        return respond(&mut stream, status, "", page).await;
+    };
+    if matches!(outcome, Outcome::ShownConnected) {
+        // Reported after the page is written: the wait ends on it.
+        respond(&mut stream, status, "", page).await;
+        let _ = tx.send((outcome, Instant::now())).await;
+        return;
+    }
+    if let Owner::OtherUser(who) = owner_of(&stream).await {
+        respond(&mut stream, "403 Forbidden", "", Page::OtherUser).await;
+        let _ = tx.send((Outcome::OtherUser(who), Instant::now())).await;
+        return;
     }
     let mut location = String::new();
-    if matches!(outcome, Some(Outcome::Code(_))) {
+    if matches!(outcome, Outcome::Code(_)) {
         connected.store(true, Ordering::SeqCst);
         location = format!("Location: {}\r\n", uri.path());
     }
+    // Reported before the answer is written, so it reaches the wait before the browser can
+    // follow the redirect to the "connected" page.
+    let _ = tx.send((outcome, Instant::now())).await;
     respond(&mut stream, status, &location, page).await;
-    outcome
 }
 
 /// Who owns the far end of `stream` (see `peer`); the system's tables are read off the runtime.
