@@ -341,8 +341,8 @@ fn choose_if_needed(cli: &Cli, ctx: &Context, conn: Connection) -> Result<Connec
     if !input::interactive() || cli.json {
         let what = if orgs.len() == 1 {
             format!(
-                "Xero authorised only {}, which is not the organisation saved before, so it is not taken \
-                 without your choice",
+                "Xero authorised only {}, which is not the organisation saved before (a reset demo company \
+                 comes back with a new ID), so it is not taken without your choice",
                 render::plain(&orgs[0].name)
             )
         } else {
