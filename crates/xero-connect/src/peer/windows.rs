@@ -36,6 +36,11 @@ pub(super) fn owner(local: SocketAddr, peer: SocketAddr) -> Owner {
     if pid == std::process::id() {
         return Owner::ThisUser;
     }
+    // PID 0 (the idle process) owns no live connection on Windows; a table that says so for
+    // one (Wine's does) does not know the owner.
+    if pid == 0 {
+        return Owner::Unknown;
+    }
     match same_user_as_me(pid) {
         Some(true) => Owner::ThisUser,
         Some(false) => Owner::OtherUser(format!("the user of process {pid}")),
