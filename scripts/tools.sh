@@ -1,14 +1,16 @@
 # The project's own tools: their pinned versions and the one folder they are installed into.
-# Sourced by scripts/install-deps, scripts/package and scripts/bench-gui (not run on its own).
+# Sourced by scripts/install-deps, scripts/package, scripts/bench-gui and scripts/audit (not run
+# on its own).
 #
 #   XC_TOOLS_DIR   where the tools live (default: target/tools in this checkout). The tests look
 #                  for tauri-driver in the same place (tests/support: tools_dir()).
 #
-# A version is changed here (tauri-driver) or in tools/NAME/package.json with its lockfile (the
-# Tauri CLI, playwright-core) and nowhere else; a tool whose recorded version differs is
-# installed again.
+# A version is changed here (tauri-driver, cargo-audit) or in tools/NAME/package.json with its
+# lockfile (the Tauri CLI, playwright-core) and nowhere else; a tool whose recorded version
+# differs is installed again.
 
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_AUDIT_VERSION=0.22.2
 
 XC_TOOLS_DIR="${XC_TOOLS_DIR:-$PWD/target/tools}"
 
@@ -22,6 +24,18 @@ install_tauri_driver() {
     cargo install --quiet --locked --force --root "$XC_TOOLS_DIR" --version "=$TAURI_DRIVER_VERSION" tauri-driver
     [ -x "$bin" ] || { echo "install-deps: tauri-driver did not install to $bin" >&2; return 1; }
     echo "$TAURI_DRIVER_VERSION" >"$stamp"
+}
+
+# cargo-audit, from crates.io with its own lockfile, into $XC_TOOLS_DIR/bin (scripts/audit).
+install_cargo_audit() {
+    local bin="$XC_TOOLS_DIR/bin/cargo-audit" stamp="$XC_TOOLS_DIR/cargo-audit.version"
+    if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$CARGO_AUDIT_VERSION" ]; then
+        return 0
+    fi
+    echo "install-deps: installing cargo-audit $CARGO_AUDIT_VERSION into $XC_TOOLS_DIR" >&2
+    cargo install --quiet --locked --force --root "$XC_TOOLS_DIR" --version "=$CARGO_AUDIT_VERSION" cargo-audit
+    [ -x "$bin" ] || { echo "install-deps: cargo-audit did not install to $bin" >&2; return 1; }
+    echo "$CARGO_AUDIT_VERSION" >"$stamp"
 }
 
 # An npm tool pinned by tools/NAME/package.json and package-lock.json, installed with `npm ci`

@@ -24,6 +24,8 @@ mod remove;
 mod secrets;
 #[path = "e2e/setup.rs"]
 mod setup;
+#[path = "e2e/supply_chain.rs"]
+mod supply_chain;
 #[path = "e2e/terminal.rs"]
 mod terminal;
 #[path = "e2e/tokens.rs"]
