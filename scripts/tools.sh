@@ -1,27 +1,41 @@
 # The project's own tools: their pinned versions and the one folder they are installed into.
-# Sourced by scripts/install-deps, scripts/package and scripts/bench-gui (not run on its own).
+# Sourced by scripts/install-deps, scripts/package, scripts/bench-gui and scripts/audit (not run
+# on its own).
 #
 #   XC_TOOLS_DIR   where the tools live (default: target/tools in this checkout). The tests look
 #                  for tauri-driver in the same place (tests/support: tools_dir()).
 #
-# A version is changed here (tauri-driver) or in tools/NAME/package.json with its lockfile (the
-# Tauri CLI, playwright-core) and nowhere else; a tool whose recorded version differs is
-# installed again.
+# A version is changed here (tauri-driver, cargo-audit) or in tools/NAME/package.json with its
+# lockfile (the Tauri CLI, playwright-core) and nowhere else; a tool whose recorded version
+# differs is installed again.
 
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_AUDIT_VERSION=0.22.2
 
 XC_TOOLS_DIR="${XC_TOOLS_DIR:-$PWD/target/tools}"
 
-# tauri-driver, from crates.io with its own lockfile, into $XC_TOOLS_DIR/bin.
-install_tauri_driver() {
-    local bin="$XC_TOOLS_DIR/bin/tauri-driver" stamp="$XC_TOOLS_DIR/tauri-driver.version"
-    if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$TAURI_DRIVER_VERSION" ]; then
+# A cargo tool from crates.io with its own lockfile, at exactly VERSION, into $XC_TOOLS_DIR/bin;
+# again whenever the recorded version differs.
+install_cargo_tool() {
+    local name="$1" version="$2"
+    local bin="$XC_TOOLS_DIR/bin/$name" stamp="$XC_TOOLS_DIR/$name.version"
+    if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
         return 0
     fi
-    echo "install-deps: installing tauri-driver $TAURI_DRIVER_VERSION into $XC_TOOLS_DIR" >&2
-    cargo install --quiet --locked --force --root "$XC_TOOLS_DIR" --version "=$TAURI_DRIVER_VERSION" tauri-driver
-    [ -x "$bin" ] || { echo "install-deps: tauri-driver did not install to $bin" >&2; return 1; }
-    echo "$TAURI_DRIVER_VERSION" >"$stamp"
+    echo "install-deps: installing $name $version into $XC_TOOLS_DIR" >&2
+    cargo install --quiet --locked --force --root "$XC_TOOLS_DIR" --version "=$version" "$name"
+    [ -x "$bin" ] || { echo "install-deps: $name did not install to $bin" >&2; return 1; }
+    echo "$version" >"$stamp"
+}
+
+# tauri-driver, for the window tests.
+install_tauri_driver() {
+    install_cargo_tool tauri-driver "$TAURI_DRIVER_VERSION"
+}
+
+# cargo-audit, for scripts/audit.
+install_cargo_audit() {
+    install_cargo_tool cargo-audit "$CARGO_AUDIT_VERSION"
 }
 
 # An npm tool pinned by tools/NAME/package.json and package-lock.json, installed with `npm ci`

@@ -10,6 +10,8 @@ mod expiry;
 mod injection;
 #[path = "e2e/offices.rs"]
 mod offices;
+#[path = "e2e/overrides.rs"]
+mod overrides;
 #[path = "e2e/paste.rs"]
 mod paste;
 #[path = "e2e/probe.rs"]
@@ -24,6 +26,10 @@ mod remove;
 mod secrets;
 #[path = "e2e/setup.rs"]
 mod setup;
+#[path = "e2e/supply_chain.rs"]
+mod supply_chain;
+#[path = "e2e/terminal.rs"]
+mod terminal;
 #[path = "e2e/tokens.rs"]
 mod tokens;
 #[path = "e2e/usage.rs"]

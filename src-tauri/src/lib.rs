@@ -40,11 +40,16 @@ struct Args {
 }
 
 /// `Err` carries the text to print and the exit code (0 for `--help`, 2 for a usage error).
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, (String, i32)> {
+/// Arguments are taken as the system gives them: a profile's path need not be UTF-8, and any
+/// other argument that is not is a usage error, never a panic.
+fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args, (String, i32)> {
     let mut parsed = Args { launch: Launch::Wizard, profile: None };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        match arg.as_str() {
+        let Some(text) = arg.to_str() else {
+            return Err((format!("xero-connect-wizard: unknown argument {arg:?}\n{USAGE}"), 2));
+        };
+        match text {
             "--practice" => parsed.launch = Launch::Practice,
             "--profile" => match args.next() {
                 Some(file) => parsed.profile = Some(file.into()),
@@ -62,7 +67,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, (String, i
 
 /// Starts the wizard window and runs until it is closed.
 pub fn run() {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(args) => args,
         Err((text, code)) => {
             eprintln!("{text}");
@@ -162,8 +167,8 @@ fn real_context<R: Runtime>(app: &AppHandle<R>) -> Result<Context, IpcError> {
 mod tests {
     use super::*;
 
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
+    fn args(a: &[&str]) -> Vec<std::ffi::OsString> {
+        a.iter().map(|s| s.into()).collect()
     }
 
     #[test]
@@ -178,5 +183,16 @@ mod tests {
         let (text, code) = parse_args(args(&["--practise"])).unwrap_err();
         assert_eq!(code, 2);
         assert!(text.contains("\"--practise\"") && text.contains("--practice"), "{text}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_argument_that_is_not_utf8_is_a_usage_error_and_a_profile_path_may_be_any_bytes() {
+        use std::os::unix::ffi::OsStringExt;
+        let odd = std::ffi::OsString::from_vec(b"--pr\xffctice".to_vec());
+        assert_eq!(parse_args([odd]).unwrap_err().1, 2);
+        let path = std::ffi::OsString::from_vec(b"/opt/v\xff/profile.toml".to_vec());
+        let parsed = parse_args(["--profile".into(), path.clone()]).unwrap();
+        assert_eq!(parsed.profile, Some(std::path::PathBuf::from(path)));
     }
 }

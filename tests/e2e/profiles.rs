@@ -181,3 +181,50 @@ fn a_bad_profile_stops_everything_before_anything_is_sent() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("fixes the scopes: remove --api"), "{run:?}");
 }
+
+/// Issue 17, item 4: a profile problem — here a product name with a line break, which would
+/// forge a line of a desktop entry — is refused by every command that reads the profile,
+/// `guide` included, with exit 2 and the file, key and line; nothing is sent.
+#[test]
+fn every_command_refuses_a_bad_profile_with_the_file_key_and_line() {
+    let env = TestEnv::new();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("vendor.toml");
+    let good = std::fs::read_to_string(example("fieldcrew.toml")).unwrap();
+    let line = good.lines().position(|l| l.trim_start().starts_with("name =")).unwrap() + 1;
+    let text: String = good
+        .lines()
+        .map(|l| if l.trim_start().starts_with("name =") { "name = \"FieldCrew\\nExec=/bin/evil\"" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&bad, text).unwrap();
+    let file = bad.display().to_string();
+    for args in [
+        &["guide"][..],
+        &["setup", "shop", "--client-id", "0123456789ABCDEF0123456789ABCDEF"],
+        &["reconnect", "shop"],
+        &["test", "shop"],
+        &["list"],
+        &["show", "shop"],
+        &["token", "shop"],
+        &["refresh", "--all"],
+        &["remove", "shop", "--yes"],
+    ] {
+        for json in [false, true] {
+            let mut all: Vec<&str> = args.to_vec();
+            all.extend(["--profile", &file]);
+            if json {
+                all.push("--json");
+            }
+            let run = env.cli(&all).stdin("secret\n").run();
+            assert_eq!(run.code, 2, "{args:?}: {run:?}");
+            let said = if json { run.json()["error"]["message"].as_str().unwrap().to_string() } else { run.stderr };
+            assert!(
+                said.contains(&file) && said.contains(&format!("key product.name (line {line})")),
+                "{args:?}: {said}"
+            );
+            assert!(said.contains("line break"), "{said}");
+        }
+    }
+    assert!(env.sim.requests().is_empty(), "nothing was sent: {:?}", env.sim.requests());
+}

@@ -52,8 +52,8 @@ fn a_second_401_after_refresh_is_not_retried_forever() {
 }
 
 /// A refresh stopped half-way (Ctrl-Z while it waits for Xero) holds the connection's refresh
-/// lock; everyone else waits a bounded time, then fails with a stable code and a sentence
-/// naming the cause, and the stopped one still finishes when it is resumed.
+/// lock; everyone else notices that its holder is stopped and fails with a stable code and a
+/// sentence naming the process, and the stopped one still finishes when it is resumed.
 #[test]
 fn a_refresh_stopped_with_ctrl_z_does_not_block_everyone_else() {
     use std::fs::{File, TryLockError};
@@ -90,7 +90,9 @@ fn a_refresh_stopped_with_ctrl_z_does_not_block_everyone_else() {
     let run = env.cli(&["token", "shop", "--json"]).run();
     assert_eq!((run.code, run.error_code().as_str()), (1, "refresh_in_progress"), "{run:?}");
     let message = run.json()["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("Ctrl-Z") && message.contains("30 seconds"), "{message}");
+    // Noticed as stopped, rather than waited on for the holder's whole worst case.
+    let pid = stopped.id().to_string();
+    assert!(message.contains(&format!("process {pid}")) && message.contains("is stopped"), "{message}");
     assert!(run.stderr.contains("Another xero-connect is refreshing"), "progress said why it waits: {}", run.stderr);
 
     // Resumed, the first one ends (its own 30-second HTTP timeout may have run out while it

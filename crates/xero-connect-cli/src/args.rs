@@ -64,6 +64,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub yes: bool,
 
+    /// Send a saved connection's secret and refresh token to the identity host named by
+    /// XERO_IDENTITY_URL (or to Xero's own) although the connection was made with another.
+    #[arg(long, global = true)]
+    pub allow_override: bool,
+
     /// Print the result as one JSON object on stdout.
     #[arg(long, global = true)]
     pub json: bool,
@@ -111,7 +116,7 @@ pub enum Refused {
 
 /// The options each command reads (by clap id); any other option given is refused.
 fn options_of(command: &Command) -> &'static [&'static str] {
-    const CONSENT: [&str; 10] = [
+    const CONSENT: [&str; 11] = [
         "client_id",
         "scopes",
         "apis",
@@ -120,6 +125,7 @@ fn options_of(command: &Command) -> &'static [&'static str] {
         "no_browser",
         "timeout",
         "granular_scopes",
+        "allow_override",
         "profile",
         "json",
     ];
@@ -140,10 +146,11 @@ fn options_of(command: &Command) -> &'static [&'static str] {
         // The app type is the saved connection's; reconnect cannot change it.
         Command::Reconnect { .. } => &CONSENT,
         // A profile is read (and a bad one refused) by every command.
-        Command::Test { .. } | Command::Token { .. } => &["tenant", "profile", "json"],
+        // Those that may refresh or revoke: a saved secret goes to the identity host.
+        Command::Test { .. } | Command::Token { .. } => &["tenant", "allow_override", "profile", "json"],
         Command::List | Command::Show { .. } => &["profile", "json"],
-        Command::Remove { .. } => &["all", "yes", "profile", "json"],
-        Command::Refresh { .. } => &["all", "profile", "json"],
+        Command::Remove { .. } => &["all", "yes", "allow_override", "profile", "json"],
+        Command::Refresh { .. } => &["all", "allow_override", "profile", "json"],
         Command::Doctor => &["redirect_uris", "profile", "json"],
     }
 }

@@ -51,10 +51,14 @@ fn main() {
 /// Runs the command; the exit code when it did not fail as a whole (`refresh --all` reports
 /// each connection itself and exits 1 when one of them failed).
 async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
-    let ctx = Context::from_env(cli.no_browser)?;
+    let mut ctx = Context::from_env(cli.no_browser)?;
+    if cli.allow_override {
+        ctx.endpoints = ctx.endpoints.confirm_other_identity();
+    }
     if let Some(notice) = ctx.endpoints.override_notice() {
         render::notice(&notice);
     }
+    render::mark_overrides(ctx.endpoints.overrides());
     let progress = render::StderrProgress { timings: std::env::var_os("XERO_CONNECT_TIMINGS").is_some() };
     let cancel = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -187,7 +191,7 @@ fn read_credentials(cli: &Cli, app: AppType, saved_client_id: Option<&str>) -> R
         }
     };
     let secret = if app.has_secret() { Some(input::read_secret("Client secret (hidden): ")?) } else { None };
-    let check = credentials::check(&client_id, secret.as_deref());
+    let check = credentials::check(&client_id, secret.as_ref().map(|s| s.as_str()));
     for p in check.problems.iter().filter(|p| p.severity == Severity::Warning) {
         render::warning(&p.message);
     }
@@ -232,6 +236,10 @@ async fn reconnect(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let saved = flows::show(ctx, name)?;
+    if let Some(p) = profile {
+        // A profile made for other app types has no redirect URI or scopes for this one.
+        p.app_type(Some(saved.app_type))?;
+    }
     let credentials = read_credentials(cli, saved.app_type, Some(&saved.client_id))?;
     let (consent, pastes) = consent_with_pastes(cli)?;
     let request = ReconnectRequest {
@@ -363,7 +371,8 @@ fn choose_if_needed(cli: &Cli, ctx: &Context, conn: Connection) -> Result<Connec
     if !input::interactive() || cli.json {
         let what = if orgs.len() == 1 {
             format!(
-                "Xero authorised {} with a new ID, so it is not taken without your choice",
+                "Xero authorised only {}, which is not the organisation saved before (a reset demo company \
+                 comes back with a new ID), so it is not taken without your choice",
                 render::plain(&orgs[0].name)
             )
         } else {

@@ -15,6 +15,28 @@ use xero_connect::Connection;
 use xero_connect::Error;
 use xero_connect::Organisation;
 
+/// The `XERO_*_URL` overrides in force, set once at start: every JSON object printed carries
+/// them as `"overrides": {"XERO_IDENTITY_URL": "http://…", …}`, so a script reading stdout
+/// alone still learns that it did not talk to Xero (the notice goes to stderr).
+static OVERRIDES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+
+/// Records the overrides for the JSON output (see [`OVERRIDES`]); nothing against Xero.
+pub fn mark_overrides(overrides: &[(&'static str, String)]) {
+    if !overrides.is_empty() {
+        let map: serde_json::Map<String, Value> =
+            overrides.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect();
+        let _ = OVERRIDES.set(Value::Object(map));
+    }
+}
+
+/// One JSON object on stdout, marked with the overrides in force.
+fn print_json(mut v: Value) {
+    if let (Some(obj), Some(o)) = (v.as_object_mut(), OVERRIDES.get()) {
+        obj.insert("overrides".into(), o.clone());
+    }
+    println!("{v}");
+}
+
 /// Prints progress to stderr.
 pub struct StderrProgress {
     /// Print the benchmark timing line (`XERO_CONNECT_TIMINGS` set).
@@ -82,7 +104,7 @@ pub fn error_for(e: &Error, as_json: bool, profile: Option<&Profile>) -> i32 {
         if let Some(p) = profile {
             err["support"] = json!(p.support);
         }
-        println!("{}", json!({ "error": err }));
+        print_json(json!({ "error": err }));
     } else {
         // Messages can quote Xero (organisation names, its error descriptions).
         eprintln!("error ({}): {}", e.code(), plain_lines(e.message()));
@@ -133,6 +155,9 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
                 .into()
         }
         Remedy::CheckComputer => "See what this computer's network looks like with: xero-connect doctor".into(),
+        Remedy::ConfirmIdentityHost => "Unset XERO_IDENTITY_URL (or set it back to the host named), or add \
+                                        --allow-override to send them to the host in use now."
+            .into(),
         Remedy::UnlockKeychain => {
             "On a server without a desktop: dbus-run-session -- sh -c 'printf %s \"$KEYRING_PASSWORD\" \
              | gnome-keyring-daemon --unlock --components=secrets; xero-connect …' (see the README)."
@@ -303,8 +328,8 @@ pub fn organisation_replaced(gone: &Organisation) {
 /// The question when the only organisation authorised has a vanished one's name and a new ID.
 pub fn new_id_question(connection: &str, only: &Organisation) -> String {
     format!(
-        "Xero authorised {} with the ID {}, which is not the one saved before (a reset demo company gets a new ID). \
-         Use it for \"{connection}\"?",
+        "Xero authorised {} with the ID {}, which is not the organisation saved before (a reset demo company gets \
+         a new ID; otherwise check that this is the organisation you chose). Use it for \"{connection}\"?",
         plain(&only.name),
         only.tenant_id
     )
@@ -326,7 +351,7 @@ pub struct Out {
 
 impl Out {
     fn print_json(&self, v: Value) {
-        println!("{v}");
+        print_json(v);
     }
 
     /// `guide`: what to create in the developer portal.

@@ -48,6 +48,11 @@ pub struct Connection {
     /// The vendor profile it was made (or last reconnected) with, if any.
     #[serde(default)]
     pub profile: Option<crate::profile::ProfileRef>,
+    /// The identity host (origin) that issued its tokens: its client secret and refresh token
+    /// are sent there and nowhere else unless the user says so (`Endpoints::check_identity`).
+    /// `None` for a connection saved before this was recorded, which counts as Xero's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_origin: Option<String>,
     /// The computer that last refreshed it ([`this_computer`]): a roaming profile shares the
     /// settings between computers, and one computer's refresh retires the other's token.
     /// (Always written, null when unknown: a field left out would be kept from the old file.)
@@ -114,9 +119,7 @@ impl Connection {
             return None;
         }
         let refreshed_at = self.refreshed_at.as_deref()?;
-        let refreshed = humantime::parse_rfc3339(refreshed_at).ok()?;
-        let refreshed_secs = refreshed.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-        let until_secs = refreshed_secs + REFRESH_TOKEN_IDLE_DAYS * DAY_SECS;
+        let until_secs = lapse_secs(refreshed_at)?;
         let until = std::time::UNIX_EPOCH + std::time::Duration::from_secs(until_secs);
         let valid_until = humantime::format_rfc3339_seconds(until).to_string();
         let day = &valid_until[..10];
@@ -147,6 +150,17 @@ impl Connection {
             )
         };
         Some(Validity { state, refreshed_at: refreshed_at.to_string(), valid_until, days_left, sentence })
+    }
+
+    /// The first of its dates that this program could not work with, by field name: a
+    /// `refreshed_at` that is not an RFC 3339 time, or so late (near the year 9999) that the
+    /// authorisation's lapse date cannot be written. The settings file refuses such a
+    /// connection when it is read (`settings`).
+    pub fn impossible_date(&self) -> Option<&'static str> {
+        match &self.refreshed_at {
+            Some(at) if lapse_secs(at).is_none() => Some("refreshed_at"),
+            _ => None,
+        }
     }
 
     /// The broad accounting scopes this connection holds, each with the granular scopes that
@@ -187,6 +201,17 @@ impl Connection {
     pub fn removal_warning(&self) -> String {
         removal_warning(&self.organisations)
     }
+}
+
+/// The last second an RFC 3339 date can name (9999-12-31T23:59:59Z).
+const LAST_WRITABLE_SECS: u64 = 253_402_300_799;
+
+/// When an authorisation last refreshed at `refreshed_at` lapses, in Unix seconds; `None` when
+/// the date is unreadable or the lapse date could not be written.
+fn lapse_secs(refreshed_at: &str) -> Option<u64> {
+    let refreshed = humantime::parse_rfc3339(refreshed_at).ok()?;
+    let secs = refreshed.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    secs.checked_add(REFRESH_TOKEN_IDLE_DAYS * DAY_SECS).filter(|until| *until <= LAST_WRITABLE_SECS)
 }
 
 /// Bytes of randomness in a connection ID; the ID is their lowercase hex (24 digits).
@@ -302,6 +327,7 @@ mod tests {
             last_test: None,
             refreshed_at: refreshed_at.map(str::to_string),
             profile: None,
+            identity_origin: None,
             refreshed_on: None,
             refresh_unanswered_at: None,
         }
@@ -328,6 +354,16 @@ mod tests {
         assert!(web(None, &[]).validity(0).is_none());
         let custom = Connection { app_type: AppType::Custom, ..c };
         assert!(custom.validity(0).is_none());
+    }
+
+    #[test]
+    fn a_date_near_the_year_9999_is_impossible_not_a_panic() {
+        let c = web(Some("9999-12-01T00:00:00Z"), &[]);
+        assert_eq!(c.validity(0), None);
+        assert_eq!(c.impossible_date(), Some("refreshed_at"));
+        assert_eq!(web(Some("not a date"), &[]).impossible_date(), Some("refreshed_at"));
+        assert_eq!(web(Some("9999-10-01T00:00:00Z"), &[]).impossible_date(), None);
+        assert_eq!(web(None, &[]).impossible_date(), None);
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Endpoints {
     api: String,
     portal: String,
     overrides: Vec<(&'static str, String)>,
+    /// The user said, for this run, that a saved connection's secret may go to an identity
+    /// host other than the one it was made with (see [`Endpoints::check_identity`]).
+    other_identity_confirmed: bool,
 }
 
 impl Default for Endpoints {
@@ -46,6 +49,7 @@ impl Endpoints {
             api: API.into(),
             portal: PORTAL.into(),
             overrides: Vec::new(),
+            other_identity_confirmed: false,
         }
     }
 
@@ -94,6 +98,50 @@ impl Endpoints {
         }
         let list: Vec<String> = self.overrides.iter().map(|(k, v)| format!("{k}={v}")).collect();
         Some(format!("Not talking to Xero: using {} (a simulator or proxy).", list.join(", ")))
+    }
+
+    /// The overridden hosts as `(variable, origin)`, for a front end to show (`--json` output
+    /// marks them); empty against Xero.
+    pub fn overrides(&self) -> &[(&'static str, String)] {
+        &self.overrides
+    }
+
+    /// These endpoints, with the user's statement that a saved connection's client secret and
+    /// refresh token may go to this identity host even though the connection was made with
+    /// another one.
+    pub fn confirm_other_identity(mut self) -> Self {
+        self.other_identity_confirmed = true;
+        self
+    }
+
+    /// Whether `conn`'s client secret and refresh token may be sent to this identity host: the
+    /// one it was made with (Xero's own for a connection that predates the record), or another
+    /// the user confirmed. Called before every refresh, revocation and consent of a saved
+    /// connection, so an `XERO_IDENTITY_URL` left set in a shell, or set by someone else, does not
+    /// receive them silently.
+    ///
+    /// # Errors
+    /// `identity_host_changed`, naming both hosts; nothing was sent.
+    pub fn check_identity(&self, conn: &crate::Connection) -> Result<()> {
+        let made_with = conn.identity_origin.as_deref().unwrap_or(IDENTITY);
+        if made_with == self.identity || self.other_identity_confirmed {
+            return Ok(());
+        }
+        let now = if self.identity == IDENTITY {
+            format!("Xero's own {IDENTITY}")
+        } else {
+            format!("{} (set by {IDENTITY_VAR})", self.identity)
+        };
+        Err(Error::new(
+            crate::ErrorCode::IdentityHostChanged,
+            format!(
+                "\"{}\" was made with the identity host {made_with}, and its client secret and refresh token are \
+                 sent only there, but the identity host is now {now}: nothing was sent. Restore the setting it was \
+                 made with, or confirm that this host may receive them.",
+                conn.name
+            ),
+        )
+        .with_remedy(crate::Remedy::ConfirmIdentityHost))
     }
 
     /// The browser consent page.
@@ -214,6 +262,27 @@ mod tests {
             e.override_notice().unwrap(),
             "Not talking to Xero: every Xero host is replaced by http://127.0.0.1:5055 (a simulator or proxy)."
         );
+    }
+
+    #[test]
+    fn a_saved_connections_secret_goes_only_to_the_identity_host_it_was_made_with() {
+        let mut conn: crate::Connection = serde_json::from_value(serde_json::json!({
+            "id": "0123456789abcdef01234567", "name": "shop", "client_id": "C", "app_type": "web",
+            "scopes": [], "created_at": "t", "updated_at": "t"
+        }))
+        .unwrap();
+        let sim = Endpoints::from_lookup(|v| (v == IDENTITY_VAR).then(|| "http://127.0.0.1:5055".into())).unwrap();
+        // Saved before the host was recorded: Xero's own.
+        assert!(Endpoints::production().check_identity(&conn).is_ok());
+        let err = sim.check_identity(&conn).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::IdentityHostChanged);
+        assert!(err.message().contains("https://identity.xero.com") && err.message().contains("127.0.0.1:5055"));
+        assert_eq!(err.remedy(), Some(&crate::Remedy::ConfirmIdentityHost));
+        assert!(sim.clone().confirm_other_identity().check_identity(&conn).is_ok(), "said explicitly");
+        conn.identity_origin = Some("http://127.0.0.1:5055".into());
+        assert!(sim.check_identity(&conn).is_ok());
+        assert!(Endpoints::production().check_identity(&conn).unwrap_err().message().contains("Xero's own"));
+        assert_eq!(sim.overrides(), [(IDENTITY_VAR, "http://127.0.0.1:5055".to_string())]);
     }
 
     #[test]

@@ -77,6 +77,10 @@ pub enum ErrorCode {
     /// Xero's network (or one between) answered with a web page instead of Xero's answer: a
     /// VPN, a proxy or this address may be blocked. Nothing is wrong with the connection.
     BlockedByNetwork,
+    /// A saved connection would send its client secret or refresh token to another identity
+    /// host than the one it was made with (an `XERO_IDENTITY_URL` set now, or unset), and the
+    /// user did not confirm it. Nothing was sent.
+    IdentityHostChanged,
 }
 
 impl ErrorCode {
@@ -112,6 +116,7 @@ impl ErrorCode {
             ErrorCode::CertificateUntrusted => "certificate_untrusted",
             ErrorCode::ProxySignInNeeded => "proxy_sign_in_needed",
             ErrorCode::BlockedByNetwork => "blocked_by_network",
+            ErrorCode::IdentityHostChanged => "identity_host_changed",
         }
     }
 
@@ -127,6 +132,7 @@ impl ErrorCode {
                 | ErrorCode::ConnectionExists
                 | ErrorCode::OrganisationChoiceNeeded
                 | ErrorCode::UnknownOrganisation
+                | ErrorCode::IdentityHostChanged
         )
     }
 }
@@ -173,6 +179,9 @@ pub enum Remedy {
     /// Look at this computer's own checks ("Check this computer"): what the network, clock,
     /// keychain and browser look like from here.
     CheckComputer,
+    /// Point the identity host back where the connection was made, or confirm that the
+    /// current one may receive the connection's secret and refresh token.
+    ConfirmIdentityHost,
 }
 
 /// Which of Xero's rate limits a 429 answer hit, from its `X-Rate-Limit-Problem` header
@@ -423,6 +432,7 @@ mod tests {
             (ErrorCode::CertificateUntrusted, "certificate_untrusted"),
             (ErrorCode::ProxySignInNeeded, "proxy_sign_in_needed"),
             (ErrorCode::BlockedByNetwork, "blocked_by_network"),
+            (ErrorCode::IdentityHostChanged, "identity_host_changed"),
         ];
         for (code, text) in all {
             assert_eq!(code.as_str(), text);

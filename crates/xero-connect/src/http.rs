@@ -13,6 +13,9 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::StatusCode;
 use std::time::Duration;
 
+/// The longest one request to Xero may take, connecting included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The client: the operating system's certificate verification, the system's proxy, no
 /// redirects, bounded connect and request times.
 pub fn client() -> reqwest::Client {
@@ -20,10 +23,17 @@ pub fn client() -> reqwest::Client {
         .use_preconfigured_tls(crate::tls::client_config())
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
+        .timeout(REQUEST_TIMEOUT)
         .user_agent(concat!("xero-connect/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("a client with static settings always builds")
+}
+
+/// Text from an answer (a tenant ID, a scope, an error code) with its control characters
+/// removed, before it reaches a terminal, a message or the settings: ESC, OSC and the like would
+/// be obeyed by a terminal, and a line break could forge a line of output.
+pub(crate) fn without_controls(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// A request that did not produce a usable HTTP answer: a certificate this computer does not

@@ -70,6 +70,7 @@ pub(crate) mod jwt;
 pub(crate) mod loopback;
 pub(crate) mod oauth;
 pub mod paste;
+pub(crate) mod peer;
 pub mod probe;
 pub mod profile;
 pub mod progress;

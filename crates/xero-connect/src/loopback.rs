@@ -6,9 +6,10 @@
 //! A wrong or missing `state` gets an error page but does not end the wait (RFC 6749 §10.12).
 //! The good callback is answered with a 303 to the bare path, which shows the "connected" page,
 //! so the code and state do not stay in the browser's address bar and history (RFC 9700 §4.2.4
-//! on codes leaking through history). At most [`MAX_CONNECTIONS`] browser connections are
-//! served at once and each must send its request within a few seconds, so idle or endless
-//! connections cannot use up the machine or hold the wait up.
+//! on codes leaking through history). An answer from a program of another user of this
+//! computer is refused (`peer`: the consent address is readable by them, RFC 9700 §4.5). At most [`MAX_CONNECTIONS`] connections wait for their request at once
+//! and each must send it within a few seconds; when more arrive, the one that has waited longest
+//! is closed, so a flood of idle connections cannot hold the real callback up.
 //!
 //! A browser that forces HTTPS on localhost (a remembered HSTS rule, HTTPS-Only mode) sends a
 //! TLS ClientHello instead of the callback: that is recognised by its first bytes and told at
@@ -16,24 +17,27 @@
 
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::paste::{self, PastedAddresses};
+use crate::peer::{self, Owner};
 use crate::progress::{Progress, Step};
 use crate::registration::RedirectUri;
 use crate::secret::Secret;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
 
 /// How long one browser connection may take to send its request line and headers: a browser
 /// sends them at once; a connection opened speculatively and left idle is closed.
 const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(3);
-/// Browser connections served at once, over all the listener's sockets; more wait to be accepted.
+/// Connections waiting for their request at once, over all the listener's sockets; a new one
+/// beyond this closes the one that has waited longest.
 pub const MAX_CONNECTIONS: usize = 64;
 /// How long the listener stays up after the good callback to show the "connected" page the
 /// browser is sent to.
@@ -121,8 +125,38 @@ enum Outcome {
     Failed(String),
     /// The "connected" page was shown after the good callback's redirect.
     ShownConnected,
+    /// A program of another user sent this sign-in's answer, and was refused (who, as far as known).
+    OtherUser(String),
     /// A TLS ClientHello arrived: the browser forced https on this http listener.
     TlsHello,
+}
+
+/// The connections still waiting for their request, oldest first, each with the signal that
+/// closes it.
+#[derive(Default)]
+struct Waiting {
+    next: u64,
+    queue: VecDeque<(u64, Arc<Notify>)>,
+}
+
+impl Waiting {
+    /// Admits a new connection, closing the oldest waiting one when [`MAX_CONNECTIONS`] wait.
+    fn admit(&mut self) -> (u64, Arc<Notify>) {
+        if self.queue.len() >= MAX_CONNECTIONS {
+            if let Some((_, oldest)) = self.queue.pop_front() {
+                // A stored permit: the oldest one stops even if it is not yet listening.
+                oldest.notify_one();
+            }
+        }
+        self.next += 1;
+        let close = Arc::new(Notify::new());
+        self.queue.push_back((self.next, close.clone()));
+        (self.next, close)
+    }
+
+    fn done(&mut self, id: u64) {
+        self.queue.retain(|(i, _)| *i != id);
+    }
 }
 
 impl Listener {
@@ -143,26 +177,39 @@ impl Listener {
         progress: &dyn Progress,
     ) -> Result<Callback> {
         let (tx, mut rx) = mpsc::channel::<(Outcome, Instant)>(4);
-        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let waiting = Arc::new(Mutex::new(Waiting::default()));
         let connected = Arc::new(AtomicBool::new(false));
         let mut tasks = JoinSet::new();
         for socket in self.sockets {
             let (tx, uri, state) = (tx.clone(), self.uri.clone(), state.to_string());
-            let (slots, connected) = (slots.clone(), connected.clone());
+            let (waiting, connected) = (waiting.clone(), connected.clone());
             tasks.spawn(async move {
                 let mut conns = JoinSet::new();
                 loop {
-                    let slot = slots.clone().acquire_owned().await.expect("the semaphore is never closed");
                     let Ok((stream, _)) = socket.accept().await else {
                         // Out of file descriptors or similar: back off instead of spinning.
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     };
+                    let (id, close) = waiting.lock().unwrap_or_else(PoisonError::into_inner).admit();
                     let (tx, uri, state, connected) = (tx.clone(), uri.clone(), state.clone(), connected.clone());
+                    let waiting = waiting.clone();
                     conns.spawn(async move {
-                        let _slot = slot;
-                        if let Some(outcome) = serve(stream, &uri, &state, &connected).await {
-                            let _ = tx.send((outcome, Instant::now())).await;
+                        let request = tokio::select! {
+                            request = read_request(stream) => request,
+                            _ = close.notified() => None,
+                        };
+                        waiting.lock().unwrap_or_else(PoisonError::into_inner).done(id);
+                        match request {
+                            Some((stream, Head::Http(head))) => {
+                                answer(stream, &head, &uri, &state, &connected, &tx).await
+                            }
+                            // Nothing can be answered in plain http to a TLS client: closing is
+                            // all there is, and the person waiting is told.
+                            Some((_, Head::TlsHello)) => {
+                                let _ = tx.send((Outcome::TlsHello, Instant::now())).await;
+                            }
+                            None => {}
                         }
                     });
                     while conns.try_join_next().is_some() {}
@@ -173,10 +220,28 @@ impl Listener {
         tokio::pin!(cancel);
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
-        let mut told_https = false;
+        let (mut told_other_user, mut told_https) = (false, false);
         let result = loop {
             let outcome = tokio::select! {
-                got = rx.recv() => got,
+                got = rx.recv() => match got {
+                    // The "connected" page of an answer already taken.
+                    Some((Outcome::ShownConnected, _)) => continue,
+                    Some((Outcome::OtherUser(who), _)) => {
+                        // Once per wait: a flood of refusals must not flood the screen.
+                        if !std::mem::replace(&mut told_other_user, true) {
+                            progress.step(Step::Notice { message: other_user_notice(&who) });
+                        }
+                        continue;
+                    }
+                    Some((Outcome::TlsHello, _)) => {
+                        // Said once, at once; the wait goes on (a pasted address still finishes it).
+                        if !std::mem::replace(&mut told_https, true) {
+                            progress.step(Step::BrowserForcedHttps { message: https_forced(&self.uri) });
+                        }
+                        continue;
+                    }
+                    other => other,
+                },
                 text = pasted.next() => match check_pasted(&self.uri, text.expose(), state) {
                     Ok(outcome) => Some((outcome, Instant::now())),
                     Err(why) => {
@@ -187,14 +252,6 @@ impl Listener {
                 _ = &mut deadline => break Err(timeout_error(&self.uri, timeout)),
                 _ = &mut cancel => break Err(Error::new(ErrorCode::Cancelled, "Waiting for Xero was cancelled.")),
             };
-            if matches!(outcome, Some((Outcome::TlsHello, _))) {
-                // Said once, at once; the wait goes on (a pasted address still finishes it).
-                if !told_https {
-                    told_https = true;
-                    progress.step(Step::BrowserForcedHttps { message: https_forced(&self.uri) });
-                }
-                continue;
-            }
             break ended(outcome);
         };
         if result.is_ok() && connected.load(Ordering::SeqCst) {
@@ -234,7 +291,7 @@ fn ended(outcome: Option<(Outcome, Instant)>) -> Result<Callback> {
             ErrorCode::ConsentFailed,
             format!("Xero ended the consent with the error \"{code}\": check the app's scopes and type in the developer portal, then try again."),
         )),
-        Some((Outcome::ShownConnected | Outcome::TlsHello, _)) | None => {
+        Some((Outcome::ShownConnected | Outcome::OtherUser(_) | Outcome::TlsHello, _)) | None => {
             Err(Error::new(ErrorCode::ConsentFailed, "The listener stopped unexpectedly: try again."))
         }
     }
@@ -253,6 +310,15 @@ pub fn https_forced(uri: &RedirectUri) -> String {
          shows now: it carries Xero's answer.",
         uri.as_str(),
         uri.host()
+    )
+}
+
+/// What the person waiting is told when a program of another user delivered an answer.
+fn other_user_notice(who: &str) -> String {
+    format!(
+        "A program of another user of this computer ({who}) sent an answer to the sign-in, and it was refused: \
+         only your own browser's answer is accepted. If you started this with another user's rights (for example \
+         with sudo), run it as the user whose browser signs in, or paste the address the browser ends on."
     )
 }
 
@@ -291,21 +357,62 @@ pub fn timeout_causes(redirect_uri: &str) -> Vec<String> {
     ]
 }
 
-/// Reads one request, answers it, and says what it meant (`None`: not a callback at all).
-/// `connected` is set once the good callback has been answered.
-async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str, connected: &AtomicBool) -> Option<Outcome> {
-    let head = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream)).await {
-        Ok(Some(Head::Http(head))) => head,
-        // Nothing can be answered in plain http to a TLS client: closing is all there is.
-        Ok(Some(Head::TlsHello)) => return Some(Outcome::TlsHello),
-        _ => return None,
+/// Reads a connection's request head; `None` when it closed, idled or sent too much.
+async fn read_request(mut stream: TcpStream) -> Option<(TcpStream, Head)> {
+    match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream)).await {
+        Ok(Some(head)) => Some((stream, head)),
+        _ => None,
+    }
+}
+
+/// Answers one request and reports what it meant to the wait (nothing when it was not a
+/// callback at all). `connected` is set once the good callback has been answered. A request that would end the wait (a code, or
+/// Xero's error, with this sign-in's `state`) must come from a program of this user (`peer`);
+/// from anyone else it is refused with 403 and reported. Only such requests are checked, so a
+/// flood of idle or wrong connections costs no look-up in the system's tables.
+async fn answer(
+    mut stream: TcpStream,
+    head: &str,
+    uri: &RedirectUri,
+    state: &str,
+    connected: &AtomicBool,
+    tx: &mpsc::Sender<(Outcome, Instant)>,
+) {
+    let (status, page, outcome) = route(head, uri, state, connected.load(Ordering::SeqCst));
+    let Some(outcome) = outcome else {
+        return respond(&mut stream, status, "", page).await;
     };
-    let (status, page, outcome) = route(&head, uri, state, connected.load(Ordering::SeqCst));
+    if matches!(outcome, Outcome::ShownConnected) {
+        // Reported after the page is written: the wait ends on it.
+        respond(&mut stream, status, "", page).await;
+        let _ = tx.send((outcome, Instant::now())).await;
+        return;
+    }
+    if let Owner::OtherUser(who) = owner_of(&stream).await {
+        respond(&mut stream, "403 Forbidden", "", Page::OtherUser).await;
+        let _ = tx.send((Outcome::OtherUser(who), Instant::now())).await;
+        return;
+    }
     let mut location = String::new();
-    if matches!(outcome, Some(Outcome::Code(_))) {
+    if matches!(outcome, Outcome::Code(_)) {
         connected.store(true, Ordering::SeqCst);
         location = format!("Location: {}\r\n", uri.path());
     }
+    // Reported before the answer is written, so it reaches the wait before the browser can
+    // follow the redirect to the "connected" page.
+    let _ = tx.send((outcome, Instant::now())).await;
+    respond(&mut stream, status, &location, page).await;
+}
+
+/// Who owns the far end of `stream` (see `peer`); the system's tables are read off the runtime.
+async fn owner_of(stream: &TcpStream) -> Owner {
+    let Ok((local, remote)) = stream.local_addr().and_then(|l| stream.peer_addr().map(|p| (l, p))) else {
+        return Owner::OtherUser("an unknown user".into());
+    };
+    tokio::task::spawn_blocking(move || peer::owner(local, remote)).await.unwrap_or(Owner::Unknown)
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, location: &str, page: Page) {
     let body = page_html(page);
     let response = format!(
         "HTTP/1.1 {status}\r\n{location}Content-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
@@ -315,7 +422,6 @@ async fn serve(mut stream: TcpStream, uri: &RedirectUri, state: &str, connected:
     );
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
-    outcome
 }
 
 /// What a connection sent first.
@@ -364,6 +470,7 @@ enum Page {
     WrongHost,
     NotFound,
     WrongMethod,
+    OtherUser,
 }
 
 /// What to answer: status line, page, and what the request meant. `connected`: the good
@@ -435,6 +542,10 @@ fn page_html(page: Page) -> String {
         Page::WrongHost => ("Refused", "This address only answers Xero's redirect on this computer."),
         Page::NotFound => ("Not found", "Nothing is served here."),
         Page::WrongMethod => ("Not allowed", "Only the browser's redirect from Xero is accepted here."),
+        Page::OtherUser => (
+            "Refused",
+            "This sign-in belongs to another user of this computer: only that user's own browser may answer it.",
+        ),
     };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} — xero-connect</title>\
@@ -596,56 +707,28 @@ mod tests {
         assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
     }
 
-    #[tokio::test]
-    async fn a_callback_completes_with_more_idle_connections_open_than_are_served_at_once() {
+    // Several threads: the listener accepts while the test connects (Windows keeps fewer than
+    // 400 connections waiting to be accepted).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_idle_connections_does_not_hold_up_the_callback() {
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
-        let waiter = tokio::spawn(waiting(l, "s", Duration::from_secs(30)));
+        // Served one slot after another, 400 idle connections would hold the callback for
+        // (400 / MAX_CONNECTIONS) × REQUEST_READ_TIMEOUT, about 19 s: longer than this wait.
+        let waiter = tokio::spawn(waiting(l, "s", Duration::from_secs(10)));
         let mut idle = Vec::new();
-        for _ in 0..MAX_CONNECTIONS + 36 {
+        for _ in 0..400 {
             idle.push(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap());
         }
-        let started = Instant::now();
+        // The oldest idle connection was closed unanswered to make room (well before its own
+        // read timeout): no more than MAX_CONNECTIONS are kept waiting.
+        let mut buf = Vec::new();
+        let closed = tokio::time::timeout(REQUEST_READ_TIMEOUT / 3, idle[0].read_to_end(&mut buf)).await;
+        assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "{closed:?}");
+        assert!(!waiter.is_finished());
         let r = raw_get(port, &format!("localhost:{port}"), "/callback?code=c&state=s").await;
         assert!(r.starts_with("HTTP/1.1 303"), "{r}");
-        // Served once the first idle connections were closed: no sooner (the cap holds), not much later.
-        let took = started.elapsed();
-        assert!(took >= REQUEST_READ_TIMEOUT / 2, "more than {MAX_CONNECTIONS} connections were served at once");
-        assert!(took < REQUEST_READ_TIMEOUT * 2 + Duration::from_secs(1), "{took:?}");
         assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
-    }
-
-    #[tokio::test]
-    async fn a_browser_forcing_https_is_told_at_once_and_the_wait_goes_on() {
-        let port = free_port().await;
-        let l = bind(&[uri(port)]).await.unwrap();
-        let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-        let heard = said.clone();
-        let progress = move |step: Step| {
-            if let Step::BrowserForcedHttps { message } = step {
-                heard.lock().unwrap().push(message);
-            }
-        };
-        let waiter = tokio::spawn(async move {
-            l.wait("s", Duration::from_secs(10), pending(), PastedAddresses::default(), &progress).await
-        });
-        // The start of a real ClientHello record: handshake, TLS 1.0 record version, then type 1.
-        let hello = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03];
-        for _ in 0..2 {
-            let (answer, took) = send_raw(port, &hello).await;
-            assert_eq!(answer, "", "nothing in plain http to a TLS client");
-            assert!(took < Duration::from_secs(2), "closed at once, not after the read timeout: {took:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let messages = said.lock().unwrap().clone();
-        assert_eq!(messages.len(), 1, "told once: {messages:?}");
-        for needle in ["https://localhost", "net-internals/#hsts", "Firefox", "copy the whole address"] {
-            assert!(messages[0].contains(needle), "{needle}: {}", messages[0]);
-        }
-        assert!(!waiter.is_finished(), "the wait goes on");
-        raw_get(port, &format!("localhost:{port}"), "/callback?code=c&state=s").await;
-        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
-        assert!(!is_tls_client_hello(b"GET / HTTP/1.1"));
     }
 
     #[tokio::test]
@@ -732,5 +815,38 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.code(), ErrorCode::Cancelled);
+    }
+
+    #[tokio::test]
+    async fn a_browser_forcing_https_is_told_at_once_and_the_wait_goes_on() {
+        let port = free_port().await;
+        let l = bind(&[uri(port)]).await.unwrap();
+        let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let heard = said.clone();
+        let progress = move |step: Step| {
+            if let Step::BrowserForcedHttps { message } = step {
+                heard.lock().unwrap().push(message);
+            }
+        };
+        let waiter = tokio::spawn(async move {
+            l.wait("s", Duration::from_secs(10), pending(), PastedAddresses::default(), &progress).await
+        });
+        // The start of a real ClientHello record: handshake, TLS 1.0 record version, then type 1.
+        let hello = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03];
+        for _ in 0..2 {
+            let (answer, took) = send_raw(port, &hello).await;
+            assert_eq!(answer, "", "nothing in plain http to a TLS client");
+            assert!(took < Duration::from_secs(2), "closed at once, not after the read timeout: {took:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let messages = said.lock().unwrap().clone();
+        assert_eq!(messages.len(), 1, "told once: {messages:?}");
+        for needle in ["https://localhost", "net-internals/#hsts", "Firefox", "copy the whole address"] {
+            assert!(messages[0].contains(needle), "{needle}: {}", messages[0]);
+        }
+        assert!(!waiter.is_finished(), "the wait goes on");
+        raw_get(port, &format!("localhost:{port}"), "/callback?code=c&state=s").await;
+        assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
+        assert!(!is_tls_client_hello(b"GET / HTTP/1.1"));
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{blocked_by_network, is_web_page, rate_limit_error, transport_error};
+use crate::http::{blocked_by_network, is_web_page, rate_limit_error, transport_error, without_controls};
 use crate::registration::{AppType, RedirectUri};
 use crate::secret::Secret;
 use oauth2::basic::{
@@ -387,15 +387,26 @@ async fn send(http: reqwest::Client, request: oauth2::HttpRequest) -> Result<oau
 
 type TokenResult = std::result::Result<XeroTokenResponse, RequestTokenError<TransportError, BasicErrorResponse>>;
 
+/// The longest access-token lifetime believed: Xero issues 30 minutes (docs/xero-platform.md
+/// §6). A longer one is not Xero's; one that overflows the clock would otherwise panic later.
+pub(crate) const MAX_EXPIRES_IN_SECS: u64 = 24 * 60 * 60;
+
 fn token_set(result: TokenResult) -> Result<TokenSet> {
     let response = result.map_err(token_error)?;
-    let expires_in = response.expires_in().unwrap_or(Duration::from_secs(1800));
+    let expires_in = response.expires_in().unwrap_or(Duration::from_secs(1800)).as_secs();
+    if expires_in > MAX_EXPIRES_IN_SECS {
+        return Err(Error::xero_unavailable("an access token said to last longer than a day"));
+    }
     Ok(TokenSet {
         access_token: Secret::new(response.access_token().secret().clone()),
-        expires_at: now_secs() + expires_in.as_secs(),
+        expires_at: now_secs().saturating_add(expires_in),
         refresh_token: response.refresh_token().map(|r| Secret::new(r.secret().clone())),
         id_token: response.extra_fields().id_token.clone().map(Secret::new),
-        scopes: response.scopes().map(|s| s.iter().map(|x| x.to_string()).collect()).unwrap_or_default(),
+        // Scopes are shown and saved: no control characters (see `http::without_controls`).
+        scopes: response
+            .scopes()
+            .map(|s| s.iter().map(|x| without_controls(x)).filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -410,7 +421,17 @@ fn token_error(e: RequestTokenError<TransportError, BasicErrorResponse>) -> Erro
                 "Xero refused the requested scopes for this app: check the scopes allowed in the developer portal.",
             ),
             BasicErrorResponseType::UnauthorizedClient => Error::wrong_app_type(),
-            other => Error::xero_unavailable(&format!("token endpoint error {}", other.as_ref())),
+            // An error code Xero does not document: only a short plain name is quoted, since
+            // the rest is the server's text.
+            other => {
+                let code: String = other
+                    .as_ref()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                    .take(40)
+                    .collect();
+                Error::xero_unavailable(&format!("token endpoint error {code}"))
+            }
         },
         RequestTokenError::Parse(..) => Error::xero_unavailable("an unreadable answer from the token endpoint"),
         RequestTokenError::Other(_) => Error::xero_unavailable("an unexpected answer from the token endpoint"),
@@ -478,6 +499,32 @@ mod tests {
             token_error(RequestTokenError::Request(TransportError::ServerError(503))).code(),
             ErrorCode::XeroUnavailable
         );
+    }
+
+    fn answer(fields: serde_json::Value) -> TokenResult {
+        let mut v = serde_json::json!({"access_token": "at", "token_type": "Bearer", "expires_in": 1800});
+        v.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        Ok(serde_json::from_value(v).unwrap())
+    }
+
+    #[test]
+    fn an_expiry_that_overflows_is_an_error_not_a_panic() {
+        let e = token_set(answer(serde_json::json!({"expires_in": u64::MAX}))).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::XeroUnavailable);
+        let e = token_set(answer(serde_json::json!({"expires_in": 400_000_000_000u64}))).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::XeroUnavailable, "a date past the year 9999 is refused too");
+        let t = token_set(answer(serde_json::json!({"expires_in": 1800}))).unwrap();
+        assert!(t.expires_at > now_secs() + 1700);
+    }
+
+    #[test]
+    fn scopes_and_error_codes_from_xero_lose_their_control_characters() {
+        let t = token_set(answer(serde_json::json!({"scope": "openid accounting.settings\u{1b}[31m \u{7}"}))).unwrap();
+        assert_eq!(t.scopes, ["openid", "accounting.settings[31m"]);
+        let odd = BasicErrorResponseType::Extension("slow_down\u{1b}]0;pwned\u{7}\nforged".into());
+        let e = token_error(RequestTokenError::ServerResponse(BasicErrorResponse::new(odd, None, None)));
+        assert!(!e.message().chars().any(char::is_control), "{:?}", e.message());
+        assert!(e.message().contains("slow_down]0pwnedforged") || e.message().contains("slow_down"), "{e}");
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub const FORMAT: u32 = 1;
 pub const FILE_NAME: &str = "profile.toml";
 /// The environment variable naming a profile.
 pub const ENV_VAR: &str = "XERO_CONNECT_PROFILE";
+/// The largest profile file read: a profile is about ten lines.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+/// The longest text value (a name, an address) a profile may give.
+pub const MAX_TEXT_CHARS: usize = 200;
 
 /// A profile, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,10 +141,52 @@ pub fn locate(explicit: Option<&Path>) -> Result<Option<Profile>> {
     };
     for candidate in [dir.join(FILE_NAME), dir.join("../share/xero-connect").join(FILE_NAME)] {
         if candidate.is_file() {
+            // Found, not named by the user: it must be one that other users cannot change.
+            owner_only(&candidate).map_err(|why| problem(&candidate, None, None, &why))?;
             return load(&candidate).map(Some);
         }
     }
     Ok(None)
+}
+
+/// Whether only its owner (this user or the administrator) can change a profile found beside
+/// the program: neither the file nor its folder may be writable by others, or owned by another
+/// user (who could put their own redirect URIs and scopes in it). A folder with the sticky bit
+/// (like /tmp) protects files that others do not own.
+#[cfg(unix)]
+pub(crate) fn owner_only(path: &Path) -> std::result::Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    let file = std::fs::metadata(path).map_err(|e| format!("it cannot be read ({})", e.kind()))?;
+    if file.uid() != 0 && file.uid() != me {
+        return Err(format!("it belongs to another user (user {}), who could change it", file.uid()));
+    }
+    if file.mode() & 0o022 != 0 {
+        return Err(format!(
+            "other users of this computer can change it (mode {:o}): make it writable by its owner only",
+            file.mode() & 0o777
+        ));
+    }
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let dir = std::fs::metadata(folder).map_err(|e| format!("its folder cannot be read ({})", e.kind()))?;
+    if dir.mode() & 0o022 != 0 && dir.mode() & 0o1000 == 0 {
+        return Err(format!(
+            "other users of this computer can replace it: its folder {} is writable by them (mode {:o})",
+            folder.display(),
+            dir.mode() & 0o777
+        ));
+    }
+    if dir.uid() != 0 && dir.uid() != me {
+        return Err(format!("its folder {} belongs to another user (user {})", folder.display(), dir.uid()));
+    }
+    Ok(())
+}
+
+/// Elsewhere the file system's permissions are not read here (Windows: the installer's folder
+/// under Program Files is writable by administrators only).
+#[cfg(not(unix))]
+pub(crate) fn owner_only(_path: &Path) -> std::result::Result<(), String> {
+    Ok(())
 }
 
 /// Reads and checks a profile file.
@@ -148,14 +194,25 @@ pub fn locate(explicit: Option<&Path>) -> Result<Option<Profile>> {
 /// # Errors
 /// `invalid_profile`, naming the file, the key and the line where known.
 pub fn load(path: &Path) -> Result<Profile> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "there is no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "it may not be read".to_string(),
             _ => format!("it cannot be read ({})", e.kind()),
         };
         problem(path, None, None, &why)
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(problem(
+            path,
+            None,
+            None,
+            &format!("it is larger than {} KiB, and a profile is about ten lines", MAX_FILE_BYTES / 1024),
+        ));
+    }
     let text = String::from_utf8(bytes.clone()).map_err(|_| problem(path, None, None, "it is not UTF-8 text"))?;
     let digest: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
     parse(&text, path, digest)
@@ -207,6 +264,21 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
         }
     }
     let p = &raw.product;
+    // Names and addresses go into titles, a desktop entry and an installer: one line of plain
+    // text each, of a sensible length.
+    let texts = [
+        ("product.name", Some(&p.name)),
+        ("product.company_url", Some(&p.company_url)),
+        ("product.app_name", Some(&p.app_name)),
+        ("product.support", Some(&p.support)),
+        ("product.help_url", p.help_url.as_ref()),
+        ("product.connection_name", p.connection_name.as_ref()),
+    ];
+    for (key, value) in texts {
+        if let Some(v) = value {
+            check_text(v.get_ref()).map_err(|why| at(key, v.span(), &why))?;
+        }
+    }
     let name = p.name.get_ref().trim();
     if name.is_empty() {
         return Err(at("product.name", p.name.span(), "it is empty"));
@@ -354,6 +426,23 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     })
 }
 
+/// One line of plain text: no control characters (line breaks, tabs, escape sequences), at
+/// most [`MAX_TEXT_CHARS`] characters.
+fn check_text(text: &str) -> std::result::Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        let what = match c {
+            '\n' | '\r' => "a line break".to_string(),
+            '\t' => "a tab".to_string(),
+            c => format!("the control character U+{:04X}", u32::from(c)),
+        };
+        return Err(format!("it contains {what}; give one line of plain text"));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(format!("it is longer than {MAX_TEXT_CHARS} characters"));
+    }
+    Ok(())
+}
+
 fn check_https(text: &str) -> std::result::Result<(), String> {
     match url::Url::parse(text.trim()) {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(()),
@@ -474,6 +563,60 @@ scopes = ["assets.read"]
             assert!(msg.contains(where_) && msg.contains(why), "expected {where_:?} and {why:?} in: {msg}");
             assert!(msg.ends_with("Nothing was sent to Xero."), "{msg}");
         }
+    }
+
+    #[test]
+    fn text_with_control_characters_or_line_breaks_or_too_long_is_refused() {
+        for (from, to, key, why) in [
+            (
+                "name = \"Ledgerleaf Assets\"",
+                "name = \"Ledger\\nExec=evil\"",
+                "key product.name (line 3)",
+                "line break",
+            ),
+            (
+                "app_name = \"Ledgerleaf Assets\"",
+                "app_name = \"Ledger\\u001b]0;x\\u0007\"",
+                "key product.app_name (line 5)",
+                "U+001B",
+            ),
+            ("name = \"Ledgerleaf Assets\"", "name = \"Ledger\\tleaf\"", "key product.name (line 3)", "a tab"),
+        ] {
+            let msg = refused(&GOOD.replacen(from, to, 1));
+            assert!(msg.contains(key) && msg.contains(why), "expected {key:?} and {why:?} in: {msg}");
+        }
+        let long = format!("name = \"{}\"", "L".repeat(MAX_TEXT_CHARS + 1));
+        assert!(refused(&GOOD.replacen("name = \"Ledgerleaf Assets\"", &long, 1)).contains("longer than 200"));
+    }
+
+    #[test]
+    fn a_file_larger_than_the_limit_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, format!("{GOOD}\n# {}\n", "x".repeat(MAX_FILE_BYTES as usize))).unwrap();
+        let e = load(&path).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidProfile);
+        assert!(e.message().contains("larger than 64 KiB"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_profile_others_can_change_is_refused_where_it_is_found() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, GOOD).unwrap();
+        let set = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+        set(dir.path(), 0o755);
+        set(&path, 0o644);
+        assert_eq!(owner_only(&path), Ok(()));
+        set(&path, 0o666);
+        assert!(owner_only(&path).unwrap_err().contains("other users of this computer can change it"));
+        set(&path, 0o644);
+        set(dir.path(), 0o777);
+        assert!(owner_only(&path).unwrap_err().contains("can replace it"));
+        set(dir.path(), 0o1777);
+        assert_eq!(owner_only(&path), Ok(()), "a sticky folder protects the file");
     }
 
     #[test]

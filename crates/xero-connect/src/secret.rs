@@ -2,18 +2,24 @@
 //!
 //! Its `Debug` prints `[redacted]`; it has no `Display`, `Serialize` or `PartialEq`, so it
 //! cannot slip into a log line, an error, a settings file or a view by accident. The value is
-//! read only through [`Secret::expose`], which makes every use visible in review.
+//! read only through [`Secret::expose`], which makes every use visible in review. Its memory
+//! is overwritten with zeros when it is dropped (the `zeroize` crate), so a secret does not
+//! linger in freed memory for a core dump or a swap file to keep.
 
 use std::fmt;
+use zeroize::Zeroizing;
 
 /// A secret string. See the module documentation.
 #[derive(Clone)]
-pub struct Secret(String);
+pub struct Secret(Zeroizing<String>);
+
+// Dropping the inner `Zeroizing` zeroes the value.
+impl zeroize::ZeroizeOnDrop for Secret {}
 
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(Zeroizing::new(value.into()))
     }
 
     /// The value itself: only for sending it to Xero or the keychain.
@@ -45,6 +51,12 @@ mod tests {
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
         assert_eq!(s.expose(), "hunter2-very-secret");
+    }
+
+    #[test]
+    fn the_value_is_zeroed_on_drop() {
+        fn zeroed_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroed_on_drop::<Secret>();
     }
 
     #[test]

@@ -133,6 +133,19 @@ impl SettingsFile {
     /// # Errors
     /// `settings_unavailable` when the file cannot be opened or the wait runs out.
     pub fn lock_file(&self, name: &str) -> Result<File> {
+        if let Some(file) = self.try_lock_file(name)? {
+            return Ok(file);
+        }
+        // Held: waiting may take seconds. On a worker thread of a multi-threaded tokio runtime
+        // (the window's background work, the command line's flows) the runtime is told first,
+        // so its other tasks move to another thread instead of stalling behind this wait.
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(|| self.wait_for_lock(name)),
+            _ => self.wait_for_lock(name),
+        }
+    }
+
+    fn wait_for_lock(&self, name: &str) -> Result<File> {
         let deadline = std::time::Instant::now() + SETTINGS_LOCK_WAIT;
         loop {
             if let Some(file) = self.try_lock_file(name)? {
@@ -159,12 +172,16 @@ impl SettingsFile {
     pub fn try_lock_file(&self, name: &str) -> Result<Option<File>> {
         self.ensure_dir()?;
         let path = self.dir.join(name);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error("open the lock file", &path, e))?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Readable by this user only, and never opened through a symbolic link planted in its
+        // place (which could make this program create or lock a file elsewhere).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(&path).map_err(|e| io_error("open the lock file", &path, e))?;
         match file.try_lock() {
             Ok(()) => Ok(Some(file)),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -238,6 +255,14 @@ fn read_with_raw(path: &Path) -> Result<(Settings, serde_json::Value)> {
     let settings: Settings = serde_json::from_value(value.clone()).map_err(|_| unexpected())?;
     if !settings.connections.iter().all(|c| connection::is_valid_id(&c.id)) {
         return Err(unexpected());
+    }
+    if let Some((c, field)) = settings.connections.iter().find_map(|c| c.impossible_date().map(|f| (c, f))) {
+        return Err(Error::settings(format!(
+            "The settings file {} gives the connection \"{}\" an impossible date ({field}): correct it, or move the \
+             file aside and set up again.",
+            path.display(),
+            c.name
+        )));
     }
     Ok((settings, value))
 }
@@ -334,6 +359,7 @@ mod tests {
             last_test: None,
             refreshed_at: None,
             profile: None,
+            identity_origin: None,
             refreshed_on: None,
             refresh_unanswered_at: None,
         }
@@ -454,6 +480,40 @@ mod tests {
         assert!(err.message().contains("private"), "{err}");
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn waiting_for_the_settings_lock_does_not_stall_the_async_worker() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        let held = r.try_lock_file("settings.lock").unwrap().unwrap();
+        // Another program holds the lock for 1.5 s; meanwhile a task on the only worker ticks.
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            drop(held);
+        });
+        let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = ticks.clone();
+        let ticker = tokio::spawn(async move {
+            loop {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let before = ticks.load(std::sync::atomic::Ordering::SeqCst);
+        // On the worker, as a flow runs: the settings are changed from async code.
+        let update = tokio::spawn(async move {
+            r.update(|s| {
+                s.connections.push(conn("Shop"));
+                Ok(())
+            })
+        });
+        update.await.unwrap().unwrap();
+        let during = ticks.load(std::sync::atomic::Ordering::SeqCst) - before;
+        ticker.abort();
+        release.join().unwrap();
+        assert!(during >= 5, "the other task ran only {during} times while the update waited for the lock");
+    }
+
     #[test]
     fn a_held_lock_is_reported_not_waited_on() {
         let dir = tempfile::tempdir().unwrap();
@@ -462,6 +522,24 @@ mod tests {
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_none(), "held by another handle");
         drop(held);
         assert!(r.try_lock_file("refresh-x.lock").unwrap().is_some(), "free again");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lock_files_are_private_and_never_followed_through_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path().join("xc"));
+        drop(r.try_lock_file("settings.lock").unwrap());
+        let mode = fs::metadata(r.dir().join("settings.lock")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        // A link planted where a lock file goes is refused, and what it points at is untouched.
+        let elsewhere = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&elsewhere, r.dir().join("refresh-abc.lock")).unwrap();
+        let err = r.try_lock_file("refresh-abc.lock").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
+        assert!(!elsewhere.exists(), "the link was followed");
+        assert!(r.update(|_| Ok(())).is_ok(), "the settings lock itself is unaffected");
     }
 
     #[test]
@@ -481,6 +559,18 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::SettingsUnavailable, "{bad}");
             assert!(r.update(|_| Ok(())).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_date_near_the_year_9999_is_refused_on_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = SettingsFile::at(dir.path());
+        let mut shop = conn("Shop");
+        shop.refreshed_at = Some("9999-12-30T00:00:00Z".into());
+        fs::write(r.path(), serde_json::to_string(&Settings { version: 1, connections: vec![shop] }).unwrap()).unwrap();
+        let err = r.load().unwrap_err();
+        assert_eq!(err.code(), ErrorCode::SettingsUnavailable);
+        assert!(err.message().contains("\"Shop\"") && err.message().contains("refreshed_at"), "{err}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::connection::Organisation;
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{classify_api_failure, transport_error, ApiFailure};
+use crate::http::{classify_api_failure, transport_error, without_controls, ApiFailure};
 use crate::secret::Secret;
 use serde::Deserialize;
 
@@ -34,13 +34,21 @@ pub struct XeroConnection {
     pub updated_date_utc: Option<String>,
 }
 
+/// Identifiers lose their control characters here (`http::without_controls`): they are shown
+/// and saved as they are. Names keep theirs; each front end shows names safely.
 impl From<XeroConnection> for Organisation {
     fn from(c: XeroConnection) -> Organisation {
-        let tenant_type = c.tenant_type.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| ORGANISATION.into());
+        let tenant_type =
+            without_controls(&c.tenant_type.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| ORGANISATION.into()));
         // A Xero Practice Manager tenant comes with a null name (docs/xero-platform.md §7): it is
         // shown by its type.
         let name = c.tenant_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| unnamed(&tenant_type));
-        Organisation { name, tenant_type, tenant_id: c.tenant_id, connection_id: c.id }
+        Organisation {
+            name,
+            tenant_type,
+            tenant_id: without_controls(&c.tenant_id),
+            connection_id: without_controls(&c.id),
+        }
     }
 }
 
@@ -153,6 +161,15 @@ pub fn describe(organisations: &[Organisation]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_from_xero_lose_their_control_characters() {
+        let body = br#"[{"id":"c\u001b[2J1","tenantId":"t\u001b]0;evil\u0007-1\nforged line","tenantType":"ORG\u001bANISATION","tenantName":"Shop"}]"#;
+        let org = Organisation::from(parse_connections(body).unwrap().remove(0));
+        assert_eq!(org.tenant_id, "t]0;evil-1forged line");
+        assert_eq!(org.connection_id, "c[2J1");
+        assert_eq!(org.tenant_type, "ORGANISATION");
+    }
 
     fn org(id: &str, name: &str) -> Organisation {
         Organisation {

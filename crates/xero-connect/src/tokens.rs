@@ -25,8 +25,11 @@ fn is_fresh(t: &StoredAccessToken, now: u64) -> bool {
     t.expires_at > now + REFRESH_MARGIN_SECS
 }
 
-/// The app credentials of a saved connection, with its secret from the keychain record.
-pub(crate) fn app_credentials(conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
+/// The app credentials of a saved connection, with its secret from the keychain record: what
+/// every refresh, revocation and renewed consent sends, so the identity host is checked here
+/// ([`crate::endpoints::Endpoints::check_identity`]).
+pub(crate) fn app_credentials(ctx: &Context, conn: &Connection, secrets: &Secrets) -> Result<AppCredentials> {
+    ctx.endpoints.check_identity(conn)?;
     let client_secret = if conn.app_type.has_secret() {
         let secret = secrets.client_secret.clone().ok_or_else(|| {
             Error::new(
@@ -89,7 +92,7 @@ pub async fn refresh(
         }
     }
     progress.step(Step::Refreshing);
-    let creds = app_credentials(conn, &secrets)?;
+    let creds = app_credentials(ctx, conn, &secrets)?;
     let tokens = if conn.app_type == AppType::Custom {
         oauth::client_credentials(&ctx.http, &ctx.endpoints, &creds).await?
     } else {
@@ -211,37 +214,56 @@ pub(crate) fn apply(secrets: &mut Secrets, tokens: &TokenSet) {
         Some(StoredAccessToken { token: tokens.access_token.clone(), expires_at: tokens.expires_at });
 }
 
-/// The longest wait for another process's refresh of the same connection. A refresh is one
-/// request to Xero (at most the HTTP client's 30-second timeout), so a lock held longer than
-/// this belongs to a process that is stopped (Ctrl-Z) or hung.
-pub const REFRESH_LOCK_WAIT: Duration = Duration::from_secs(30);
+/// The longest wait for another process's refresh of the same connection: the holder's own
+/// worst case under the lock — three keychain operations (read, read again after a rotated
+/// token was refused, write), two requests to Xero (the refresh and its one retry), the
+/// settings lock for the refresh date — and a margin. A holder that takes longer is hung;
+/// a holder that is stopped (Ctrl-Z) is noticed sooner where the system tells (Linux).
+pub const REFRESH_LOCK_WAIT: Duration = Duration::from_secs(
+    3 * crate::vault::KEYCHAIN_TIMEOUT.as_secs()
+        + 2 * crate::http::REQUEST_TIMEOUT.as_secs()
+        + crate::settings::SETTINGS_LOCK_WAIT.as_secs()
+        + 5,
+);
 
-/// The per-connection refresh lock (a file lock: it spans threads and processes alike). When
-/// another process holds it, says so through `progress` and waits at most
-/// [`REFRESH_LOCK_WAIT`]; dropping the future stops the wait (the window's Cancel).
+/// The per-connection refresh lock (a file lock: it spans threads and processes alike), with
+/// the holder's process ID written in it so a waiter can tell a stopped holder. When another
+/// process holds it, says so through `progress` and waits at most [`REFRESH_LOCK_WAIT`], less
+/// when the holder is stopped; dropping the future stops the wait (the window's Cancel).
 ///
 /// # Errors
-/// `refresh_in_progress` when the wait runs out; `settings_unavailable` when the lock file
-/// cannot be used.
+/// `refresh_in_progress` when the wait runs out or the holder is stopped;
+/// `settings_unavailable` when the lock file cannot be used.
 pub(crate) async fn lock(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> Result<std::fs::File> {
     let name = format!("refresh-{}.lock", conn.id);
     let deadline = Instant::now() + REFRESH_LOCK_WAIT;
     let mut said = false;
     loop {
         if let Some(file) = ctx.settings.try_lock_file(&name)? {
+            write_holder(&file);
             return Ok(file);
         }
         if !said {
             progress.step(Step::WaitingForOtherRefresh { timeout_secs: REFRESH_LOCK_WAIT.as_secs() });
             said = true;
         }
+        if let Some(pid) = stopped_holder(&ctx.settings.dir().join(&name)) {
+            return Err(Error::new(
+                ErrorCode::RefreshInProgress,
+                format!(
+                    "Another copy of this program (process {pid}) holds the refresh lock of \"{}\" and is stopped \
+                     (for example with Ctrl-Z in a terminal): resume it (fg) or end it, then try again.",
+                    conn.name
+                ),
+            ));
+        }
         if Instant::now() >= deadline {
             return Err(Error::new(
                 ErrorCode::RefreshInProgress,
                 format!(
                     "Another copy of this program has been refreshing the tokens of \"{}\" for over {} seconds and \
-                     still holds its lock (it may be stopped, for example with Ctrl-Z in a terminal): let it finish \
-                     or end it, then try again.",
+                     still holds its lock (it may be hung or stopped, for example with Ctrl-Z in a terminal): let it \
+                     finish or end it, then try again.",
                     conn.name,
                     REFRESH_LOCK_WAIT.as_secs()
                 ),
@@ -249,6 +271,27 @@ pub(crate) async fn lock(ctx: &Context, conn: &Connection, progress: &dyn Progre
         }
         tokio::time::sleep(crate::settings::LOCK_POLL * 2).await;
     }
+}
+
+/// Writes this process's ID into the lock it now holds (best effort: only a waiter's early
+/// notice of a stopped holder depends on it).
+fn write_holder(file: &std::fs::File) {
+    use std::io::Write;
+    let _ = file.set_len(0);
+    let _ = (&*file).write_all(std::process::id().to_string().as_bytes());
+}
+
+/// The holder's process ID when the system says that process is stopped (Linux: state `T` in
+/// `/proc/PID/stat`); `None` when it runs, or when this cannot be told.
+fn stopped_holder(lock: &std::path::Path) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(lock).ok()?.trim().parse().ok()?;
+    if cfg!(target_os = "linux") {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // `PID (COMMAND) STATE …`: the command may contain spaces and parentheses.
+        let state = stat.rsplit_once(')')?.1.split_whitespace().next()?;
+        return matches!(state, "T" | "t").then_some(pid);
+    }
+    None
 }
 
 /// Runs an API call with a valid token; after a 401 for the token it refreshes once and
@@ -278,5 +321,38 @@ where
                 )),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_for_another_refresh_outlasts_the_holders_own_deadlines() {
+        let holder_worst_case =
+            3 * crate::vault::KEYCHAIN_TIMEOUT + 2 * crate::http::REQUEST_TIMEOUT + crate::settings::SETTINGS_LOCK_WAIT;
+        assert!(REFRESH_LOCK_WAIT > holder_worst_case, "{REFRESH_LOCK_WAIT:?} <= {holder_worst_case:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_stopped_holder_is_told_from_a_running_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("refresh-x.lock");
+        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        std::fs::write(&lock, child.id().to_string()).unwrap();
+        assert_eq!(stopped_holder(&lock), None, "running");
+        let kill = |sig: &str| std::process::Command::new("kill").args([sig, &child.id().to_string()]).status();
+        assert!(kill("-STOP").unwrap().success());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while stopped_holder(&lock).is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(stopped_holder(&lock), Some(child.id()));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        std::fs::write(&lock, "not a pid").unwrap();
+        assert_eq!(stopped_holder(&lock), None);
     }
 }

@@ -222,6 +222,16 @@ struct Record {
     expires_at: u64,
 }
 
+// The record holds every secret of a connection as plain text while it is (de)serialised.
+impl Drop for Record {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.client_secret.zeroize();
+        self.refresh_token.zeroize();
+        self.access_token.zeroize();
+    }
+}
+
 impl Secrets {
     fn to_record(&self) -> Secret {
         let record = Record {
@@ -234,11 +244,14 @@ impl Secrets {
     }
 
     fn from_record(raw: &Secret) -> Option<Secrets> {
-        let r: Record = serde_json::from_str(raw.expose()).ok()?;
+        let mut r: Record = serde_json::from_str(raw.expose()).ok()?;
         Some(Secrets {
-            client_secret: r.client_secret.map(Secret::new),
-            refresh_token: r.refresh_token.map(Secret::new),
-            access_token: r.access_token.map(|t| StoredAccessToken { token: Secret::new(t), expires_at: r.expires_at }),
+            client_secret: r.client_secret.take().map(Secret::new),
+            refresh_token: r.refresh_token.take().map(Secret::new),
+            access_token: r
+                .access_token
+                .take()
+                .map(|t| StoredAccessToken { token: Secret::new(t), expires_at: r.expires_at }),
         })
     }
 }

@@ -69,6 +69,7 @@ fn connection(
         last_test: last,
         refreshed_at: None,
         profile: None,
+        identity_origin: None,
         refreshed_on: None,
         refresh_unanswered_at: None,
     }

@@ -40,6 +40,8 @@ pub struct DisconnectOutcome {
 pub async fn disconnect(ctx: &Context, name: &str, progress: &dyn Progress) -> Result<DisconnectOutcome> {
     let settings = ctx.settings.load()?;
     let conn = settings.get(name)?.clone();
+    // Before anything is disconnected: the revocation at the end must be allowed to happen.
+    ctx.endpoints.check_identity(&conn)?;
     let others: Vec<_> =
         settings.connections.iter().filter(|c| c.id != conn.id && c.client_id == conn.client_id).collect();
     let mut outcome = DisconnectOutcome {
@@ -77,7 +79,7 @@ pub async fn disconnect(ctx: &Context, name: &str, progress: &dyn Progress) -> R
         let secrets = ctx.vault.load(&conn.id).await?;
         if let Some(rt) = &secrets.refresh_token {
             progress.step(Step::Revoking);
-            let creds = tokens::app_credentials(&conn, &secrets)?;
+            let creds = tokens::app_credentials(ctx, &conn, &secrets)?;
             match oauth::revoke(&ctx.http, &ctx.endpoints, &creds, rt).await {
                 Ok(()) => outcome.revoked = true,
                 Err(e) if e.code() == ErrorCode::InvalidClient => {}

@@ -24,7 +24,7 @@ pub async fn add_organisations(
     cancel: impl Future<Output = ()>,
 ) -> Result<Connection> {
     let conn = ctx.settings.load()?.get(name)?.clone();
-    let creds = tokens::app_credentials(&conn, &ctx.vault.load(&conn.id).await?)?;
+    let creds = tokens::app_credentials(ctx, &conn, &ctx.vault.load(&conn.id).await?)?;
     let uris = conn.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?;
     let got = consent::obtain(ctx, &creds, &uris, &conn.scopes, options, progress, cancel).await?;
     {

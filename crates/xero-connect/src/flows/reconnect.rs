@@ -82,6 +82,7 @@ pub async fn reconnect(
     cancel: impl Future<Output = ()>,
 ) -> Result<ReconnectOutcome> {
     let old = ctx.settings.load()?.get(&req.name)?.clone();
+    ctx.endpoints.check_identity(&old)?;
     let creds = checked_credentials(old.app_type, req.credentials, progress)?;
     ctx.vault.check_available().await?;
     let scopes = req.scopes.clone().unwrap_or_else(|| old.scopes.clone());
@@ -130,7 +131,7 @@ pub async fn reconnect(
     }
 
     let got = consent::obtain(ctx, &creds, &redirect_uris, &scopes, &req.consent, progress, cancel).await?;
-    let (tenant, choice_error) = keep_or_choose(&old, gone.as_ref(), &got.organisations, req.tenant.as_deref());
+    let (tenant, choice_error) = keep_or_choose(&old, &got.organisations, req.tenant.as_deref());
     let renewal = Renewal { organisations: got.organisations, tenant, user: got.user };
     store_proven(ctx, &old, &creds, &got.tokens, progress).await?;
     let conn = commit(ctx, &old, &creds, &got.tokens, Some(renewal), &asked)?;
@@ -209,27 +210,21 @@ async fn store_proven(
     ctx.vault.save(&conn.id, &secrets).await
 }
 
-/// Keeps the chosen organisation if the new consent still covers it; otherwise takes the only
-/// organisation authorised, except when it merely shares the vanished one's name (a reset demo
-/// company): then the user must choose it, seeing its new ID.
-fn keep_or_choose(
-    old: &Connection,
-    gone: Option<&Organisation>,
-    orgs: &[Organisation],
-    wanted: Option<&str>,
-) -> (Option<String>, Option<Error>) {
+/// Keeps the chosen organisation if the new consent still covers it. Otherwise nothing is
+/// chosen for the user — not even the only organisation authorised — unless they named one:
+/// a reconnect that ends on another organisation (a reset demo company's new ID, or an answer
+/// from someone else's sign-in, RFC 9700 §4.5) must never switch where the data goes silently.
+/// A connection that had no organisation chosen takes the only one authorised.
+fn keep_or_choose(old: &Connection, orgs: &[Organisation], wanted: Option<&str>) -> (Option<String>, Option<Error>) {
     if let Some(w) = wanted {
         return match tenants::select(orgs, w) {
             Ok(o) => (Some(o.tenant_id.clone()), None),
             Err(e) => (None, Some(e)),
         };
     }
-    if let Some(t) = old.tenant_id.as_ref().filter(|t| orgs.iter().any(|o| &o.tenant_id == *t)) {
-        return (Some(t.clone()), None);
-    }
-    match orgs {
-        [only] if gone.is_some_and(|g| g.name.eq_ignore_ascii_case(&only.name)) => (None, None),
-        [only] => (Some(only.tenant_id.clone()), None),
+    match (&old.tenant_id, orgs) {
+        (Some(t), _) if orgs.iter().any(|o| &o.tenant_id == t) => (Some(t.clone()), None),
+        (None, [only]) => (Some(only.tenant_id.clone()), None),
         _ => (None, None),
     }
 }
@@ -287,6 +282,8 @@ fn commit(
         if let Some(p) = profile {
             c.profile = Some(p.clone());
         }
+        // Its tokens now come from this identity host.
+        c.identity_origin = Some(ctx.endpoints.identity_origin().to_string());
         c.updated_at = timestamp_now();
         if tokens.refresh_token.is_some() {
             c.refreshed_at = Some(c.updated_at.clone());

@@ -106,6 +106,7 @@ pub async fn setup(
         refreshed_on: got.tokens.refresh_token.is_some().then(crate::connection::this_computer),
         refresh_unanswered_at: None,
         profile: req.profile.clone(),
+        identity_origin: Some(ctx.endpoints.identity_origin().to_string()),
         created_at: now.clone(),
         updated_at: now,
         last_test: None,

@@ -149,7 +149,7 @@ impl Wizard {
                     .consent
                     .listening_on
                     .clone()
-                    .or_else(|| Some(self.config.redirect_uris[0].as_str().to_string())),
+                    .or_else(|| self.config.redirect_uris.first().map(|u| u.as_str().to_string())),
                 hints: self.consent.hints.clone(),
                 reason: self.consent.notice.clone(),
                 paste_problem: self.consent.paste_problem.clone(),

@@ -2,6 +2,10 @@
 //! the core's flows, feeds their outcomes back, and pushes every new view to the window.
 //!
 //! One consent wait at a time can be cancelled; the window's Cancel ends it through a oneshot.
+//!
+//! A panic must not disable the window: a panic while the state is locked, or in background
+//! work, starts the wizard again on its welcome screen with a sentence saying so (issue 17),
+//! instead of leaving a poisoned lock that fails every later call or a spinner that never ends.
 
 use super::events::{Outcome, UserEvent};
 use super::state::{Wizard, WizardOptions};
@@ -13,7 +17,7 @@ use crate::paste::{PasteSender, PastedAddresses};
 use crate::progress::Step;
 use std::future::Future;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::oneshot;
 
@@ -61,15 +65,44 @@ impl WizardRunner {
         runner
     }
 
+    /// The state, under its lock. A lock poisoned by a panic is recovered with the wizard
+    /// started again (the state may have been left half-changed).
+    fn state(&self) -> MutexGuard<'_, Wizard> {
+        match self.state.lock() {
+            Ok(state) => state,
+            Err(poisoned) => {
+                let mut state = poisoned.into_inner();
+                *state = state.restarted();
+                self.state.clear_poison();
+                state
+            }
+        }
+    }
+
+    /// Runs background work; if it panics, the wizard starts again and says so.
+    fn spawn(self: &Arc<Self>, work: impl Future<Output = ()> + Send + 'static) {
+        let handle = self.runtime.spawn(work);
+        let me = self.clone();
+        self.runtime.spawn(async move {
+            if handle.await.is_err_and(|e| e.is_panic()) {
+                {
+                    let mut state = me.state();
+                    *state = state.restarted();
+                }
+                (me.on_view)(me.view());
+            }
+        });
+    }
+
     /// The current view (built under the state's lock, so view numbers follow the states).
     pub fn view(&self) -> View {
-        self.state.lock().expect("wizard state").view()
+        self.state().view()
     }
 
     /// Applies a user's event and returns the view right after it; work it starts reports
     /// later through `on_view`.
     pub fn send(self: &Arc<Self>, event: UserEvent) -> View {
-        let effects = self.state.lock().expect("wizard state").handle(event, now_ms());
+        let effects = self.state().handle(event, now_ms());
         for e in effects {
             self.perform(e);
         }
@@ -77,7 +110,7 @@ impl WizardRunner {
     }
 
     fn apply(self: &Arc<Self>, outcome: Outcome) {
-        let effects = self.state.lock().expect("wizard state").apply(outcome, now_ms());
+        let effects = self.state().apply(outcome, now_ms());
         for e in effects {
             self.perform(e);
         }
@@ -87,7 +120,7 @@ impl WizardRunner {
     /// A cancel signal for the next wait; replacing an old one leaves its wait running alone.
     fn cancel_signal(&self) -> impl Future<Output = ()> {
         let (tx, rx) = oneshot::channel::<()>();
-        *self.cancel.lock().expect("cancel slot") = Some(tx);
+        *self.cancel.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx);
         async move {
             if rx.await.is_err() {
                 // The sender was replaced or dropped without a cancel: never fire.
@@ -100,7 +133,7 @@ impl WizardRunner {
     /// its pastes.
     fn pastes(&self) -> PastedAddresses {
         let (tx, rx) = crate::paste::channel();
-        *self.paste.lock().expect("paste slot") = Some(tx);
+        *self.paste.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx);
         rx
     }
 
@@ -113,12 +146,12 @@ impl WizardRunner {
         let me = self.clone();
         match effect {
             Effect::Cancel => {
-                if let Some(tx) = self.cancel.lock().expect("cancel slot").take() {
+                if let Some(tx) = self.cancel.lock().unwrap_or_else(PoisonError::into_inner).take() {
                     let _ = tx.send(());
                 }
             }
             Effect::Paste(address) => {
-                if let Some(tx) = self.paste.lock().expect("paste slot").as_ref() {
+                if let Some(tx) = self.paste.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
                     tx.send(address);
                 }
             }
@@ -128,7 +161,7 @@ impl WizardRunner {
                 }
             }
             Effect::LoadConnections => {
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let list = flows::list(&me.ctx);
                     me.apply(Outcome::ConnectionsLoaded(list));
                 });
@@ -136,7 +169,7 @@ impl WizardRunner {
             Effect::Setup(mut request) => {
                 let cancel = self.cancel_signal();
                 request.consent.pasted = self.pastes();
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let progress = me.progress();
                     let result = flows::setup(&me.ctx, *request, &progress, cancel).await;
                     me.apply(Outcome::SetupDone(result));
@@ -145,7 +178,7 @@ impl WizardRunner {
             Effect::Reconnect(mut request) => {
                 let cancel = self.cancel_signal();
                 request.consent.pasted = self.pastes();
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let progress = me.progress();
                     let result = flows::reconnect(&me.ctx, *request, &progress, cancel).await;
                     me.apply(Outcome::ReconnectDone(result));
@@ -154,14 +187,14 @@ impl WizardRunner {
             Effect::AddOrganisations { name } => {
                 let cancel = self.cancel_signal();
                 let options = flows::ConsentOptions { pasted: self.pastes(), ..Default::default() };
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let progress = me.progress();
                     let result = flows::add_organisations(&me.ctx, &name, &options, &progress, cancel).await;
                     me.apply(Outcome::OrganisationsAdded(result));
                 });
             }
             Effect::ChooseOrganisation { name, tenant_id } => {
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let result = flows::choose_organisation(&me.ctx, &name, &tenant_id);
                     me.apply(Outcome::OrganisationChosen(result));
                 });
@@ -170,7 +203,7 @@ impl WizardRunner {
                 // Cancellable only while it waits for another program's refresh (the view's
                 // busy says so); dropping the test there leaves nothing half-done.
                 let cancel = self.cancel_signal();
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     // Only that wait changes what the window shows, so only it (and the refresh
                     // that ends it) becomes a view: a plain test pushes no view of its own before
                     // its result, which keeps Test Connection as quick as it was.
@@ -203,17 +236,51 @@ impl WizardRunner {
                 });
             }
             Effect::Rename { name, new_name } => {
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let result = flows::rename(&me.ctx, &name, &new_name);
                     me.apply(Outcome::Renamed(result));
                 });
             }
             Effect::Disconnect { name } => {
-                self.runtime.spawn(async move {
+                self.spawn(async move {
                     let result = flows::disconnect(&me.ctx, &name, &crate::progress::Silent).await.map(|o| o.name);
                     me.apply(Outcome::Disconnected(result));
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::Browser;
+    use crate::endpoints::Endpoints;
+    use crate::settings::SettingsFile;
+    use crate::vault::{MemoryStore, Vault};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_panic_while_the_state_is_locked_restarts_the_wizard_instead_of_failing_every_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            endpoints: Endpoints::all_at("http://127.0.0.1:5055").unwrap(),
+            http: crate::http_client(),
+            vault: Vault::new(Arc::new(MemoryStore::default())),
+            settings: SettingsFile::at(dir.path()),
+            browser: Browser::Manual,
+        };
+        let runner = WizardRunner::new(ctx, WizardOptions::default(), tokio::runtime::Handle::current(), |_| {});
+        runner.send(UserEvent::StartSetup);
+        let poisoned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _state = runner.state.lock().unwrap();
+            panic!("a bug in a transition");
+        }));
+        assert!(poisoned.is_err() && runner.state.is_poisoned());
+        let view = serde_json::to_value(runner.view()).unwrap();
+        assert_eq!(view["screen"]["kind"], "welcome", "{view}");
+        assert!(view["error"]["message"].as_str().unwrap().contains("started again"), "{view}");
+        // Later calls work as before.
+        let view = serde_json::to_value(runner.send(UserEvent::StartSetup)).unwrap();
+        assert_eq!(view["screen"]["kind"], "create_app", "{view}");
     }
 }

@@ -217,6 +217,24 @@ impl Wizard {
         }
     }
 
+    /// A fresh wizard on the welcome screen with the same settings and saved connections, and
+    /// a sentence saying why: what the runner puts in place after a panic (`runner`).
+    pub(super) fn restarted(&self) -> Wizard {
+        let options = WizardOptions {
+            practice: self.config.practice.clone(),
+            redirect_uris: self.config.redirect_uris.clone(),
+            profile: self.config.profile.clone(),
+        };
+        let mut fresh = Wizard::new(self.config.endpoints.clone(), options);
+        fresh.saved = self.saved.clone();
+        fresh.error = Some(Error::new(
+            crate::error::ErrorCode::Cancelled,
+            "Something went wrong inside the wizard, so it stopped what it was doing and started again here. \
+             Saved connections are as they were; start the step again.",
+        ));
+        fresh
+    }
+
     /// The name of the connection on the current path: the draft's on first setup, the
     /// subject's on reconnect.
     pub(super) fn connection_name(&self) -> String {

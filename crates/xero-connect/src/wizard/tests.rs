@@ -57,6 +57,7 @@ fn conn(orgs: &[(&str, &str)], tenant: Option<&str>) -> Connection {
         last_test: None,
         refreshed_at: None,
         profile: None,
+        identity_origin: None,
         refreshed_on: None,
         refresh_unanswered_at: None,
     }
@@ -554,4 +555,27 @@ fn a_pasted_address_reaches_the_waiting_consent_only_and_a_refusal_sits_under_it
         other => panic!("{other:?}"),
     }
     assert!(w.view().busy.is_some(), "the wait goes on");
+}
+
+#[test]
+fn reconnecting_a_web_connection_under_a_custom_only_profile_is_refused_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.toml");
+    std::fs::write(
+        &path,
+        "[product]\nname = \"Tally\"\ncompany_url = \"https://t.example\"\napp_name = \"Tally\"\n\
+         support = \"help@t.example\"\n[xero]\napp_types = [\"custom\"]\nscopes = [\"accounting.settings.read\"]\n",
+    )
+    .unwrap();
+    let profile = crate::profile::load(&path).unwrap();
+    let options = WizardOptions { profile: Some(profile), ..Default::default() };
+    let mut w = Wizard::new(Endpoints::all_at("http://127.0.0.1:5055").unwrap(), options);
+    w.apply(Outcome::ConnectionsLoaded(Ok(vec![conn(&[("t1", "Shop")], Some("t1"))])), 0);
+    let effects = w.handle(UserEvent::StartReconnect { name: "My business".into(), granular_scopes: false }, 0);
+    assert!(effects.is_empty());
+    let view = serde_json::to_value(w.view()).unwrap();
+    assert_eq!(view["error"]["code"], "invalid_profile", "{view}");
+    // Even forced onto the consent step, the view renders without a redirect URI.
+    w.stage = super::state::Stage::Consent;
+    assert_eq!(serde_json::to_value(w.view()).unwrap()["screen"]["redirect_uri"], serde_json::Value::Null);
 }

@@ -271,6 +271,12 @@ impl Wizard {
             self.error = Some(Error::new(ErrorCode::UnknownConnection, format!("No connection is called \"{name}\".")));
             return Vec::new();
         };
+        // A profile that does not allow this connection's app type (say a custom-only one for a
+        // web app) has no redirect URI or scopes for it: refused here, before anything starts.
+        if let Some(e) = self.config.profile.as_ref().and_then(|p| p.app_type(Some(conn.app_type)).err()) {
+            self.error = Some(e);
+            return Vec::new();
+        }
         self.journey = Journey::Reconnect;
         self.consent.notice = None;
         self.draft.accepted = None;
@@ -688,7 +694,8 @@ impl Wizard {
                     .consent
                     .listening_on
                     .clone()
-                    .unwrap_or_else(|| self.config.redirect_uris[0].as_str().to_string());
+                    .or_else(|| self.config.redirect_uris.first().map(|u| u.as_str().to_string()))
+                    .unwrap_or_default();
                 self.consent.hints = crate::loopback::timeout_causes(&uri);
             }
             ErrorCode::Cancelled => self.consent.state = ConsentState::Ready,

@@ -46,6 +46,12 @@ pub(super) fn remedy_action(remedy: &crate::error::Remedy) -> Option<String> {
             "Ask whoever runs this network for the proxy's sign-in, or to let this program through.".into()
         }
         Remedy::CheckComputer => "Try without the VPN, or from another network.".into(),
+        // The window has no way to send a connection's secret to another host on purpose.
+        Remedy::ConfirmIdentityHost => {
+            "Start this program the way the connection was made (the XERO_IDENTITY_URL setting it names), or \
+             without that setting to talk to Xero itself."
+                .into()
+        }
         Remedy::ChooseOrganisation { .. } | Remedy::ChooseAppType | Remedy::SetUp => return None,
     })
 }
