@@ -93,7 +93,6 @@ fn keyring_error(e: keyring::Error) -> Error {
     }
 }
 
-
 /// An in-memory keychain for unit tests; it can be told to fail like a missing keyring daemon,
 /// to refuse writes while answering reads, to be slow, or to hold writes until released (like a
 /// locked keyring waiting on an unlock prompt).
