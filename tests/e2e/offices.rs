@@ -38,7 +38,12 @@ fn an_inspection_ca_in_the_system_store_is_trusted_and_one_that_is_not_is_named(
     env.sim.set_access_token_ttl(1800);
     let (https, bundle) = behind_inspection(&env);
     let over_https = |trusted: bool| {
-        let mut cmd = env.cli(&["test", "shop", "--json"]).env("XERO_IDENTITY_URL", &https).env("XERO_API_URL", &https);
+        // The same simulator, now over https: another origin for the connection's secret, so
+        // it is allowed on purpose (issue 17's identity_host_changed).
+        let mut cmd = env
+            .cli(&["test", "shop", "--json", "--allow-override"])
+            .env("XERO_IDENTITY_URL", &https)
+            .env("XERO_API_URL", &https);
         if trusted {
             cmd = cmd.env("SSL_CERT_FILE", &bundle);
         }
