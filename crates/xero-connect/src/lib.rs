@@ -80,6 +80,8 @@ pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod tenants;
+#[cfg(test)]
+mod testing;
 pub mod tls;
 pub mod tokens;
 pub mod vault;

@@ -703,7 +703,8 @@ mod tests {
         let _idle = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
         let started = Instant::now();
         raw_get(port, &host, "/callback?code=c&state=s").await;
-        assert!(started.elapsed() < Duration::from_secs(1));
+        // Held up, it would have waited for the idle connection's read timeout.
+        assert!(started.elapsed() < REQUEST_READ_TIMEOUT, "the callback waited {:?}", started.elapsed());
         assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
     }
 
@@ -711,6 +712,13 @@ mod tests {
     // 400 connections waiting to be accepted).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_flood_of_idle_connections_does_not_hold_up_the_callback() {
+        if crate::testing::under_wine() {
+            // Wine's sockets (Linux's, driven through its server) fall behind and refuse new
+            // connections for seconds once a few hundred wait: this says nothing of Windows.
+            // The flood is tested natively here and on real Windows.
+            eprintln!("skipped under Wine");
+            return;
+        }
         let port = free_port().await;
         let l = bind(&[uri(port)]).await.unwrap();
         // Served one slot after another, 400 idle connections would hold the callback for
@@ -718,7 +726,7 @@ mod tests {
         let waiter = tokio::spawn(waiting(l, "s", Duration::from_secs(10)));
         let mut idle = Vec::new();
         for _ in 0..400 {
-            idle.push(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap());
+            idle.push(connect_when_the_backlog_has_room(port).await);
         }
         // The oldest idle connection was closed unanswered to make room (well before its own
         // read timeout): no more than MAX_CONNECTIONS are kept waiting.
@@ -729,6 +737,22 @@ mod tests {
         let r = raw_get(port, &format!("localhost:{port}"), "/callback?code=c&state=s").await;
         assert!(r.starts_with("HTTP/1.1 303"), "{r}");
         assert_eq!(waiter.await.unwrap().unwrap().code.expose(), "c");
+    }
+
+    /// Connects to the listener, waiting while the system refuses because its queue of connections
+    /// not yet accepted is full (Windows and Wine keep a short one; under load the listener may
+    /// fall behind the test). Panics after 5 s of refusals.
+    async fn connect_when_the_backlog_has_room(port: u16) -> TcpStream {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await {
+                Ok(stream) => return stream,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(5)).await
+                }
+                Err(e) => panic!("the listener stayed unreachable: {e}"),
+            }
+        }
     }
 
     #[tokio::test]

@@ -114,20 +114,11 @@ mod tests {
         let started = std::time::Instant::now();
         let found = owner(server.local_addr().unwrap(), peer);
         eprintln!("owner look-up took {:?}", started.elapsed());
-        if cfg!(windows) && under_wine() {
+        if crate::testing::under_wine() {
             // Wine's TCP table names no owning process (PID 0): nothing can be told there.
             assert_eq!(found, Owner::Unknown);
         } else {
             assert_eq!(found, Owner::ThisUser);
         }
-    }
-
-    /// Whether this Windows program runs under Wine, which keeps its own registry key.
-    #[cfg(any(target_os = "linux", windows))]
-    fn under_wine() -> bool {
-        std::process::Command::new("reg")
-            .args(["query", r"HKCU\Software\Wine"])
-            .output()
-            .is_ok_and(|o| o.status.success())
     }
 }

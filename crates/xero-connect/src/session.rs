@@ -87,8 +87,8 @@ impl Session {
                  keychain unlocked, or from your desktop session"
             }
             (Session::Ssh, Platform::Windows) => {
-                "Windows gives SSH logins no Credential Manager: run this program in a desktop or Remote Desktop \
-                 session, or as a scheduled task set to run only when you are logged on"
+                "Windows gives SSH logins no Credential Manager: run this program in your desktop session (at the \
+                 computer or over Remote Desktop), or as a scheduled task set to run only when you are logged on"
             }
             (_, Platform::Windows) => {
                 "Windows gives it no Credential Manager: set the task to run only when the user is logged on, or \

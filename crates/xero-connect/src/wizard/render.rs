@@ -221,26 +221,32 @@ impl Wizard {
     fn error_view(&self, e: &Error) -> ErrorView {
         let name = self.testing.name.clone().or_else(|| self.subject.as_ref().map(|c| c.name.clone()));
         let action = |label: &str, event: UserEvent| Some(Action { label: label.into(), event });
-        let by_remedy = match e.remedy() {
-            Some(Remedy::ChooseOrganisation { connection }) => {
+        // Every remedy is named here, so a new one does not compile until it has its button
+        // (or its reason for none).
+        let by_remedy = e.remedy().and_then(|remedy| match remedy {
+            Remedy::ChooseOrganisation { connection } => {
                 action("Choose the organisation", UserEvent::ChooseOrganisationOf { name: connection.clone() })
             }
-            Some(Remedy::ChooseAppType) if self.journey == Journey::Setup => {
+            Remedy::ChooseAppType if self.journey == Journey::Setup => {
                 action("Choose the app type", UserEvent::ChangeAppType)
             }
-            Some(Remedy::Reconnect { connection }) => {
+            Remedy::Reconnect { connection } => {
                 action("Reconnect", UserEvent::StartReconnect { name: connection.clone(), granular_scopes: false })
             }
-            Some(Remedy::RegisterRedirectUri) if self.stage == Stage::Consent => {
-                action("Try again", UserEvent::AllowAccess)
-            }
-            Some(Remedy::SetUp) => action("First setup", UserEvent::StartSetup),
+            Remedy::RegisterRedirectUri if self.stage == Stage::Consent => action("Try again", UserEvent::AllowAccess),
+            Remedy::SetUp => action("First setup", UserEvent::StartSetup),
             // The network between this computer and Xero: its own checks say what they see.
-            Some(Remedy::CheckComputer | Remedy::TrustNetworkCertificate { .. } | Remedy::ProxySignIn) => {
+            Remedy::CheckComputer | Remedy::TrustNetworkCertificate { .. } | Remedy::ProxySignIn => {
                 action(words::CHECK_COMPUTER, UserEvent::CheckComputer)
             }
-            _ => None,
-        };
+            // Outside a setup the app type is not asked; the redirect URI is registered in Xero's
+            // portal, and the keychain and identity host are changed outside the window: the
+            // words say what to do, and the code's own button (below) may still apply.
+            Remedy::ChooseAppType
+            | Remedy::RegisterRedirectUri
+            | Remedy::UnlockKeychain
+            | Remedy::ConfirmIdentityHost => None,
+        });
         let reconnect = name.clone().map(|name| UserEvent::StartReconnect { name, granular_scopes: false });
         let action = by_remedy.or_else(|| match e.code() {
             ErrorCode::InvalidClient => reconnect.and_then(|ev| action("Edit credentials", ev)),
