@@ -223,15 +223,20 @@ impl Run {
 }
 
 /// One private world: HOME, keychain, settings, simulator, browser.
+///
+/// Fields are dropped in the order written: the keyring and the Wine prefix stop their
+/// processes before the scratch directory they live in is deleted (`wineserver -k` finds its
+/// server through the prefix folder; with the folder gone, the server and Wine's services
+/// would outlive the test).
 pub struct TestEnv {
     /// The simulator.
     pub sim: Simulator,
-    /// The scratch directory (HOME is inside it).
-    pub dir: tempfile::TempDir,
     /// The private keyring, `None` when a test wants none (or the Windows build is tested).
     pub keyring: Option<Keyring>,
     /// The Windows build's private Wine prefix, when that is what is tested.
     pub wine: Option<windows::Prefix>,
+    /// The scratch directory (HOME is inside it).
+    pub dir: tempfile::TempDir,
     /// Everything every command printed, for the leak check.
     pub transcript: Mutex<Vec<String>>,
     /// Extra environment for every command.
