@@ -6,8 +6,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use xero_connect::browser::Browser;
+use xero_connect::domain::RedirectUri;
 use xero_connect::endpoints::Endpoints;
-use xero_connect::registration::RedirectUri;
 use xero_connect::settings::SettingsFile;
 use xero_connect::vault::{MemoryStore, Vault};
 use xero_connect::wizard::{PastedSecret, Screen, UserEvent, View, WizardOptions, WizardRunner};

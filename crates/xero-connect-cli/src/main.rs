@@ -10,9 +10,9 @@ mod render;
 use args::{Cli, Command};
 use std::time::Duration;
 use xero_connect::credentials::{self, CredentialCheck, Severity};
+use xero_connect::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 use xero_connect::flows::{self, ConsentOptions, ReconnectRequest, SetupRequest};
 use xero_connect::profile::{self, Profile};
-use xero_connect::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 use xero_connect::scopes::{self, Api};
 use xero_connect::{Connection, Context, Error, ErrorCode, Remedy, Result};
 

@@ -264,7 +264,7 @@ pub fn connection_text(c: &Connection) -> String {
         out += &format!("  Authorised by:  {}\n", user_text(u));
     }
     out += &format!("  Last test:      {}\n", last_test_text(c));
-    if c.app_type != xero_connect::registration::AppType::Custom {
+    if c.app_type != xero_connect::domain::AppType::Custom {
         let valid = c.validity(now_secs()).map(|v| v.valid_until[..10].to_string());
         out += &format!(
             "  Authorisation:  {}\n",

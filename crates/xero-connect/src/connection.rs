@@ -3,9 +3,8 @@
 //! about it (a valid name, when an organisation must be chosen, what removing it does). Its
 //! secrets live in the keychain (`vault`); this is what the settings file (`settings`) holds.
 
-use crate::error::{Error, Result};
+use crate::domain::AppType;
 use crate::jwt::XeroUser;
-use crate::registration::AppType;
 use serde::{Deserialize, Serialize};
 
 /// One saved connection: everything but its secrets, which live in the keychain under `id`.
@@ -292,21 +291,6 @@ pub fn timestamp_now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-/// Checks a connection name: letters, digits, space, `.`, `_`, `-`; 1–64 characters.
-pub fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.chars().next().is_some_and(|c| c.is_alphanumeric())
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(format!(
-            "\"{name}\" cannot be a connection name: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit."
-        )))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,14 +357,6 @@ mod tests {
         assert_eq!(c.broad_scopes(), ["accounting.transactions", "accounting.reports.read"]);
         let w = c.broad_scope_warning().unwrap();
         assert!(w.contains("accounting.transactions, accounting.reports.read") && w.contains("September 2027"), "{w}");
-    }
-
-    #[test]
-    fn names_are_checked() {
-        assert!(check_name("Main shop-2").is_ok());
-        for bad in ["", " x", "a/b", "-x", &"x".repeat(65)] {
-            assert!(check_name(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use crate::browser::Browser;
 use crate::connection::{Connection, ValidityState};
 use crate::context::Context;
+use crate::domain::{RedirectUri, DEFAULT_REDIRECT_URI};
 use crate::error::{Error, ErrorCode, Remedy};
-use crate::registration::{RedirectUri, DEFAULT_REDIRECT_URI};
 use serde::Serialize;
 use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
 
@@ -409,7 +409,7 @@ async fn connection(ctx: &Context, c: &Connection, now: u64) -> Finding {
     };
     // A secret where the app type has one, and a refresh token unless it is a custom connection.
     let secret_there = !c.app_type.has_secret() || secrets.client_secret.is_some();
-    let grant_there = c.app_type == crate::registration::AppType::Custom || secrets.refresh_token.is_some();
+    let grant_there = c.app_type == crate::domain::AppType::Custom || secrets.refresh_token.is_some();
     if !(secret_there && grant_there) {
         return Finding {
             remedy: reconnect,

@@ -336,20 +336,6 @@ impl Error {
         )
     }
 
-    /// The credential check before the browser opens found the Client ID (or, for apps with a
-    /// secret, the Client ID and secret together) unknown to Xero.
-    pub(crate) fn credentials_refused(app_type: crate::registration::AppType) -> Self {
-        let message = if app_type.has_secret() {
-            "Xero did not accept this Client ID and client secret together: check the Client ID is the one on \
-             your app's Configuration page, and paste the secret again (a secret deleted in the portal no longer \
-             works; generate another if in doubt)."
-        } else {
-            "Xero does not know this Client ID as a mobile or desktop app: copy the Client ID again from your \
-             app's Configuration page, and check the app's integration type in the developer portal."
-        };
-        Error::new(ErrorCode::InvalidClient, message)
-    }
-
     /// Xero's `unauthorized_client`: the credentials belong to an app of another integration type.
     pub(crate) fn wrong_app_type() -> Self {
         Error::new(

@@ -3,7 +3,9 @@
 //!
 //! Start at [`flows`] for the operations (setup, reconnect, Test Connection, token,
 //! disconnect) and at [`Context`] for what they need (endpoints, HTTP client, keychain,
-//! settings file, browser). The window's state machine is [`wizard`].
+//! settings file, browser). The window's state machine is [`wizard`]. The values every layer
+//! shares (app type, redirect URI, connection name) are in [`domain`], the ground floor: it
+//! depends on [`error`] alone.
 //!
 //! # Glossary
 //!
@@ -32,7 +34,7 @@
 //! use xero_connect::credentials;
 //! use xero_connect::flows::{self, SetupRequest};
 //! use xero_connect::progress::Silent;
-//! use xero_connect::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+//! use xero_connect::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 //! use xero_connect::scopes::{self, Api};
 //! use xero_connect::Context;
 //!
@@ -62,6 +64,7 @@ pub mod connection;
 pub mod context;
 pub mod credentials;
 pub mod doctor;
+pub mod domain;
 pub mod endpoints;
 pub mod error;
 pub mod flows;
@@ -89,6 +92,7 @@ pub mod wizard;
 
 pub use connection::{Connection, Organisation};
 pub use context::Context;
+pub use domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 pub use error::{Error, ErrorCode, Remedy, Result};
 pub use http::client as http_client;
 pub use jwt::XeroUser;

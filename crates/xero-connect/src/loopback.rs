@@ -15,11 +15,11 @@
 //! TLS ClientHello instead of the callback: that is recognised by its first bytes and told at
 //! once, with how to clear it, while the wait goes on for a pasted address (issue 16).
 
+use crate::domain::RedirectUri;
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::paste::{self, PastedAddresses};
 use crate::peer::{self, Owner};
 use crate::progress::{Progress, Step};
-use crate::registration::RedirectUri;
 use crate::secret::Secret;
 use std::collections::VecDeque;
 use std::future::Future;

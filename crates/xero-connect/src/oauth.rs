@@ -6,10 +6,10 @@
 //! endpoint failures become the core's error codes here; the server's body is never copied into
 //! a message.
 
+use crate::domain::{AppType, RedirectUri};
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{blocked_by_network, is_web_page, rate_limit_error, transport_error, without_controls};
-use crate::registration::{AppType, RedirectUri};
 use crate::secret::Secret;
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -167,14 +167,14 @@ pub async fn check_credentials(
         Verdict::Refused if creds.client_secret.is_some() && is_public_client(http, endpoints, creds).await => {
             Err(Error::wrong_app_type())
         }
-        Verdict::Refused => Err(Error::credentials_refused(creds.app_type)),
+        Verdict::Refused => Err(creds.app_type.credentials_refused()),
     }
 }
 
 /// True when Xero accepts the Client ID alone, as it does a mobile or desktop app's (PKCE).
 pub(crate) async fn is_public_client(http: &reqwest::Client, endpoints: &Endpoints, creds: &AppCredentials) -> bool {
     let public = AppCredentials { app_type: AppType::Pkce, client_id: creds.client_id.clone(), client_secret: None };
-    let Ok(any_loopback) = RedirectUri::parse(crate::registration::DEFAULT_REDIRECT_URI) else { return false };
+    let Ok(any_loopback) = RedirectUri::parse(crate::domain::DEFAULT_REDIRECT_URI) else { return false };
     matches!(token_endpoint_verdict(http, endpoints, &public, &any_loopback).await, Ok(Verdict::Accepted))
 }
 

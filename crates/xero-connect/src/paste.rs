@@ -9,7 +9,7 @@
 //! that is not such an address is refused in one sentence (never echoing the text, which may
 //! hold a code) and the wait goes on.
 
-use crate::registration::RedirectUri;
+use crate::domain::RedirectUri;
 use crate::secret::Secret;
 use std::fmt;
 use std::sync::Arc;

@@ -22,8 +22,8 @@
 //! scopes = ["assets.read"]                     # exact; or apis = ["assets"] (presets)
 //! ```
 
+use crate::domain::{AppType, RedirectUri};
 use crate::error::{Error, ErrorCode, Result};
-use crate::registration::{AppType, RedirectUri};
 use crate::scopes::{self, Api};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -296,7 +296,7 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
         check_https(h.get_ref()).map_err(|why| at("product.help_url", h.span(), &why))?;
     }
     if let Some(c) = &p.connection_name {
-        crate::connection::check_name(c.get_ref()).map_err(|e| at("product.connection_name", c.span(), e.message()))?;
+        crate::domain::check_name(c.get_ref()).map_err(|e| at("product.connection_name", c.span(), e.message()))?;
     }
 
     let x = &raw.xero;

@@ -341,7 +341,7 @@ fn create_temporary(dir: &Path) -> std::io::Result<(PathBuf, File)> {
 mod tests {
     use super::*;
     use crate::connection::timestamp_now;
-    use crate::registration::AppType;
+    use crate::domain::AppType;
 
     fn conn(name: &str) -> Connection {
         Connection {

@@ -8,11 +8,11 @@
 
 use crate::connection::Connection;
 use crate::context::Context;
+use crate::domain::AppType;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::ApiFailure;
 use crate::oauth::{self, now_secs, AppCredentials, TokenSet};
 use crate::progress::{Progress, Step};
-use crate::registration::AppType;
 use crate::secret::Secret;
 use crate::vault::{Secrets, StoredAccessToken};
 use std::future::Future;

@@ -18,11 +18,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use xero_connect::connection::TestRecord;
 use xero_connect::credentials::secret_shape;
+use xero_connect::domain::{AppType, DEFAULT_REDIRECT_URI};
 use xero_connect::endpoints::Endpoints;
 use xero_connect::flows::{ReconnectMethod, ReconnectOutcome, SetupOutcome};
 use xero_connect::probe::{OrganisationDetails, ProbedApi, TestReport};
 use xero_connect::progress::Step;
-use xero_connect::registration::{AppType, DEFAULT_REDIRECT_URI};
 use xero_connect::scopes::Api;
 use xero_connect::wizard::{Outcome, PastedSecret, PracticeCredentials, UserEvent, Wizard, WizardOptions};
 use xero_connect::{Connection, Error, ErrorCode, Organisation, Remedy, Secret, XeroUser};
@@ -522,7 +522,7 @@ fn journeys() -> Recorder {
         .pushed(
             Outcome::Progress(Step::BrowserForcedHttps {
                 message: xero_connect::https_forced(
-                    &xero_connect::registration::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap(),
+                    &xero_connect::domain::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap(),
                 ),
             }),
             "consent-https-forced",

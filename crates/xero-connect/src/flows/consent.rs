@@ -9,13 +9,13 @@
 
 use crate::connection::Organisation;
 use crate::context::Context;
+use crate::domain::{AppType, RedirectUri};
 use crate::error::{Error, ErrorCode, Result};
 use crate::jwt::{self, XeroUser};
 use crate::loopback;
 use crate::oauth::{self, AppCredentials, TokenSet};
 use crate::paste::PastedAddresses;
 use crate::progress::{Progress, Step};
-use crate::registration::{AppType, RedirectUri};
 use crate::tenants;
 use std::future::Future;
 use std::time::{Duration, Instant};

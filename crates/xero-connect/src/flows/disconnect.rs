@@ -74,7 +74,7 @@ pub async fn disconnect(ctx: &Context, name: &str, progress: &dyn Progress) -> R
 
     // Taken after the organisations were disconnected: those calls may refresh, under this lock.
     let _lock = tokens::lock(ctx, &conn, progress).await?;
-    if others.is_empty() && !outcome.already_disconnected && conn.app_type != crate::registration::AppType::Custom {
+    if others.is_empty() && !outcome.already_disconnected && conn.app_type != crate::domain::AppType::Custom {
         // Read under the lock: the newest refresh token, if another program just rotated it.
         let secrets = ctx.vault.load(&conn.id).await?;
         if let Some(rt) = &secrets.refresh_token {

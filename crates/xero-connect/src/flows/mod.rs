@@ -18,10 +18,11 @@ pub use setup::{setup, SetupOutcome, SetupRequest};
 
 use crate::connection::{timestamp_now, Connection, TestRecord};
 use crate::context::Context;
+use crate::domain::{AppType, RedirectUri};
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::probe::{self, TestReport};
 use crate::progress::Progress;
-use crate::registration::{AppType, RedirectUri, RegistrationGuide};
+use crate::registration::RegistrationGuide;
 use crate::secret::Secret;
 use crate::tenants;
 
@@ -71,10 +72,10 @@ pub fn choose_organisation(ctx: &Context, name: &str, wanted: &str) -> Result<Co
 /// Renames a connection; its secrets stay where they are (they are filed under its ID).
 ///
 /// # Errors
-/// `invalid_input` for a name [`crate::connection::check_name`] refuses, `connection_exists`,
+/// `invalid_input` for a name [`crate::domain::check_name`] refuses, `connection_exists`,
 /// `unknown_connection`, `settings_unavailable`.
 pub fn rename(ctx: &Context, name: &str, new_name: &str) -> Result<Connection> {
-    crate::connection::check_name(new_name)?;
+    crate::domain::check_name(new_name)?;
     ctx.settings.update(|s| {
         if !new_name.eq_ignore_ascii_case(name) && s.find(new_name).is_some() {
             return Err(Error::new(

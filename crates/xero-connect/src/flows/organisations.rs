@@ -5,9 +5,9 @@
 use super::consent::{self, ConsentOptions};
 use crate::connection::{timestamp_now, Connection};
 use crate::context::Context;
+use crate::domain::RedirectUri;
 use crate::error::Result;
 use crate::progress::Progress;
-use crate::registration::RedirectUri;
 use crate::tokens;
 use std::future::Future;
 

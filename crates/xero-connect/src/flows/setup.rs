@@ -5,13 +5,14 @@
 //! name, the credentials, the keychain. If saving fails half-way, what was written is removed.
 
 use super::consent::{self, ConsentOptions};
-use crate::connection::{check_name, timestamp_now, Connection};
+use crate::connection::{timestamp_now, Connection};
 use crate::context::Context;
 use crate::credentials::CredentialCheck;
+use crate::domain::check_name;
+use crate::domain::{AppType, RedirectUri};
 use crate::error::{Error, ErrorCode, Remedy, Result};
 use crate::oauth::AppCredentials;
 use crate::progress::{Progress, Step};
-use crate::registration::{AppType, RedirectUri};
 use crate::scopes;
 use crate::tenants;
 use crate::vault::Secrets;

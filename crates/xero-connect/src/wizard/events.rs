@@ -3,11 +3,11 @@
 //! so the webview can never claim "Xero answered" or "tokens stored".
 
 use crate::connection::Connection;
+use crate::domain::AppType;
 use crate::error::Error;
 use crate::flows::{ReconnectOutcome, SetupOutcome};
 use crate::probe::TestReport;
 use crate::progress::Step;
-use crate::registration::AppType;
 use crate::scopes::Api;
 use crate::secret::Secret;
 use serde::{Deserialize, Deserializer, Serialize};

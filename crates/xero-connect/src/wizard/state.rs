@@ -7,9 +7,9 @@
 use super::view::{Busy, ConsentState, TestSuccess};
 use crate::connection::Connection;
 use crate::credentials::{CredentialCheck, Problem};
+use crate::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
-use crate::registration::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 use crate::scopes::Api;
 use crate::secret::Secret;
 

@@ -9,11 +9,11 @@ use super::view::*;
 use crate::connection::Connection;
 use crate::connection::Organisation;
 use crate::credentials::{self, Severity};
+use crate::domain::{AppType, DEFAULT_REDIRECT_URI};
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Remedy};
 use crate::flows::SetupOutcome;
 use crate::progress::Step;
-use crate::registration::{AppType, DEFAULT_REDIRECT_URI};
 use crate::scopes::Api;
 use crate::secret::Secret;
 
@@ -346,7 +346,7 @@ fn credentials_xero_refuses_before_consent_bring_the_user_back_to_them() {
     w.handle(UserEvent::AllowAccess, 0);
     w.apply(Outcome::Progress(Step::CheckingCredentials { with_secret: true }), 0);
     assert_eq!(w.view().busy.unwrap().label, "Checking the Client ID and secret with Xero…");
-    w.apply(Outcome::SetupDone(Err(Error::credentials_refused(AppType::Web))), 0);
+    w.apply(Outcome::SetupDone(Err(AppType::Web.credentials_refused())), 0);
     assert!(matches!(w.view().screen, Screen::Credentials { secret_provided: false, .. }));
     assert_eq!(error_of(&w).code.as_str(), "invalid_client");
 

@@ -6,12 +6,13 @@ use super::events::{Outcome, UserEvent};
 use super::state::{Journey, Stage, Wizard, WizardOptions};
 use super::view::{Busy, ConsentState, TestSuccess};
 use super::words;
-use crate::connection::{check_name, Connection};
+use crate::connection::Connection;
 use crate::credentials::{self, CredentialCheck, Severity};
+use crate::domain::check_name;
+use crate::domain::AppType;
 use crate::error::{Error, ErrorCode};
 use crate::flows::{ReconnectRequest, SetupRequest};
 use crate::progress::Step;
-use crate::registration::AppType;
 use crate::scopes::{self, Api};
 use crate::secret::Secret;
 
@@ -62,7 +63,7 @@ pub enum Effect {
     /// Check this computer, for these redirect URIs.
     CheckComputer {
         /// The redirect URIs the wizard listens on.
-        redirect_uris: Vec<crate::registration::RedirectUri>,
+        redirect_uris: Vec<crate::domain::RedirectUri>,
     },
 }
 

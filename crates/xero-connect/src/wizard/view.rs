@@ -6,10 +6,11 @@
 use super::events::UserEvent;
 use crate::connection::Validity;
 use crate::credentials::Problem;
+use crate::domain::AppType;
 use crate::error::ErrorCode;
 use crate::jwt::XeroUser;
 use crate::probe::{OrganisationDetails, ProbedApi};
-use crate::registration::{AppType, RegistrationGuide};
+use crate::registration::RegistrationGuide;
 use crate::scopes::Api;
 use serde::Serialize;
 
