@@ -3,7 +3,5 @@
 //! the consent and a real gnome-keyring. Each step's screenshot is saved under
 //! `target/gui-screenshots/`.
 
-#[path = "gui/flows.rs"]
 mod flows;
-#[path = "gui/harness.rs"]
 mod harness;
