@@ -10,8 +10,9 @@ mod render;
 use args::{Cli, Command};
 use std::time::Duration;
 use xero_connect::credentials::{self, CredentialCheck, Severity};
-use xero_connect::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+use xero_connect::domain::{AppType, RedirectUri};
 use xero_connect::flows::{self, ConsentOptions, ReconnectRequest, SetupRequest};
+use xero_connect::plan::{self, Choices, Conflict, Fixed};
 use xero_connect::profile::{self, Profile};
 use xero_connect::scopes::{self, Api};
 use xero_connect::{Connection, Context, Error, ErrorCode, Remedy, Result};
@@ -66,10 +67,15 @@ async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
     let out = render::Out { json: cli.json };
     match &cli.command {
         Command::Guide { name } => {
-            let (app, scopes) = (app_type(cli, profile)?, chosen_scopes(cli, profile)?);
+            let plan = setup_plan(cli, profile)?;
             let guide = match profile {
-                Some(p) => xero_connect::registration::RegistrationGuide::for_profile(&ctx.endpoints, p, app, &scopes),
-                None => flows::guide(&ctx, name.as_deref(), app, &redirect_uris(cli, None)?, &scopes),
+                Some(p) => xero_connect::registration::RegistrationGuide::for_profile(
+                    &ctx.endpoints,
+                    p,
+                    plan.app_type,
+                    &plan.scopes,
+                ),
+                None => flows::guide(&ctx, name.as_deref(), plan.app_type, &plan.redirect_uris, &plan.scopes),
             };
             out.guide(&guide);
         }
@@ -95,7 +101,7 @@ async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
         Command::Token { name } => out.token(&flows::token(&ctx, name, cli.tenant.as_deref(), &progress).await?),
         Command::Refresh { name } => return refresh(cli, &ctx, name.as_deref(), &progress).await,
         Command::Doctor => {
-            let report = xero_connect::doctor::check_computer(&ctx, &redirect_uris(cli, profile)?).await;
+            let report = xero_connect::doctor::check_computer(&ctx, &setup_plan(cli, profile)?.redirect_uris).await;
             out.doctor(&report);
             // A problem fails the command, so a script can act on it; warnings do not.
             return Ok(if report.worst() == xero_connect::doctor::Status::Problem { 1 } else { 0 });
@@ -105,59 +111,50 @@ async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
     Ok(0)
 }
 
-/// `--app-type`, else web; with a profile, one it allows (its first by default).
-fn app_type(cli: &Cli, profile: Option<&Profile>) -> Result<AppType> {
-    let asked = cli.app_type.as_deref().map(AppType::parse).transpose()?;
-    match profile {
-        Some(p) => p.app_type(asked),
-        None => Ok(asked.unwrap_or(AppType::Web)),
-    }
-}
-
-/// A profile fixes what `option` would set: giving both is a mistake, said plainly.
-fn fixed_by_profile(p: &Profile, option: &str, what: &str) -> Error {
-    Error::new(
-        ErrorCode::InvalidInput,
-        format!("The profile of {} ({}) fixes the {what}: remove {option}.", p.product, p.path.display()),
-    )
-}
-
-fn chosen_scopes(cli: &Cli, profile: Option<&Profile>) -> Result<Vec<String>> {
-    if let Some(p) = profile {
-        if cli.scopes.is_some() || !cli.apis.is_empty() {
-            return Err(fixed_by_profile(p, if cli.scopes.is_some() { "--scopes" } else { "--api" }, "scopes"));
+/// What the options chose, before a profile's rules (the core's `plan` applies them).
+fn choices(cli: &Cli) -> Result<Choices> {
+    let scopes = match &cli.scopes {
+        Some(list) => Some(scopes::parse(list)?),
+        None if cli.apis.is_empty() => None,
+        None => {
+            let mut apis = Vec::new();
+            for name in &cli.apis {
+                apis.push(Api::parse(name).ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::InvalidInput,
+                        format!("Unknown API \"{name}\": use accounting, assets, payroll, files or projects."),
+                    )
+                })?);
+            }
+            Some(scopes::for_apis(&apis))
         }
-        return Ok(p.consent_scopes());
-    }
-    if let Some(list) = &cli.scopes {
-        return scopes::parse(list);
-    }
-    let mut apis = Vec::new();
-    for name in &cli.apis {
-        apis.push(Api::parse(name).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidInput,
-                format!("Unknown API \"{name}\": use accounting, assets, payroll, files or projects."),
-            )
-        })?);
-    }
-    if apis.is_empty() {
-        apis.push(Api::DEFAULT);
-    }
-    Ok(scopes::for_apis(&apis))
+    };
+    let redirect_uris = match cli.redirect_uris.is_empty() {
+        true => None,
+        false => Some(cli.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?),
+    };
+    Ok(Choices { app_type: cli.app_type.as_deref().map(AppType::parse).transpose()?, scopes, redirect_uris })
 }
 
-fn redirect_uris(cli: &Cli, profile: Option<&Profile>) -> Result<Vec<RedirectUri>> {
-    if let Some(p) = profile {
-        if !cli.redirect_uris.is_empty() {
-            return Err(fixed_by_profile(p, "--redirect-uri", "redirect URIs"));
-        }
-        return Ok(p.redirect_uris());
-    }
-    if cli.redirect_uris.is_empty() {
-        return Ok(vec![RedirectUri::parse(DEFAULT_REDIRECT_URI)?]);
-    }
-    cli.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect()
+/// A conflict with the profile, in this command line's words: the option to remove.
+fn conflict(cli: &Cli, profile: Option<&Profile>, c: Conflict) -> Error {
+    let (what, product) = match c {
+        Conflict::Refused(e) => return e,
+        Conflict::FixedByProfile { what, product } => (what, product),
+    };
+    let (option, what) = match what {
+        Fixed::Scopes if cli.scopes.is_some() => ("--scopes", "scopes"),
+        Fixed::Scopes if !cli.apis.is_empty() => ("--api", "scopes"),
+        Fixed::Scopes => ("--granular-scopes", "scopes"),
+        Fixed::RedirectUris => ("--redirect-uri", "redirect URIs"),
+    };
+    let path = profile.map(|p| p.path.display().to_string()).unwrap_or_default();
+    Error::new(ErrorCode::InvalidInput, format!("The profile of {product} ({path}) fixes the {what}: remove {option}."))
+}
+
+/// The app type, scopes and redirect URIs of a setup (and of `guide` and `doctor`).
+fn setup_plan(cli: &Cli, profile: Option<&Profile>) -> Result<plan::SetupPlan> {
+    plan::for_setup(profile, choices(cli)?).map_err(|c| conflict(cli, profile, c))
 }
 
 fn consent_options(cli: &Cli) -> Result<ConsentOptions> {
@@ -206,14 +203,14 @@ async fn setup(
     progress: &render::StderrProgress,
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
-    let app = app_type(cli, profile)?;
-    let credentials = read_credentials(cli, app, None)?;
+    let plan = setup_plan(cli, profile)?;
+    let credentials = read_credentials(cli, plan.app_type, None)?;
     let (consent, pastes) = consent_with_pastes(cli)?;
     let request = SetupRequest {
         name: name.to_string(),
-        app_type: app,
-        scopes: chosen_scopes(cli, profile)?,
-        redirect_uris: redirect_uris(cli, profile)?,
+        app_type: plan.app_type,
+        scopes: plan.scopes,
+        redirect_uris: plan.redirect_uris,
         tenant: cli.tenant.clone(),
         consent,
         credentials,
@@ -236,21 +233,15 @@ async fn reconnect(
     cancel: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let saved = flows::show(ctx, name)?;
-    if let Some(p) = profile {
-        // A profile made for other app types has no redirect URI or scopes for this one.
-        p.app_type(Some(saved.app_type))?;
-    }
+    let plan = plan::for_reconnect(profile, saved.app_type, &saved.scopes, reconnect_choices(cli, &saved)?)
+        .map_err(|c| conflict(cli, profile, c))?;
     let credentials = read_credentials(cli, saved.app_type, Some(&saved.client_id))?;
     let (consent, pastes) = consent_with_pastes(cli)?;
     let request = ReconnectRequest {
         name: name.to_string(),
         credentials,
-        scopes: reconnect_scopes(cli, &saved, profile)?,
-        redirect_uris: match profile {
-            Some(_) => Some(redirect_uris(cli, profile)?),
-            None if cli.redirect_uris.is_empty() => None,
-            None => Some(redirect_uris(cli, None)?),
-        },
+        scopes: plan.scopes,
+        redirect_uris: plan.redirect_uris,
         tenant: cli.tenant.clone(),
         consent,
         profile: profile.map(Profile::reference),
@@ -266,16 +257,12 @@ async fn reconnect(
     Ok(())
 }
 
-/// The scopes a reconnect asks for: those given, the saved ones with broad scopes replaced
-/// (`--granular-scopes`), or `None` to keep the saved ones.
-fn reconnect_scopes(cli: &Cli, saved: &Connection, profile: Option<&Profile>) -> Result<Option<Vec<String>>> {
-    if let Some(p) = profile {
-        // The profile's scopes replace the saved ones (a new consent when they differ).
-        let wanted = chosen_scopes(cli, Some(p))?;
-        return Ok((wanted != saved.scopes).then_some(wanted));
-    }
+/// A reconnect's choices: the options', with `--granular-scopes` as the saved scopes with broad
+/// ones replaced.
+fn reconnect_choices(cli: &Cli, saved: &Connection) -> Result<Choices> {
+    let mut choices = choices(cli)?;
     if cli.granular_scopes {
-        if cli.scopes.is_some() || !cli.apis.is_empty() {
+        if choices.scopes.is_some() {
             return Err(Error::new(
                 ErrorCode::InvalidInput,
                 "--granular-scopes replaces the saved broad scopes; it does not combine with --scopes or --api.",
@@ -287,12 +274,9 @@ fn reconnect_scopes(cli: &Cli, saved: &Connection, profile: Option<&Profile>) ->
                 format!("\"{}\" holds no broad scope: there is nothing to replace.", saved.name),
             ));
         }
-        return Ok(Some(scopes::granular_replacement(&saved.scopes)));
+        choices.scopes = Some(scopes::granular_replacement(&saved.scopes));
     }
-    if cli.scopes.is_some() || !cli.apis.is_empty() {
-        return Ok(Some(chosen_scopes(cli, None)?));
-    }
-    Ok(None)
+    Ok(choices)
 }
 
 /// `refresh NAME` or `refresh --all`: each connection's authorisation renewed now. With

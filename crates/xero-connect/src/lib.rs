@@ -74,6 +74,7 @@ pub(crate) mod loopback;
 pub(crate) mod oauth;
 pub mod paste;
 pub(crate) mod peer;
+pub mod plan;
 pub mod probe;
 pub mod profile;
 pub mod progress;

@@ -7,9 +7,10 @@
 use super::view::{Busy, ConsentState, TestSuccess};
 use crate::connection::Connection;
 use crate::credentials::{CredentialCheck, Problem};
-use crate::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+use crate::domain::{AppType, RedirectUri};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
+use crate::plan::{self, Choices, Fixed};
 use crate::scopes::Api;
 use crate::secret::Secret;
 
@@ -190,17 +191,22 @@ pub struct Wizard {
 impl Wizard {
     /// A wizard on the welcome screen; apply `Outcome::ConnectionsLoaded` first (the runner does).
     pub fn new(endpoints: Endpoints, options: WizardOptions) -> Wizard {
-        let redirect_uris = match (&options.profile, options.redirect_uris.is_empty()) {
-            (Some(p), _) => p.redirect_uris(),
-            (None, true) => vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")],
-            (None, false) => options.redirect_uris,
+        // The starting app type and redirect URIs (`plan`): the profile's, else the defaults and
+        // the redirect URIs the window was started with.
+        let profile = options.profile.as_ref();
+        let given = !options.redirect_uris.is_empty() && !plan::fixes(profile, Fixed::RedirectUris);
+        let start = plan::for_setup(
+            profile,
+            Choices { redirect_uris: given.then_some(options.redirect_uris), ..Choices::default() },
+        );
+        let (app_type, redirect_uris) = match start {
+            Ok(p) => (p.app_type, p.redirect_uris),
+            // Not reached: nothing fixed is chosen and no app type is asked for.
+            Err(_) => (AppType::Web, plan::default_redirect_uris()),
         };
-        let mut draft = Draft::default();
-        if let Some(p) = &options.profile {
-            draft.app_type = p.app_types[0];
-            if let Some(name) = &p.connection_name {
-                draft.name = name.clone();
-            }
+        let mut draft = Draft { app_type, ..Draft::default() };
+        if let Some(name) = options.profile.as_ref().and_then(|p| p.connection_name.as_ref()) {
+            draft.name = name.clone();
         }
         Wizard {
             config: Config { endpoints, practice: options.practice, redirect_uris, profile: options.profile },

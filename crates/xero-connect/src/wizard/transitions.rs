@@ -8,10 +8,10 @@ use super::view::{Busy, ConsentState, TestSuccess};
 use super::words;
 use crate::connection::Connection;
 use crate::credentials::{self, CredentialCheck, Severity};
-use crate::domain::check_name;
-use crate::domain::AppType;
+use crate::domain::{check_name, AppType};
 use crate::error::{Error, ErrorCode};
 use crate::flows::{ReconnectRequest, SetupRequest};
+use crate::plan::{self, Choices, Conflict, Fixed, ReconnectPlan};
 use crate::progress::Step;
 use crate::scopes::{self, Api};
 use crate::secret::Secret;
@@ -68,12 +68,29 @@ pub enum Effect {
 }
 
 impl Wizard {
-    /// The scopes a consent asks for: the profile's exactly, else the ticked presets'.
+    /// The scopes a consent asks for (`plan`): the profile's exactly, else the ticked presets'.
     pub(super) fn scopes(&self) -> Vec<String> {
-        match &self.config.profile {
-            Some(p) => p.consent_scopes(),
-            None => scopes::for_apis(&self.draft.apis),
-        }
+        let profile = self.config.profile.as_ref();
+        let ticked = (!plan::fixes(profile, Fixed::Scopes)).then(|| scopes::for_apis(&self.draft.apis));
+        // Nothing fixed is chosen and no app type is asked for: the plan has no conflict to find.
+        plan::for_setup(profile, Choices { scopes: ticked, ..Choices::default() }).map(|p| p.scopes).unwrap_or_default()
+    }
+
+    /// What a reconnect of `conn` changes (`plan`): the profile's scopes and redirect URIs, else
+    /// the saved broad scopes replaced when asked.
+    fn reconnect_plan(&self, conn: &Connection) -> Result<ReconnectPlan, Error> {
+        let profile = self.config.profile.as_ref();
+        let granular = self.draft.granular_scopes && !plan::fixes(profile, Fixed::Scopes);
+        let choices =
+            Choices { scopes: granular.then(|| scopes::granular_replacement(&conn.scopes)), ..Choices::default() };
+        plan::for_reconnect(profile, conn.app_type, &conn.scopes, choices).map_err(|c| match c {
+            Conflict::Refused(e) => e,
+            // The window offers nothing a profile fixes.
+            Conflict::FixedByProfile { product, .. } => Error::new(
+                ErrorCode::InvalidProfile,
+                format!("The profile of {product} fixes this connection's scopes and redirect URIs."),
+            ),
+        })
     }
 
     fn start_busy(&mut self, label: &str, cancellable: bool, now_ms: u64) {
@@ -274,7 +291,7 @@ impl Wizard {
         };
         // A profile that does not allow this connection's app type (say a custom-only one for a
         // web app) has no redirect URI or scopes for it: refused here, before anything starts.
-        if let Some(e) = self.config.profile.as_ref().and_then(|p| p.app_type(Some(conn.app_type)).err()) {
+        if let Err(e) = self.reconnect_plan(&conn) {
             self.error = Some(e);
             return Vec::new();
         }
@@ -422,16 +439,14 @@ impl Wizard {
     }
 
     fn reconnect_request(&self, check: CredentialCheck) -> ReconnectRequest {
+        // Checked when the reconnect started (`start_reconnect`); nothing changes otherwise.
+        let plan = self.subject.as_ref().and_then(|c| self.reconnect_plan(c).ok());
+        let plan = plan.unwrap_or(ReconnectPlan { scopes: None, redirect_uris: None });
         ReconnectRequest {
             name: self.connection_name(),
             credentials: check,
-            scopes: self.subject.as_ref().and_then(|c| match &self.config.profile {
-                // A profile's scopes replace whatever the connection held (a new consent when
-                // they differ).
-                Some(p) => (p.consent_scopes() != c.scopes).then(|| p.consent_scopes()),
-                None => self.draft.granular_scopes.then(|| crate::scopes::granular_replacement(&c.scopes)),
-            }),
-            redirect_uris: self.config.profile.as_ref().map(|_| self.config.redirect_uris.clone()),
+            scopes: plan.scopes,
+            redirect_uris: plan.redirect_uris,
             tenant: None,
             consent: Default::default(),
             profile: self.config.profile.as_ref().map(|p| p.reference()),
