@@ -129,9 +129,10 @@ fn choices(cli: &Cli) -> Result<Choices> {
             Some(scopes::for_apis(&apis))
         }
     };
-    let redirect_uris = match cli.redirect_uris.is_empty() {
-        true => None,
-        false => Some(cli.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?),
+    let redirect_uris = if cli.redirect_uris.is_empty() {
+        None
+    } else {
+        Some(cli.redirect_uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<Vec<_>>>()?)
     };
     Ok(Choices { app_type: cli.app_type.as_deref().map(AppType::parse).transpose()?, scopes, redirect_uris })
 }

@@ -8,7 +8,7 @@
 use crate::browser::Browser;
 use crate::connection::{Connection, ValidityState};
 use crate::context::Context;
-use crate::domain::{RedirectUri, DEFAULT_REDIRECT_URI};
+use crate::domain::RedirectUri;
 use crate::error::{Error, ErrorCode, Remedy};
 use serde::Serialize;
 use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
@@ -132,7 +132,7 @@ impl Report {
 pub async fn check_computer(ctx: &Context, redirect_uris: &[RedirectUri]) -> Report {
     let mut findings = vec![keychain(ctx).await];
     let uris = match redirect_uris {
-        [] => vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")],
+        [] => vec![RedirectUri::default_uri()],
         given => given.to_vec(),
     };
     findings.extend(uris.iter().map(port));

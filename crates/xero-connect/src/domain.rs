@@ -128,6 +128,11 @@ impl RedirectUri {
         Ok(RedirectUri { text: text.to_string(), host, port, path: url.path().to_string() })
     }
 
+    /// [`DEFAULT_REDIRECT_URI`], parsed.
+    pub fn default_uri() -> RedirectUri {
+        RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")
+    }
+
     /// The URI, character for character.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -174,7 +174,7 @@ pub async fn check_credentials(
 /// True when Xero accepts the Client ID alone, as it does a mobile or desktop app's (PKCE).
 pub(crate) async fn is_public_client(http: &reqwest::Client, endpoints: &Endpoints, creds: &AppCredentials) -> bool {
     let public = AppCredentials { app_type: AppType::Pkce, client_id: creds.client_id.clone(), client_secret: None };
-    let Ok(any_loopback) = RedirectUri::parse(crate::domain::DEFAULT_REDIRECT_URI) else { return false };
+    let any_loopback = RedirectUri::default_uri();
     matches!(token_endpoint_verdict(http, endpoints, &public, &any_loopback).await, Ok(Verdict::Accepted))
 }
 

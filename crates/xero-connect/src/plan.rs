@@ -5,9 +5,9 @@
 //!
 //! A profile fixes the scopes (exactly its own, plus `offline_access`) and the redirect URIs, and
 //! limits the app types to those it lists (its first is the default). Without a profile: a web
-//! app, the Accounting preset, and [`DEFAULT_REDIRECT_URI`].
+//! app, the Accounting preset, and [`crate::domain::DEFAULT_REDIRECT_URI`].
 
-use crate::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+use crate::domain::{AppType, RedirectUri};
 use crate::error::Error;
 use crate::profile::Profile;
 use crate::scopes::{self, Api};
@@ -66,9 +66,28 @@ pub struct ReconnectPlan {
     pub redirect_uris: Option<Vec<RedirectUri>>,
 }
 
-/// The redirect URIs used when neither the user nor a profile names any.
-pub fn default_redirect_uris() -> Vec<RedirectUri> {
-    vec![RedirectUri::parse(DEFAULT_REDIRECT_URI).expect("the default redirect URI is valid")]
+/// The app type a setup starts with: the profile's first, else a web app.
+pub fn default_app_type(profile: Option<&Profile>) -> AppType {
+    profile.map_or(AppType::Web, |p| p.app_types[0])
+}
+
+/// The scopes a consent asks for: the profile's exactly, else `chosen`, else the Accounting
+/// preset. A choice the profile overrides is not refused here ([`for_setup`] does that).
+pub fn consent_scopes(profile: Option<&Profile>, chosen: Option<Vec<String>>) -> Vec<String> {
+    match profile {
+        Some(p) => p.consent_scopes(),
+        None => chosen.unwrap_or_else(|| scopes::for_apis(&[Api::DEFAULT])),
+    }
+}
+
+/// The redirect URIs a setup listens on: the profile's, else `given`, else
+/// [`crate::domain::DEFAULT_REDIRECT_URI`]. A choice the profile overrides is not refused here ([`for_setup`]
+/// does that).
+pub fn redirect_uris(profile: Option<&Profile>, given: Option<Vec<RedirectUri>>) -> Vec<RedirectUri> {
+    match profile {
+        Some(p) => p.redirect_uris(),
+        None => given.filter(|g| !g.is_empty()).unwrap_or_else(|| vec![RedirectUri::default_uri()]),
+    }
 }
 
 /// A first setup's plan.
@@ -77,16 +96,18 @@ pub fn default_redirect_uris() -> Vec<RedirectUri> {
 /// [`Conflict::FixedByProfile`] when the profile fixes scopes or redirect URIs that were chosen;
 /// [`Conflict::Refused`] when it does not allow the app type chosen.
 pub fn for_setup(profile: Option<&Profile>, choices: Choices) -> Result<SetupPlan, Conflict> {
-    let Some(p) = profile else {
-        return Ok(SetupPlan {
-            app_type: choices.app_type.unwrap_or(AppType::Web),
-            scopes: choices.scopes.unwrap_or_else(|| scopes::for_apis(&[Api::DEFAULT])),
-            redirect_uris: choices.redirect_uris.unwrap_or_else(default_redirect_uris),
-        });
+    let app_type = match (profile, choices.app_type) {
+        (Some(p), asked) => p.app_type(asked).map_err(Conflict::Refused)?,
+        (None, asked) => asked.unwrap_or(default_app_type(None)),
     };
-    let app_type = p.app_type(choices.app_type).map_err(Conflict::Refused)?;
-    refuse_fixed(p, &choices)?;
-    Ok(SetupPlan { app_type, scopes: p.consent_scopes(), redirect_uris: p.redirect_uris() })
+    if let Some(p) = profile {
+        refuse_fixed(p, &choices)?;
+    }
+    Ok(SetupPlan {
+        app_type,
+        scopes: consent_scopes(profile, choices.scopes),
+        redirect_uris: redirect_uris(profile, choices.redirect_uris),
+    })
 }
 
 /// A reconnect's plan for a connection saved with `saved_app_type` and `saved_scopes`.
@@ -129,6 +150,7 @@ fn refuse_fixed(p: &Profile, choices: &Choices) -> Result<(), Conflict> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::DEFAULT_REDIRECT_URI;
 
     /// The example profile the repository ships (a web-only field-service app), read from a
     /// file as a vendor's would be (the text is built in, so this runs under Wine too).

@@ -10,7 +10,7 @@ use crate::credentials::{CredentialCheck, Problem};
 use crate::domain::{AppType, RedirectUri};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
-use crate::plan::{self, Choices, Fixed};
+use crate::plan;
 use crate::scopes::Api;
 use crate::secret::Secret;
 
@@ -194,17 +194,8 @@ impl Wizard {
         // The starting app type and redirect URIs (`plan`): the profile's, else the defaults and
         // the redirect URIs the window was started with.
         let profile = options.profile.as_ref();
-        let given = !options.redirect_uris.is_empty() && !plan::fixes(profile, Fixed::RedirectUris);
-        let start = plan::for_setup(
-            profile,
-            Choices { redirect_uris: given.then_some(options.redirect_uris), ..Choices::default() },
-        );
-        let (app_type, redirect_uris) = match start {
-            Ok(p) => (p.app_type, p.redirect_uris),
-            // Not reached: nothing fixed is chosen and no app type is asked for.
-            Err(_) => (AppType::Web, plan::default_redirect_uris()),
-        };
-        let mut draft = Draft { app_type, ..Draft::default() };
+        let redirect_uris = plan::redirect_uris(profile, Some(options.redirect_uris));
+        let mut draft = Draft { app_type: plan::default_app_type(profile), ..Draft::default() };
         if let Some(name) = options.profile.as_ref().and_then(|p| p.connection_name.as_ref()) {
             draft.name = name.clone();
         }

@@ -70,10 +70,7 @@ pub enum Effect {
 impl Wizard {
     /// The scopes a consent asks for (`plan`): the profile's exactly, else the ticked presets'.
     pub(super) fn scopes(&self) -> Vec<String> {
-        let profile = self.config.profile.as_ref();
-        let ticked = (!plan::fixes(profile, Fixed::Scopes)).then(|| scopes::for_apis(&self.draft.apis));
-        // Nothing fixed is chosen and no app type is asked for: the plan has no conflict to find.
-        plan::for_setup(profile, Choices { scopes: ticked, ..Choices::default() }).map(|p| p.scopes).unwrap_or_default()
+        plan::consent_scopes(self.config.profile.as_ref(), Some(scopes::for_apis(&self.draft.apis)))
     }
 
     /// What a reconnect of `conn` changes (`plan`): the profile's scopes and redirect URIs, else
