@@ -11,7 +11,7 @@
 use crate::error::IpcError;
 use crate::state::MAIN_WINDOW;
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, WebviewWindowBuilder};
+use tauri::{AppHandle, Runtime, WebviewWindow, WebviewWindowBuilder};
 use xero_connect::wizard::View;
 
 /// The global the page reads (ui/js/bridge.js).
@@ -39,7 +39,10 @@ pub fn script(first: &Result<View, IpcError>) -> String {
 /// Opens the main window as tauri.conf.json describes it (`"create": false` there, so Tauri does
 /// not open it before the script exists), with the first view's script, confined to the app's
 /// own pages (`navigation`).
-pub fn open_main_window<R: Runtime>(app: &AppHandle<R>, first: &Result<View, IpcError>) -> tauri::Result<()> {
+pub fn open_main_window<R: Runtime>(
+    app: &AppHandle<R>,
+    first: &Result<View, IpcError>,
+) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
         .app
@@ -49,8 +52,7 @@ pub fn open_main_window<R: Runtime>(app: &AppHandle<R>, first: &Result<View, Ipc
         .expect("tauri.conf.json describes the main window")
         .clone();
     let builder = WebviewWindowBuilder::from_config(app, &config)?.initialization_script(script(first));
-    crate::navigation::confine(builder).build()?;
-    Ok(())
+    crate::navigation::confine(builder).build()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 mod commands;
 mod error;
 mod first_view;
+mod geometry;
+mod memory;
 mod navigation;
 mod opener;
 mod practice;
@@ -14,11 +16,12 @@ mod webview;
 
 use error::IpcError;
 use state::{ActiveWizard, MAIN_WINDOW};
+use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
 use xero_connect::endpoints::Endpoints;
 use xero_connect::settings::SettingsFile;
 use xero_connect::vault::Vault;
-use xero_connect::wizard::WizardOptions;
+use xero_connect::wizard::{SetupMemory, WizardOptions};
 use xero_connect::Context;
 
 const USAGE: &str = "usage: xero-connect-wizard [--practice] [--profile FILE]
@@ -81,14 +84,17 @@ pub fn run() {
     }
     // Registered first so a second launch is handed over before anything else starts: two
     // wizards would fight over the loopback port and the settings file.
-    let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)));
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)))
+        // The window opens where and as large as it was left (`geometry`).
+        .plugin(tauri_plugin_window_state::Builder::new().with_state_flags(geometry::KEPT).build());
     with_plugins_and_commands(builder)
         .setup(move |app| {
             let wizard = start_wizard(app.handle(), &args);
             let first = wizard.view();
             app.manage(wizard);
-            first_view::open_main_window(app.handle(), &first)?;
+            let window = first_view::open_main_window(app.handle(), &first)?;
+            geometry::keep(&window);
             Ok(())
         })
         .run(tauri::generate_context!())
@@ -102,6 +108,7 @@ fn with_plugins_and_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::B
         // Used from Rust only (see opener.rs); links clicked in the page are not opened either.
         .plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_store::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             commands::wizard_view,
             commands::wizard_send,
@@ -135,14 +142,19 @@ fn start_wizard<R: Runtime>(app: &AppHandle<R>, args: &Args) -> ActiveWizard {
     let started = match args.launch {
         Launch::Wizard => {
             xero_connect::profile::locate(args.profile.as_deref()).map_err(IpcError::from).and_then(|profile| {
-                real_context(app).map(|ctx| (ctx, WizardOptions { profile, ..Default::default() }, None))
+                let (memory, unfinished) = match memory::StoreMemory::open(app) {
+                    Some((memory, kept)) => (Some(Arc::new(memory) as Arc<dyn SetupMemory>), kept),
+                    None => (None, None),
+                };
+                let options = WizardOptions { profile, unfinished, ..Default::default() };
+                real_context(app).map(|ctx| (ctx, options, memory, None))
             })
         }
-        // Practice rehearses the generic flow against the simulator's demo app.
-        Launch::Practice => practice::prepare(app).map(|(c, o, session)| (c, o, Some(session))),
+        // Practice rehearses the generic flow against the simulator's demo app, keeping nothing.
+        Launch::Practice => practice::prepare(app).map(|(c, o, session)| (c, o, None, Some(session))),
     };
     match started {
-        Ok((ctx, options, session)) => ActiveWizard::running(ctx, options, session),
+        Ok((ctx, options, memory, session)) => ActiveWizard::running(ctx, options, memory, session),
         Err(why) => {
             eprintln!("xero-connect-wizard: {} ({})", why.message, why.code);
             ActiveWizard::failed(why)

@@ -14,7 +14,7 @@ use crate::practice;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::watch;
-use xero_connect::wizard::{UserEvent, View, WizardOptions, WizardRunner};
+use xero_connect::wizard::{SetupMemory, UserEvent, View, WizardOptions, WizardRunner};
 use xero_connect::Context;
 
 /// The one window's label (tauri.conf.json, capabilities/default.json).
@@ -31,11 +31,16 @@ pub struct ActiveWizard {
 }
 
 impl ActiveWizard {
-    /// A wizard over `ctx`.
-    pub fn running(ctx: Context, options: WizardOptions, practice: Option<practice::Session>) -> ActiveWizard {
+    /// A wizard over `ctx`, keeping an unfinished setup in `memory`.
+    pub fn running(
+        ctx: Context,
+        options: WizardOptions,
+        memory: Option<Arc<dyn SetupMemory>>,
+        practice: Option<practice::Session>,
+    ) -> ActiveWizard {
         let generation = Arc::new(AtomicU64::new(0));
         let published = Arc::new(watch::Sender::new(None));
-        let runner = spawn_runner(&generation, &published, ctx, options);
+        let runner = spawn_runner(&generation, &published, ctx, options, memory);
         ActiveWizard { runner: RwLock::new(Ok(runner)), generation, published, practice: Mutex::new(practice) }
     }
 
@@ -93,7 +98,7 @@ impl ActiveWizard {
 
     /// Switches to practice mode: a new runner over `ctx`, keeping `session` alive with it.
     pub fn start_practice(&self, ctx: Context, options: WizardOptions, session: practice::Session) -> View {
-        let runner = spawn_runner(&self.generation, &self.published, ctx, options);
+        let runner = spawn_runner(&self.generation, &self.published, ctx, options, None);
         let view = runner.view();
         *self.runner.write().expect("wizard slot") = Ok(runner);
         *self.practice.lock().expect("practice slot") = Some(session);
@@ -107,12 +112,13 @@ fn spawn_runner(
     published: &Arc<watch::Sender<Option<View>>>,
     ctx: Context,
     options: WizardOptions,
+    memory: Option<Arc<dyn SetupMemory>>,
 ) -> Arc<WizardRunner> {
     let mine = generation.fetch_add(1, Ordering::SeqCst) + 1;
     let current = generation.clone();
     let published = published.clone();
     let runtime = tauri::async_runtime::handle().inner().clone();
-    WizardRunner::new(ctx, options, runtime, move |view| {
+    WizardRunner::new(ctx, options, memory, runtime, move |view| {
         if current.load(Ordering::SeqCst) == mine {
             ActiveWizard::publish(&published, view);
         }

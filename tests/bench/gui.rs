@@ -28,7 +28,6 @@
 //!    token and tenant, through the same HTTP client the app uses, on a warm connection as the
 //!    app's pooled client has) is measured directly and its median subtracted.
 
-use fantoccini::{Client, ClientBuilder, Locator};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -39,8 +38,9 @@ use x11rb::protocol::damage::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
-use xero_connect_e2e::{free_port, Display, ProcessGroup, TestEnv};
-use xero_sim::{AppKind, AppSpec, OrgSpec};
+use xero_connect_e2e::webdriver::{click, wait_css};
+use xero_connect_e2e::{free_port, webdriver, Display, ProcessGroup, TestEnv};
+use xero_sim::{AppKind, AppSpec};
 
 /// How long after launch the window's pixels are watched; what it shows then is "settled".
 const WATCH: Duration = Duration::from_millis(4500);
@@ -344,35 +344,12 @@ struct TestTimes {
     core: Vec<f64>,
 }
 
-async fn wait_css(client: &Client, css: &str) -> fantoccini::elements::Element {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(Ok(e)) = tokio::time::timeout(Duration::from_secs(10), client.find(Locator::Css(css))).await {
-            if let Ok(Ok(true)) = tokio::time::timeout(Duration::from_secs(10), e.is_displayed()).await {
-                return e;
-            }
-        }
-        assert!(Instant::now() < deadline, "no visible {css} within 20 s");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn click(client: &Client, css: &str) {
-    wait_css(client, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes {
     // A saved connection, made with the CLI (consent by the scripted browser).
     let uri = format!("http://localhost:{}/callback", free_port());
     let xero_app =
         world.env.sim.add_app(AppSpec { kind: AppKind::Web, redirect_uris: vec![uri.clone()], ..AppSpec::default() });
-    let tenant = world.env.sim.add_org(OrgSpec {
-        name: ORG.into(),
-        country_code: "NZ".into(),
-        base_currency: "NZD".into(),
-        is_demo: false,
-        version: "NZ".into(),
-    });
+    let tenant = world.env.org(ORG, "NZ", "NZD");
     let secret = xero_app.client_secret.clone().unwrap();
     world.cli(
         &["setup", CONNECTION, "--client-id", &xero_app.client_id, "--redirect-uri", &uri, "--json"],
@@ -381,29 +358,7 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
     let new_secret = world.env.sim.generate_secret(&xero_app.client_id);
 
     // The window, over WebDriver.
-    let port = free_port();
-    let native = free_port();
-    let mut cmd = Command::new(xero_connect_e2e::tauri_driver());
-    world.env(&mut cmd);
-    cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let _driver = ProcessGroup::spawn(&mut cmd).expect("tauri-driver is installed: run scripts/install-deps");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut caps = serde_json::Map::new();
-    caps.insert("tauri:options".into(), serde_json::json!({"application": app}));
-    caps.insert("browserName".into(), serde_json::json!("wry"));
-    let client = ClientBuilder::rustls()
-        .expect("rustls")
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session with the app");
+    let (client, _driver) = webdriver::start(app, |cmd| world.env(cmd)).await;
 
     // Welcome → Reconnect → the new secret → the Test step.
     wait_css(&client, "[data-test=saved-connection]").await;

@@ -1,15 +1,16 @@
-//! Contract: the simulator's `GET /connections` and `GET Organisation` answers and the other APIs'
-//! Test Connection reads (Assets, Files, Projects, Payroll AU/NZ/UK), and the client's parsing of
-//! them, checked against Xero's published OpenAPI definitions vendored in
-//! `tests/contract/xero-openapi/` — their schemas, their example responses and the scopes their
-//! operations list. A simulator that
-//! invents or mistypes a field fails here, and so does a client that cannot read what Xero's
-//! own examples show.
+//! Contract: the simulator's `GET /connections` answer and every API's Test Connection read (each
+//! in the engine's table of APIs, `xero_connect::apis`: the Organisation, Assets, Files,
+//! Projects, Payroll AU/NZ/UK), and the client's parsing of them, checked against Xero's
+//! published OpenAPI definitions vendored in `tests/contract/xero-openapi/` — their schemas,
+//! their example responses and the scopes their operations list. A simulator that invents or
+//! mistypes a field fails here, and so does a client that cannot read what Xero's own examples
+//! show.
 
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use xero_connect::probe::{answers, parse_organisation, Probe};
+use xero_connect::apis::{Api, OpenApi, Read};
+use xero_connect::probe::{choose, parse_organisation, Answer, Probe};
 use xero_connect::tenants::parse_connections;
 use xero_sim::{seed_demo, AppKind, AppSpec, OrgSpec, Simulator};
 
@@ -145,8 +146,7 @@ fn identity() -> &'static Value {
 
 /// `xero_accounting.yaml` (926 KB), parsed once for all tests.
 fn accounting() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| load("xero_accounting.yaml"))
+    spec_of("xero_accounting.yaml")
 }
 
 /// The `application/json` content of an operation's 200 response (schema and example).
@@ -361,57 +361,39 @@ fn the_checker_reports_a_wrong_type_and_an_undeclared_field() {
     assert_eq!(check(&org, schema(accounting(), "Organisation"), accounting(), "$").len(), 2);
 }
 
-// ---- The other APIs' Test Connection reads -------------------------------------------------
+// ---- Each API's Test Connection reads ------------------------------------------------------
 
-/// One read Test Connection makes besides the Organisation: the definition, the path as the
-/// definition spells it (relative to its `servers` URL), the full path at api.xero.com, and the
-/// client's choice it stands for.
-struct Read {
-    file: &'static str,
-    path: &'static str,
-    url_path: &'static str,
-    probe: Probe,
+/// Every read Test Connection may make, from the engine's table of APIs, once for each OpenAPI
+/// file that defines it (Payroll 2.0's is defined twice, for NZ and for the UK).
+fn reads() -> impl Iterator<Item = (Api, &'static Read, &'static OpenApi)> {
+    Api::ALL.into_iter().flat_map(|api| {
+        let reads = api.description().test.reads();
+        reads.iter().flat_map(move |read| read.defined_in.iter().map(move |def| (api, read, def)))
+    })
 }
-
-const READS: [Read; 6] = [
-    Read {
-        file: "xero_assets.yaml",
-        path: "/Settings",
-        url_path: "/assets.xro/1.0/Settings",
-        probe: Probe::AssetsSettings,
-    },
-    Read { file: "xero_files.yaml", path: "/Folders", url_path: "/files.xro/1.0/Folders", probe: Probe::FilesFolders },
-    Read {
-        file: "xero-projects.yaml",
-        path: "/ProjectsUsers",
-        url_path: "/projects.xro/2.0/ProjectsUsers",
-        probe: Probe::ProjectsUsers,
-    },
-    Read {
-        file: "xero-payroll-au.yaml",
-        path: "/Settings",
-        url_path: "/payroll.xro/1.0/Settings",
-        probe: Probe::PayrollSettings,
-    },
-    Read {
-        file: "xero-payroll-nz.yaml",
-        path: "/Settings",
-        url_path: "/payroll.xro/2.0/Settings",
-        probe: Probe::PayrollSettings,
-    },
-    Read {
-        file: "xero-payroll-uk.yaml",
-        path: "/Settings",
-        url_path: "/payroll.xro/2.0/Settings",
-        probe: Probe::PayrollSettings,
-    },
-];
 
 /// The definitions, parsed once (the payroll files are large).
 fn spec_of(file: &str) -> &'static Value {
     static SPECS: OnceLock<Vec<(&'static str, Value)>> = OnceLock::new();
-    let specs = SPECS.get_or_init(|| READS.iter().map(|r| (r.file, load(r.file))).collect());
+    let specs = SPECS.get_or_init(|| {
+        let mut files: Vec<&'static str> = reads().map(|(_, _, def)| def.file).collect();
+        files.sort_unstable();
+        files.dedup();
+        files.into_iter().map(|f| (f, load(f))).collect()
+    });
     &specs.iter().find(|(f, _)| *f == file).unwrap_or_else(|| panic!("{file} is not loaded")).1
+}
+
+/// A read's path as its definition spells it, relative to the definition's `servers` URL
+/// (`/Settings` for `/assets.xro/1.0/Settings`); a read outside that server fails.
+fn spec_path(spec: &Value, def: &OpenApi, read: &Read) -> String {
+    let server = spec["servers"][0]["url"].as_str().expect("a server URL");
+    let base = server.trim_end_matches('/').strip_prefix("https://api.xero.com").unwrap_or(server);
+    let path = read.answered_by.path;
+    match path.strip_prefix(base) {
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ => panic!("{}: {path} is not on its server {server}", def.file),
+    }
 }
 
 /// Xero's example response, as JSON (Files writes its example as JSON inside a YAML string).
@@ -429,50 +411,46 @@ fn tolerated(spec: &Value, path: &str) -> Vec<String> {
     check(&example_of(spec, path), &response_200(spec, path)["schema"], spec, "$")
 }
 
-/// The client's parser for a read, returning something each answer must yield.
-fn parse(url_path: &str, body: &[u8]) -> Result<usize, String> {
-    let e = |e: xero_connect::Error| e.to_string();
-    match url_path {
-        "/assets.xro/1.0/Settings" => {
-            answers::parse_asset_settings(body).map(|s| s.asset_number_prefix.map_or(0, |p| p.len())).map_err(e)
-        }
-        "/files.xro/1.0/Folders" => answers::parse_folders(body).map(|f| f.len()).map_err(e),
-        "/projects.xro/2.0/ProjectsUsers" => answers::parse_project_users(body).map(|u| u.items.len()).map_err(e),
-        "/payroll.xro/1.0/Settings" => {
-            answers::parse_payroll_au_settings(body).map(|s| s.account_types.len()).map_err(e)
-        }
-        "/payroll.xro/2.0/Settings" => answers::parse_payroll_settings(body).map(|s| s.account_types.len()).map_err(e),
-        other => panic!("no parser for {other}"),
-    }
+/// The client's reading of an answer, with how much it read: a reader that finds nothing in an
+/// answer that has content (a misspelt field read as absent) fails.
+fn read_with(read: &Read, body: &[u8]) -> Result<usize, String> {
+    let answer = (read.reader)(body).map_err(|e| e.to_string())?;
+    Ok(match answer {
+        Answer::Organisation(o) => o.name.len(),
+        Answer::AssetSettings(s) => s.asset_number_prefix.map_or(0, |p| p.len()),
+        Answer::Folders(f) => f.len(),
+        Answer::ProjectUsers(u) => u.items.len(),
+        Answer::PayrollSettings(s) => s.account_types.len(),
+    })
 }
 
 #[test]
 fn each_read_needs_the_scope_the_client_chooses_it_for() {
-    for r in &READS {
-        let spec = spec_of(r.file);
-        let security = spec.pointer(&format!("/paths/{}/get/security", r.path.replace('/', "~1")));
+    for (api, read, def) in reads() {
+        let spec = spec_of(def.file);
+        let path = spec_path(spec, def, read);
+        let security = spec.pointer(&format!("/paths/{}/get/security", path.replace('/', "~1")));
         let scopes: Vec<&str> = security
             .and_then(|s| s[0]["OAuth2"].as_array())
-            .unwrap_or_else(|| panic!("{}: GET {} lists no OAuth2 scopes", r.file, r.path))
+            .unwrap_or_else(|| panic!("{}: GET {path} lists no OAuth2 scopes", def.file))
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        let scope = r.probe.scope().expect("every read needs a scope");
-        assert_eq!(scopes, [scope.to_string(), format!("{scope}.read")], "{} GET {}", r.file, r.path);
-        let server = spec["servers"][0]["url"].as_str().expect("a server URL");
-        let expected = format!("{}{}", server.trim_end_matches('/').trim_start_matches("https://api.xero.com"), r.path);
-        assert_eq!(r.url_path, expected, "{}", r.file);
+        let scope = api.description().test_scope;
+        assert_eq!(scopes, [scope.to_string(), format!("{scope}.read")], "{} GET {path}", def.file);
+        // That scope alone makes the client choose this API's call.
+        assert_eq!(choose(&[format!("{scope}.read")]), Probe::Api(api), "{}", def.file);
     }
 }
 
 #[test]
-fn the_client_parses_the_other_apis_examples() {
-    for r in &READS {
-        let spec = spec_of(r.file);
-        let example = example_of(spec, r.path);
-        let n = parse(r.url_path, &serde_json::to_vec(&example).unwrap())
-            .unwrap_or_else(|e| panic!("{}: the client cannot read Xero's example: {e}", r.file));
-        assert!(n > 0, "{}: the example's content was not read", r.file);
+fn the_client_parses_each_reads_example() {
+    for (_, read, def) in reads() {
+        let spec = spec_of(def.file);
+        let example = example_of(spec, &spec_path(spec, def, read));
+        let n = read_with(read, &serde_json::to_vec(&example).unwrap())
+            .unwrap_or_else(|e| panic!("{}: the client cannot read Xero's example: {e}", def.file));
+        assert!(n > 0, "{}: the example's content was not read", def.file);
     }
 }
 
@@ -480,46 +458,36 @@ fn the_client_parses_the_other_apis_examples() {
 fn simulator_reads_follow_each_apis_schema_and_parse() {
     let sim = Simulator::start().expect("simulator starts");
     let demo = seed_demo(&sim);
-    let scope = Some("assets.read files.read projects.read payroll.settings.read");
-    let (_, au) = custom_connection_with(&sim, &demo.demo_company, scope);
-    let (_, nz) = custom_connection_with(&sim, &demo.harbour_nz, scope);
-    let (_, uk) = custom_connection_with(&sim, &demo.harbour_uk, scope);
-    let cases = [
-        (&READS[0], &au, &demo.demo_company),
-        (&READS[0], &uk, &demo.harbour_uk),
-        (&READS[1], &nz, &demo.harbour_nz),
-        (&READS[2], &au, &demo.demo_company),
-        (&READS[3], &au, &demo.demo_company),
-        (&READS[4], &nz, &demo.harbour_nz),
-        (&READS[5], &uk, &demo.harbour_uk),
-    ];
-    for (r, token, tenant) in cases {
-        let spec = spec_of(r.file);
-        let body = get(&format!("{}{}", sim.url(), r.url_path), token, Some(tenant));
-        let v = json_of(&body);
-        let allowed = tolerated(spec, r.path);
-        let errors: Vec<String> = check(&v, &response_200(spec, r.path)["schema"], spec, "$")
-            .into_iter()
-            .filter(|e| !allowed.contains(e))
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "{} GET {}: the simulator breaks the contract:\n{}",
-            r.file,
-            r.path,
-            errors.join("\n")
-        );
-        // Undeclared envelope fields: held to the JSON types of Xero's example.
-        let example = example_of(spec, r.path);
-        for e in allowed.iter().filter(|e| e.ends_with("not declared by the schema")) {
-            let key = e.trim_start_matches("$.").split(':').next().unwrap_or_default();
-            if !key.contains(['.', '[']) {
-                let (got, want) = (&v[key], &example[key]);
-                assert_eq!(std::mem::discriminant(got), std::mem::discriminant(want), "{}: $.{key} is {got}", r.file);
+    let scopes: Vec<String> = Api::ALL.iter().map(|a| format!("{}.read", a.description().test_scope)).collect();
+    let scope = Some(scopes.join(" "));
+    // One demo organisation per country; a read of an API split by region is asked for its own.
+    let orgs = [("AU", &demo.demo_company), ("NZ", &demo.harbour_nz), ("GB", &demo.harbour_uk)]
+        .map(|(country, tenant)| (country, tenant, custom_connection_with(&sim, tenant, scope.as_deref()).1));
+    for (_, read, def) in reads() {
+        let spec = spec_of(def.file);
+        let path = spec_path(spec, def, read);
+        let allowed = tolerated(spec, &path);
+        let example = example_of(spec, &path);
+        for (country, tenant, token) in orgs.iter().filter(|(c, ..)| def.country.is_none_or(|want| want == *c)) {
+            let at = format!("{} GET {path} for {country}", def.file);
+            let body = get(&format!("{}{}", sim.url(), read.answered_by.path), token, Some(tenant));
+            let v = json_of(&body);
+            let errors: Vec<String> = check(&v, &response_200(spec, &path)["schema"], spec, "$")
+                .into_iter()
+                .filter(|e| !allowed.contains(e))
+                .collect();
+            assert!(errors.is_empty(), "{at}: the simulator breaks the contract:\n{}", errors.join("\n"));
+            // Undeclared envelope fields: held to the JSON types of Xero's example.
+            for e in allowed.iter().filter(|e| e.ends_with("not declared by the schema")) {
+                let key = e.trim_start_matches("$.").split(':').next().unwrap_or_default();
+                if !key.contains(['.', '[']) {
+                    let (got, want) = (&v[key], &example[key]);
+                    assert_eq!(std::mem::discriminant(got), std::mem::discriminant(want), "{at}: $.{key} is {got}");
+                }
             }
+            let n =
+                read_with(read, &body).unwrap_or_else(|e| panic!("{at}: the client cannot read the simulator: {e}"));
+            assert!(n > 0, "{at}: nothing read from {}", String::from_utf8_lossy(&body));
         }
-        let n = parse(r.url_path, &body)
-            .unwrap_or_else(|e| panic!("{}: the client cannot read the simulator: {e}", r.file));
-        assert!(n > 0, "{}: nothing read from {}", r.file, String::from_utf8_lossy(&body));
     }
 }

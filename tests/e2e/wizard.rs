@@ -10,14 +10,28 @@ use xero_connect::domain::RedirectUri;
 use xero_connect::endpoints::Endpoints;
 use xero_connect::settings::SettingsFile;
 use xero_connect::vault::{MemoryStore, Vault};
-use xero_connect::wizard::{PastedSecret, Screen, UserEvent, View, WizardOptions, WizardRunner};
+use xero_connect::wizard::{
+    PastedSecret, Screen, SetupMemory, UnfinishedSetup, UserEvent, View, WizardOptions, WizardRunner,
+};
 use xero_connect::Context;
 use xero_connect_e2e::{bins, TestEnv};
 
 struct Harness {
     runner: Arc<WizardRunner>,
     views: Arc<Mutex<Vec<String>>>,
+    /// Everything the runner asked its memory to keep, as JSON.
+    kept: Arc<Kept>,
     rt: tokio::runtime::Runtime,
+}
+
+/// A memory that records what it is given, as the window's store would write it.
+#[derive(Default)]
+struct Kept(Mutex<Vec<Option<String>>>);
+
+impl SetupMemory for Kept {
+    fn remember(&self, unfinished: Option<&UnfinishedSetup>) {
+        self.0.lock().unwrap().push(unfinished.map(|u| serde_json::to_string(u).unwrap()));
+    }
 }
 
 impl Harness {
@@ -25,6 +39,19 @@ impl Harness {
         let v = self.runner.send(event);
         self.views.lock().unwrap().push(serde_json::to_string(&v).unwrap());
         v
+    }
+
+    /// First setup from Welcome to "Allow access" pressed: the scripted browser consents.
+    fn set_up(&self, name: &str, client_id: &str, secret: &str) {
+        self.send(UserEvent::StartSetup);
+        self.send(UserEvent::Next);
+        self.send(UserEvent::SubmitCredentials {
+            name: name.into(),
+            client_id: client_id.into(),
+            client_secret: PastedSecret::new(secret),
+        });
+        self.send(UserEvent::Next);
+        self.send(UserEvent::AllowAccess);
     }
 
     fn wait_for(&self, what: &str, done: impl Fn(&View) -> bool) -> View {
@@ -57,10 +84,12 @@ fn harness_with_browser(env: &TestEnv, store: Arc<MemoryStore>, redirect_uri: &s
     let sink = views.clone();
     let options =
         WizardOptions { redirect_uris: vec![RedirectUri::parse(redirect_uri).unwrap()], ..WizardOptions::default() };
-    let runner = WizardRunner::new(ctx, options, rt.handle().clone(), move |v| {
+    let kept = Arc::new(Kept::default());
+    let memory: Arc<dyn SetupMemory> = kept.clone();
+    let runner = WizardRunner::new(ctx, options, Some(memory), rt.handle().clone(), move |v| {
         sink.lock().unwrap().push(serde_json::to_string(&v).unwrap());
     });
-    Harness { runner, views, rt }
+    Harness { runner, views, kept, rt }
 }
 
 #[test]
@@ -123,7 +152,7 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     let first = second.runner.view();
     assert!(first.seq > last, "views of a new wizard are newer: {} after {last}", first.seq);
     match &first.screen {
-        Screen::Welcome { connections, reconnect_unavailable: None } => assert_eq!(connections[0].name, "Shop"),
+        Screen::Welcome { connections, reconnect_unavailable: None, .. } => assert_eq!(connections[0].name, "Shop"),
         other => panic!("the first view lacks the saved connection: {other:?}"),
     }
 
@@ -132,6 +161,15 @@ fn wizard_first_setup_and_reconnect_never_show_a_secret() {
     let saved = h.rt.block_on(Vault::new(store).load(&id)).unwrap();
     let tokens = [saved.refresh_token.unwrap(), saved.access_token.unwrap().token];
     let tokens: Vec<String> = tokens.iter().map(|t| t.expose().to_string()).collect();
+    // What the window's store was given: the setup's steps without its secret, then nothing
+    // once the connection was saved.
+    let kept = h.kept.0.lock().unwrap();
+    assert!(
+        kept.iter().flatten().any(|k| k.contains("\"step\":\"credentials\"") && k.contains(&app.client_id)),
+        "{kept:?}"
+    );
+    assert_eq!(kept.last(), Some(&None), "a finished setup is forgotten: {kept:?}");
+    assert!(kept.iter().flatten().all(|k| !k.contains(secret.trim())), "the secret was kept: {kept:?}");
     let views = h.views.lock().unwrap();
     assert!(views.len() > 10);
     // Every view is numbered, so the window can drop one that arrives after a newer one.
@@ -164,15 +202,7 @@ fn a_consent_finished_on_another_device_is_pasted_into_the_wizard() {
     let browser = vec!["env".to_string(), elsewhere, bins().browser.display().to_string()];
     let h = harness_with_browser(&env, Arc::new(MemoryStore::default()), &uri, browser);
     h.wait_for("connections loaded", |v| matches!(v.screen, Screen::Welcome { .. }));
-    h.send(UserEvent::StartSetup);
-    h.send(UserEvent::Next);
-    h.send(UserEvent::SubmitCredentials {
-        name: "Shop".into(),
-        client_id: app.client_id.clone(),
-        client_secret: PastedSecret::new(secret),
-    });
-    h.send(UserEvent::Next);
-    h.send(UserEvent::AllowAccess);
+    h.set_up("Shop", &app.client_id, &secret);
     let deadline = Instant::now() + Duration::from_secs(20);
     let address = loop {
         if let Ok(a) = std::fs::read_to_string(&bar) {
@@ -190,4 +220,40 @@ fn a_consent_finished_on_another_device_is_pasted_into_the_wizard() {
     let code = address.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string();
     assert!(h.views.lock().unwrap().iter().all(|v| !v.contains(&code)), "no view carries the code");
     drop(h.rt);
+}
+
+/// An organisation disconnected inside Xero: Test Connection fails, and its button reconnects
+/// with the secret kept in the keychain — a refresh proves it, Xero's page is used again for
+/// the organisation — without the secret being asked for; then Test Connection passes.
+#[test]
+fn an_organisation_disconnected_inside_xero_is_reconnected_with_the_saved_secret() {
+    let env = TestEnv::without_keyring();
+    let uri = xero_connect_e2e::redirect_uri();
+    let app = env.web_app(std::slice::from_ref(&uri));
+    let tenant = env.org("Maple Florists", "NZ", "NZD");
+    let secret = app.client_secret.clone().unwrap();
+    let h = harness(&env, Arc::new(MemoryStore::default()), &uri);
+    h.wait_for("connections loaded", |v| matches!(v.screen, Screen::Welcome { .. }));
+    h.set_up("Shop", &app.client_id, &secret);
+    h.wait_for("the test step", |v| matches!(v.screen, Screen::Test { .. }) && v.busy.is_none());
+
+    env.sim.disconnect_in_xero(&tenant);
+    h.send(UserEvent::TestConnection { name: None });
+    let v = h.wait_for("the failure", |v| v.error.is_some());
+    let error = v.error.unwrap();
+    assert_eq!(error.code, xero_connect::ErrorCode::OrganisationDisconnected);
+    let action = error.action.expect("a button that repairs it");
+    assert_eq!(action.label, "Reconnect with the saved secret");
+    // The window sends the button's event back as it got it.
+    let event: UserEvent = serde_json::from_value(serde_json::to_value(&action.event).unwrap()).unwrap();
+    h.send(event);
+    let v =
+        h.wait_for("the test step after reconnect", |v| matches!(v.screen, Screen::Test { .. }) && v.busy.is_none());
+    assert!(v.error.is_none(), "{v:#?}");
+    assert_eq!(env.sim.count(xero_sim::Endpoint::Authorize), 2, "Xero's page again, for the organisation");
+    h.send(UserEvent::TestConnection { name: None });
+    let v =
+        h.wait_for("a test result", |v| matches!(&v.screen, Screen::Test { result: Some(_), .. }) || v.error.is_some());
+    assert!(v.error.is_none(), "{v:#?}");
+    assert!(h.views.lock().unwrap().iter().all(|v| !v.contains(&secret)), "the secret never reached a view");
 }

@@ -237,19 +237,16 @@ async fn a_reset_demo_company_is_reconnected_and_chosen_again_with_its_new_id() 
     gui.click("#btn-open-connections").await;
     gui.click("[data-test=connection-row][data-name=Shop] [data-test=row-test]").await;
     gui.wait_text("#error-message", "disconnected").await;
-    gui.wait_text("#btn-error-action", "Reconnect").await;
+    // The secret did not change: the repair uses the saved one.
+    gui.wait_text("#btn-error-action", "Reconnect with the saved secret").await;
     gui.shot("test-fails").await;
-    gui.click("#btn-error-action").await;
-    gui.wait_css("#reconnect-steps").await;
-    gui.click("#btn-next").await;
-    gui.fill("#input-client-secret", &secret).await;
     // Xero's page is slow to load, so the waiting step, with its reason, can be seen.
     gui.env.sim.inject(Fault {
         endpoint: Endpoint::Authorize,
         kind: FaultKind::Delay(std::time::Duration::from_secs(3)),
         times: 1,
     });
-    gui.click("#btn-next").await;
+    gui.click("#btn-error-action").await;
     let why = gui.wait_text("#consent-reason", "no longer connected").await;
     assert!(why.contains("Demo Company (AU)") && why.contains(&demo) && why.contains("reset"), "{why}");
     gui.shot("consent-again").await;
@@ -478,5 +475,114 @@ async fn check_this_computer_from_welcome_and_from_a_failure_and_copy_the_report
     gui.shot("checkup-from-failure").await;
     gui.click("#btn-back").await;
     gui.wait_css("[data-test=connection-row][data-name=shop]").await;
+    gui.close().await;
+}
+
+/// Everything the app keeps outside the keychain, as text: its settings, its store and the
+/// window's state, wherever the platform puts them under the test's folders.
+fn kept_files(env: &TestEnv) -> Vec<(std::path::PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut dirs = vec![env.dir.path().to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                found.push((path, text));
+            }
+        }
+    }
+    found
+}
+
+/// Closing the window half-way (to go to Xero's portal, a restart) loses nothing typed but the
+/// secret: the next start offers "Continue where you left off", which puts the name, Client ID
+/// and chosen APIs back and asks for the secret again; the window opens where it was left. The
+/// secret is in no file at any point, and a finished setup is no longer offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unfinished_setup_is_continued_after_the_window_closed_and_the_window_keeps_its_place() {
+    let _one = serial().await;
+    let (env, app) = world();
+    let secret = app.client_secret.clone().unwrap();
+    let gui = Gui::start(env, "unfinished_setup", &[]).await;
+    to_credentials(&gui, &app.client_id, &secret).await;
+    gui.fill("#input-name", "Harbour Bakery").await;
+    gui.click("#btn-next").await;
+    gui.wait_css("[data-test=api-choice]").await;
+    gui.click("[data-test=api-choice][data-api=projects] input").await;
+    gui.shot("scopes-chosen").await;
+    gui.x_place_window(40, 30, 900, 700);
+    let placed = (40, 30, 900, 700);
+    // The app writes its place once the window has been still for half a second: the next
+    // start must not depend on the app exiting normally (a driver ending its session kills it).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !kept_files(&gui.env).iter().any(|(p, t)| p.ends_with(".window-state.json") && t.contains("900")) {
+        assert!(std::time::Instant::now() < deadline, "the window's place was not written");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let env = gui.quit().await;
+
+    let kept = kept_files(&env);
+    let store = kept.iter().find(|(p, _)| p.ends_with("wizard.json")).unwrap_or_else(|| panic!("no store: {kept:?}"));
+    assert!(store.1.contains(&app.client_id) && store.1.contains("Harbour Bakery"), "{}", store.1);
+    for (path, text) in &kept {
+        assert!(!text.contains(&secret), "the secret was written to {}", path.display());
+    }
+
+    let gui = Gui::start(env, "unfinished_setup_continued", &[]).await;
+    let rect = gui.x_window().expect("the window is on the display");
+    assert_eq!(rect, placed, "the window opens where and as large as it was left");
+    let offer = gui.wait_text("#btn-continue-setup", "Harbour Bakery").await;
+    assert!(offer.contains("step 3 of 6") && offer.contains("Paste the client secret again"), "{offer}");
+    gui.shot("welcome-continue").await;
+    gui.click("#btn-continue-setup").await;
+    gui.wait_css("#input-client-secret").await;
+    let value = |css: &'static str| {
+        let gui = &gui;
+        async move { gui.wait_css(css).await.prop("value").await.unwrap().unwrap_or_default() }
+    };
+    assert_eq!(value("#input-name").await, "Harbour Bakery");
+    assert_eq!(value("#input-client-id").await, app.client_id);
+    assert_eq!(value("#input-client-secret").await, "", "the secret is asked for again");
+    gui.shot("credentials-continued").await;
+    gui.fill("#input-client-secret", &secret).await;
+    gui.click("#btn-next").await;
+    let projects = gui.wait_css("[data-test=api-choice][data-api=projects] input").await;
+    assert!(projects.is_selected().await.unwrap(), "the chosen APIs came back");
+    gui.click("#btn-next").await;
+    gui.wait_css("#btn-allow-access").await;
+    gui.click("#btn-allow-access").await;
+    gui.wait_css("#btn-test-connection").await;
+    test_green(&gui, "Maple Florists").await;
+    gui.click("#btn-done").await;
+    gui.wait_css("[data-test=saved-connection][data-name='Harbour Bakery']").await;
+    assert!(
+        gui.client.find(fantoccini::Locator::Css("#btn-continue-setup")).await.is_err(),
+        "a finished setup is not offered"
+    );
+    gui.close().await;
+}
+
+/// An organisation disconnected inside Xero: the window's button reconnects with the secret
+/// kept in the keychain, so nobody is asked for a secret they may no longer have; Xero's page is
+/// used again for the organisation and Test Connection passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disconnected_organisation_is_reconnected_with_the_saved_secret() {
+    let _one = serial().await;
+    let env = TestEnv::new();
+    let c = env.connect_web("Shop");
+    env.sim.disconnect_in_xero(&c.tenant);
+    let gui = Gui::start(env, "reconnect_saved_secret", &[]).await;
+    gui.click("#btn-open-connections").await;
+    gui.click("[data-test=connection-row][data-name=Shop] [data-test=row-test]").await;
+    gui.wait_text("#error-message", "disconnected").await;
+    let button = gui.wait_text("#btn-error-action", "Reconnect with the saved secret").await;
+    assert!(!button.is_empty());
+    gui.shot("disconnected-saved-secret").await;
+    gui.click("#btn-error-action").await;
+    gui.wait_css("#btn-test-connection").await;
+    assert_eq!(gui.env.sim.count(Endpoint::Authorize), 2, "Xero's page again, for the organisation");
+    test_green(&gui, "Maple Florists").await;
     gui.close().await;
 }

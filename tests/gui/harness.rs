@@ -6,15 +6,12 @@
 //! The wizard listens on the fixed redirect URI `http://localhost:8749/callback`, so window
 //! tests run one at a time (`serial()`).
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use xero_connect_e2e::webdriver::{self, STEP};
 use xero_connect_e2e::{bins, Display, ProcessGroup, TestEnv};
-
-/// The longest one WebDriver call may take.
-const STEP: Duration = Duration::from_secs(10);
 
 /// One window test at a time: they share the wizard's fixed loopback port. An async mutex,
 /// because the guard is held across the test's awaits.
@@ -47,29 +44,15 @@ impl Gui {
     /// Starts Xvfb, tauri-driver and the app against `env`'s simulator.
     pub async fn start(env: TestEnv, test: &str, extra_env: &[(&str, &str)]) -> Gui {
         let display = Display::start();
-        let port = xero_connect_e2e::free_port();
-        let native = xero_connect_e2e::free_port();
-        let mut cmd = Command::new(xero_connect_e2e::tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()]);
-        // The app inherits tauri-driver's environment: the test's world, on the private display.
-        env.configure(&mut cmd);
-        cmd.env("DISPLAY", display.name()).stdout(Stdio::null()).stderr(Stdio::null());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let driver = ProcessGroup::spawn(&mut cmd).expect("tauri-driver is installed: run scripts/install-deps");
-        wait_for_driver(port).await;
-        // Two rustls crypto providers are linked (ring and aws-lc-rs): pick one for the client.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), serde_json::json!({"application": app_path()}));
-        caps.insert("browserName".into(), serde_json::json!("wry"));
-        let client = ClientBuilder::rustls()
-            .expect("rustls")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the app");
+        let (client, driver) = webdriver::start(&app_path(), |cmd| {
+            // The app inherits tauri-driver's environment: the test's world, on the private display.
+            env.configure(cmd);
+            cmd.env("DISPLAY", display.name());
+            for (k, v) in extra_env {
+                cmd.env(k, v);
+            }
+        })
+        .await;
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/gui-screenshots").join(test);
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).unwrap();
@@ -99,21 +82,7 @@ impl Gui {
 
     /// Waits until an element matching `css` exists and is displayed.
     pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            // Every WebDriver call is bounded, so a stuck window fails the test instead of hanging it.
-            let found = tokio::time::timeout(STEP, self.client.find(Locator::Css(css))).await;
-            if let Ok(Ok(e)) = found {
-                if let Ok(Ok(true)) = tokio::time::timeout(STEP, e.is_displayed()).await {
-                    return e;
-                }
-            }
-            if Instant::now() > deadline {
-                let src = self.client.source().await.unwrap_or_default();
-                panic!("no visible {css} within 20 s; page:\n{src}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        webdriver::wait_css(&self.client, css).await
     }
 
     /// Waits until an element's text contains `needle`.
@@ -137,7 +106,7 @@ impl Gui {
 
     /// Clicks an element.
     pub async fn click(&self, css: &str) {
-        self.wait_css(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        webdriver::click(&self.client, css).await
     }
 
     /// Replaces an input's text, as typing or pasting would: emptied (with the input event a
@@ -183,6 +152,46 @@ impl Gui {
         String::from_utf8_lossy(&reply.value).into_owned()
     }
 
+    /// The app's window on the display as the X server has it: `(x, y, width, height)` in
+    /// pixels, or `None` while it is not mapped.
+    pub fn x_window(&self) -> Option<(i32, i32, u32, u32)> {
+        use x11rb::protocol::xproto::ConnectionExt as _;
+        let (conn, root, w) = self.app_x_window()?;
+        let g = conn.get_geometry(w).ok()?.reply().ok()?;
+        let at = conn.translate_coordinates(w, root, 0, 0).ok()?.reply().ok()?;
+        Some((at.dst_x.into(), at.dst_y.into(), g.width.into(), g.height.into()))
+    }
+
+    /// Moves and resizes the app's window as a person dragging it would (no window manager runs
+    /// on the test's display, so the X server applies it at once and the app is told).
+    pub fn x_place_window(&self, x: i32, y: i32, width: u32, height: u32) {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{ConfigureWindowAux, ConnectionExt as _};
+        let (conn, _, w) = self.app_x_window().expect("the app's window is on the display");
+        let aux = ConfigureWindowAux::new().x(x).y(y).width(width).height(height);
+        conn.configure_window(w, &aux).unwrap();
+        conn.flush().unwrap();
+    }
+
+    /// A connection to the display, its root, and the app's mapped window, found by its title
+    /// as a window manager would.
+    fn app_x_window(&self) -> Option<(x11rb::rust_connection::RustConnection, u32, u32)> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
+        let (conn, screen) = x11rb::connect(Some(self._display.name())).expect("the test's X display");
+        let root = conn.setup().roots[screen].root;
+        let mut todo = vec![root];
+        while let Some(w) = todo.pop() {
+            todo.extend(conn.query_tree(w).ok()?.reply().ok()?.children);
+            let title = conn.get_property(false, w, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256).ok()?.reply().ok()?;
+            let mapped = conn.get_window_attributes(w).ok()?.reply().ok()?.map_state == MapState::VIEWABLE;
+            if mapped && String::from_utf8_lossy(&title.value).contains("Xero") {
+                return Some((conn, root, w));
+            }
+        }
+        None
+    }
+
     /// The whole DOM as HTML, for leak checks.
     pub async fn dom(&self) -> String {
         self.client.source().await.unwrap_or_default()
@@ -192,15 +201,32 @@ impl Gui {
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
+
+    /// Closes the window as a person would (the app exits), and returns the world behind it for
+    /// a second start: what the app keeps between runs is in its folders.
+    pub async fn quit(self) -> TestEnv {
+        let Gui { client, env, _driver, _display, .. } = self;
+        let _ = tokio::time::timeout(STEP, client.close_window()).await;
+        let _ = tokio::time::timeout(STEP, client.close()).await;
+        // The app writes what it keeps as it exits; the driver and display go after it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && app_running(&env) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        drop(_driver);
+        drop(_display);
+        env
+    }
 }
 
-async fn wait_for_driver(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("tauri-driver did not listen on {port}");
+/// Whether a wizard started for `env` still runs (its HOME is the test's own).
+fn app_running(env: &TestEnv) -> bool {
+    let home = env.dir.path().join("home");
+    let needle = format!("HOME={}", home.display());
+    std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|p| {
+        let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+        let env = std::fs::read(p.path().join("environ")).unwrap_or_default();
+        String::from_utf8_lossy(&cmd).contains("xero-connect-wizard")
+            && env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes())
+    })
 }

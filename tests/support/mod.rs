@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use xero_sim::{App, AppKind, AppSpec, OrgSpec, Simulator};
 
 pub mod proxy;
+pub mod webdriver;
 
 /// Paths of the binaries under test, built once per test run so they are never stale.
 pub struct Bins {
@@ -466,13 +467,7 @@ impl TestEnv {
 
     /// An organisation at the simulator.
     pub fn org(&self, name: &str, country: &str, currency: &str) -> String {
-        self.sim.add_org(OrgSpec {
-            name: name.into(),
-            country_code: country.into(),
-            base_currency: currency.into(),
-            is_demo: false,
-            version: country.into(),
-        })
+        self.sim.add_org(OrgSpec::company(name, country, currency))
     }
 
     /// Reads a keychain entry directly with `secret-tool` (on Windows, Credential Manager

@@ -327,6 +327,22 @@ for (const scheme of ['light', 'dark']) {
   await empty.context().close();
 }
 
+// ---- welcome: a setup left unfinished is continued, its secret pasted again ----
+{
+  const page = await open('welcome-unfinished');
+  const u = view('welcome-unfinished').screen.unfinished;
+  check('unfinished: "Continue where you left off" comes first', (await page.locator('.choices .choice').first().getAttribute('id')) === 'btn-continue-setup');
+  check('unfinished: Rust\'s sentence under it', (await page.textContent('#btn-continue-setup-text')) === u.text);
+  check('unfinished: First setup says it starts again', (await page.textContent('#btn-first-setup')).includes('Start a new setup'));
+  await page.click('#btn-continue-setup');
+  await page.waitForSelector('.screen-credentials');
+  check('continue_setup sent', (await events(page)).at(-1).event === 'continue_setup');
+  const kept = view('credentials-continued').screen;
+  check('continued: the name and Client ID are back in the inputs', (await page.inputValue('#input-name')) === kept.name && (await page.inputValue('#input-client-id')) === kept.client_id);
+  check('continued: the secret is asked for again', (await page.inputValue('#input-client-secret')) === '');
+  await page.context().close();
+}
+
 // ---- practice mode: Rust fills the inputs in; the UI shows its values ----
 {
   const page = await open('practice-credentials');
@@ -355,7 +371,7 @@ for (const scheme of ['light', 'dark']) {
   check('Try again sends allow_access', (await events(denied)).at(-1).event === 'allow_access');
   await denied.context().close();
 
-  for (const name of ['test-disconnected', 'consent-port-busy', 'connections-choice-needed', 'credentials-wrong-app-type']) {
+  for (const name of ['test-disconnected', 'connections-shop-disconnected', 'consent-port-busy', 'connections-choice-needed', 'credentials-wrong-app-type']) {
     const p = await open(name);
     await p.click('#btn-error-action');
     const sent = (await events(p)).at(-1);

@@ -4,6 +4,8 @@
 
 export const home = () => ({ event: 'home' });
 export const startSetup = () => ({ event: 'start_setup' });
+/** "Continue where you left off": the first setup the window kept from an earlier run. */
+export const continueSetup = () => ({ event: 'continue_setup' });
 // granularScopes: reconnect asking for granular scopes instead of the broad accounting ones.
 // The address a browser on another device ended on; it holds the authorization code, so the
 // field is cleared as soon as this is sent.

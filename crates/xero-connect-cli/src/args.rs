@@ -4,6 +4,7 @@
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use xero_connect::apis::Api;
 use xero_connect::{Error, ErrorCode};
 
 /// Connect business software to Xero: create the app, check the credentials, allow access,
@@ -31,8 +32,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "LIST")]
     pub scopes: Option<String>,
 
-    /// API presets: accounting, assets, payroll, files, projects (repeatable; default accounting).
-    #[arg(long = "api", global = true, value_name = "NAME")]
+    // Help: "API presets: accounting, assets, payroll, files, projects (repeatable; default
+    // accounting)", from the APIs' table.
+    #[arg(long = "api", global = true, value_name = "NAME", help = api_help())]
     pub apis: Vec<String>,
 
     /// A redirect URI registered for the app, exactly as registered (repeatable, in order of
@@ -112,6 +114,12 @@ pub enum Refused {
     Clap(clap::Error),
     /// A well-formed option that does not apply to the command.
     Usage(Error),
+}
+
+/// `--api`'s help: the presets the engine knows, and its default.
+fn api_help() -> String {
+    let default = Api::DEFAULT.label().to_ascii_lowercase();
+    format!("API presets: {} (repeatable; default {default})", Api::names().join(", "))
 }
 
 /// The options each command reads (by clap id); any other option given is refused.

@@ -9,12 +9,13 @@ mod render;
 
 use args::{Cli, Command};
 use std::time::Duration;
+use xero_connect::apis::Api;
 use xero_connect::credentials::{self, CredentialCheck, Severity};
 use xero_connect::domain::{AppType, RedirectUri};
 use xero_connect::flows::{self, ConsentOptions, ReconnectRequest, SetupRequest};
 use xero_connect::plan::{self, Choices, Conflict, Fixed};
 use xero_connect::profile::{self, Profile};
-use xero_connect::scopes::{self, Api};
+use xero_connect::scopes;
 use xero_connect::{Connection, Context, Error, ErrorCode, Remedy, Result};
 
 fn main() {
@@ -120,10 +121,7 @@ fn choices(cli: &Cli) -> Result<Choices> {
             let mut apis = Vec::new();
             for name in &cli.apis {
                 apis.push(Api::parse(name).ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::InvalidInput,
-                        format!("Unknown API \"{name}\": use accounting, assets, payroll, files or projects."),
-                    )
+                    Error::new(ErrorCode::InvalidInput, format!("Unknown API \"{name}\": use {}.", Api::names_listed()))
                 })?);
             }
             Some(scopes::for_apis(&apis))
@@ -240,7 +238,7 @@ async fn reconnect(
     let (consent, pastes) = consent_with_pastes(cli)?;
     let request = ReconnectRequest {
         name: name.to_string(),
-        credentials,
+        credentials: credentials.into(),
         scopes: plan.scopes,
         redirect_uris: plan.redirect_uris,
         tenant: cli.tenant.clone(),

@@ -164,29 +164,10 @@ impl Endpoints {
     pub fn connections(&self) -> String {
         format!("{}/connections", self.api)
     }
-    /// Accounting API: the organisation's details (Test Connection with `accounting.settings`).
-    pub fn organisation(&self) -> String {
-        format!("{}/api.xro/2.0/Organisation", self.api)
-    }
-    /// Assets API settings (Test Connection with `assets(.read)`).
-    pub fn assets_settings(&self) -> String {
-        format!("{}/assets.xro/1.0/Settings", self.api)
-    }
-    /// Files API folders (Test Connection with `files(.read)`).
-    pub fn files_folders(&self) -> String {
-        format!("{}/files.xro/1.0/Folders", self.api)
-    }
-    /// Projects API users (Test Connection with `projects(.read)`).
-    pub fn projects_users(&self) -> String {
-        format!("{}/projects.xro/2.0/ProjectsUsers", self.api)
-    }
-    /// Payroll AU settings (Test Connection with `payroll.settings(.read)`, Australia).
-    pub fn payroll_au_settings(&self) -> String {
-        format!("{}/payroll.xro/1.0/Settings", self.api)
-    }
-    /// Payroll NZ and UK settings (Test Connection with `payroll.settings(.read)`).
-    pub fn payroll_v2_settings(&self) -> String {
-        format!("{}/payroll.xro/2.0/Settings", self.api)
+    /// A path on the API host: `/assets.xro/1.0/Settings` (each API's Test Connection reads
+    /// are in [`crate::apis`]).
+    pub fn api_url(&self, path: &str) -> String {
+        format!("{}{path}", self.api)
     }
     /// The developer portal's "My Apps".
     pub fn portal_my_apps(&self) -> String {
@@ -236,12 +217,7 @@ mod tests {
         assert_eq!(e.token(), "https://identity.xero.com/connect/token");
         assert_eq!(e.revocation(), "https://identity.xero.com/connect/revocation");
         assert_eq!(e.connections(), "https://api.xero.com/connections");
-        assert_eq!(e.organisation(), "https://api.xero.com/api.xro/2.0/Organisation");
-        assert_eq!(e.assets_settings(), "https://api.xero.com/assets.xro/1.0/Settings");
-        assert_eq!(e.files_folders(), "https://api.xero.com/files.xro/1.0/Folders");
-        assert_eq!(e.projects_users(), "https://api.xero.com/projects.xro/2.0/ProjectsUsers");
-        assert_eq!(e.payroll_au_settings(), "https://api.xero.com/payroll.xro/1.0/Settings");
-        assert_eq!(e.payroll_v2_settings(), "https://api.xero.com/payroll.xro/2.0/Settings");
+        assert_eq!(e.api_url("/assets.xro/1.0/Settings"), "https://api.xero.com/assets.xro/1.0/Settings");
         assert_eq!(e.portal_my_apps(), "https://developer.xero.com/app/manage");
         assert_eq!(e.override_notice(), None);
     }

@@ -5,7 +5,8 @@
 //! disconnect) and at [`Context`] for what they need (endpoints, HTTP client, keychain,
 //! settings file, browser). The window's state machine is [`wizard`]. The values every layer
 //! shares (app type, redirect URI, connection name) are in [`domain`], the ground floor: it
-//! depends on [`error`] alone.
+//! depends on [`error`] alone. Each Xero API a connection can be made for is one entry in
+//! [`apis`]: its scopes, Test Connection's read and how its answer is read.
 //!
 //! # Glossary
 //!
@@ -35,7 +36,8 @@
 //! use xero_connect::flows::{self, SetupRequest};
 //! use xero_connect::progress::Silent;
 //! use xero_connect::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
-//! use xero_connect::scopes::{self, Api};
+//! use xero_connect::apis::Api;
+//! use xero_connect::scopes;
 //! use xero_connect::Context;
 //!
 //! # async fn run(pasted_client_id: &str, pasted_secret: &str) -> xero_connect::Result<()> {
@@ -58,6 +60,8 @@
 //! ```
 #![deny(missing_docs)]
 
+mod answers;
+pub mod apis;
 pub mod browser;
 pub mod clock;
 pub mod connection;

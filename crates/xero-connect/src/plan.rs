@@ -7,10 +7,11 @@
 //! limits the app types to those it lists (its first is the default). Without a profile: a web
 //! app, the Accounting preset, and [`crate::domain::DEFAULT_REDIRECT_URI`].
 
+use crate::apis::Api;
 use crate::domain::{AppType, RedirectUri};
 use crate::error::Error;
 use crate::profile::Profile;
-use crate::scopes::{self, Api};
+use crate::scopes;
 
 /// What the user chose, each `None` when left to the default (or to the profile).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -169,7 +170,7 @@ mod tests {
     fn without_a_profile_the_choices_else_the_defaults() {
         let plan = for_setup(None, Choices::default()).unwrap();
         assert_eq!(plan.app_type, AppType::Web);
-        assert_eq!(plan.scopes, scopes::for_apis(&[Api::Accounting]));
+        assert_eq!(plan.scopes, scopes::for_apis(&[Api::ACCOUNTING]));
         assert_eq!(plan.redirect_uris, [uri(DEFAULT_REDIRECT_URI)]);
         let chosen = Choices {
             app_type: Some(AppType::Pkce),

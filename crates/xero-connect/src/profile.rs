@@ -22,9 +22,10 @@
 //! scopes = ["assets.read"]                     # exact; or apis = ["assets"] (presets)
 //! ```
 
+use crate::apis::Api;
 use crate::domain::{AppType, RedirectUri};
 use crate::error::{Error, ErrorCode, Result};
-use crate::scopes::{self, Api};
+use crate::scopes;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -247,25 +248,61 @@ struct RawXero {
     apis: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
+/// The profile's text as it was read, for placing a problem at its key and line.
+struct Source<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Source<'_> {
+    /// The line (from 1) holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    /// A problem with `key`, on the line where `span` starts.
+    fn at(&self, key: &str, span: std::ops::Range<usize>, why: &str) -> Error {
+        problem(self.path, Some(key), Some(self.line_of(span.start)), why)
+    }
+}
+
+/// Reads the TOML, then checks each part in turn; the first problem found is the error.
 fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let src = Source { text, path };
     let raw: RawProfile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(s.start));
+        let line = e.span().map(|s| src.line_of(s.start));
         let key = e.span().and_then(|s| key_at(text, s.start));
         let message = e.message().lines().next().unwrap_or("").trim().trim_end_matches('.').to_string();
         problem(path, key.as_deref(), line, &message)
     })?;
-    let at =
-        |key: &str, span: std::ops::Range<usize>, why: &str| problem(path, Some(key), Some(line_of(span.start)), why);
-
     if let Some(f) = &raw.format {
         if *f.get_ref() != FORMAT {
-            return Err(at("format", f.span(), &format!("this program reads format {FORMAT}; update the program")));
+            return Err(src.at("format", f.span(), &format!("this program reads format {FORMAT}; update the program")));
         }
     }
     let p = &raw.product;
-    // Names and addresses go into titles, a desktop entry and an installer: one line of plain
-    // text each, of a sensible length.
+    check_product(&src, p)?;
+    let app_types = app_types(&src, &raw.xero)?;
+    let redirect_uris = redirect_uris(&src, &raw.xero, &app_types)?;
+    let scopes = profile_scopes(&src, &raw.xero)?;
+    Ok(Profile {
+        product: p.name.get_ref().trim().to_string(),
+        company_url: p.company_url.get_ref().trim().to_string(),
+        app_name: p.app_name.get_ref().trim().to_string(),
+        support: p.support.get_ref().trim().to_string(),
+        help_url: p.help_url.as_ref().map(|h| h.get_ref().trim().to_string()),
+        connection_name: p.connection_name.as_ref().map(|c| c.get_ref().clone()),
+        app_types,
+        redirect_uris,
+        scopes,
+        path: path.to_path_buf(),
+        digest,
+    })
+}
+
+/// `[product]`: names and addresses, which go into titles, a desktop entry and an installer —
+/// one line of plain text each, of a sensible length — and what the portal accepts.
+fn check_product(src: &Source, p: &RawProduct) -> Result<()> {
     let texts = [
         ("product.name", Some(&p.name)),
         ("product.company_url", Some(&p.company_url)),
@@ -276,32 +313,34 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
     ];
     for (key, value) in texts {
         if let Some(v) = value {
-            check_text(v.get_ref()).map_err(|why| at(key, v.span(), &why))?;
+            check_text(v.get_ref()).map_err(|why| src.at(key, v.span(), &why))?;
         }
     }
-    let name = p.name.get_ref().trim();
-    if name.is_empty() {
-        return Err(at("product.name", p.name.span(), "it is empty"));
+    if p.name.get_ref().trim().is_empty() {
+        return Err(src.at("product.name", p.name.span(), "it is empty"));
     }
-    check_https(p.company_url.get_ref()).map_err(|why| at("product.company_url", p.company_url.span(), &why))?;
+    check_https(p.company_url.get_ref()).map_err(|why| src.at("product.company_url", p.company_url.span(), &why))?;
     let app_name = p.app_name.get_ref().trim();
     if app_name.is_empty() {
-        return Err(at("product.app_name", p.app_name.span(), "it is empty"));
+        return Err(src.at("product.app_name", p.app_name.span(), "it is empty"));
     }
     if app_name.to_ascii_lowercase().contains("xero") {
-        return Err(at("product.app_name", p.app_name.span(), "Xero refuses app names containing \"Xero\""));
+        return Err(src.at("product.app_name", p.app_name.span(), "Xero refuses app names containing \"Xero\""));
     }
-    check_support(p.support.get_ref()).map_err(|why| at("product.support", p.support.span(), &why))?;
+    check_support(p.support.get_ref()).map_err(|why| src.at("product.support", p.support.span(), &why))?;
     if let Some(h) = &p.help_url {
-        check_https(h.get_ref()).map_err(|why| at("product.help_url", h.span(), &why))?;
+        check_https(h.get_ref()).map_err(|why| src.at("product.help_url", h.span(), &why))?;
     }
     if let Some(c) = &p.connection_name {
-        crate::domain::check_name(c.get_ref()).map_err(|e| at("product.connection_name", c.span(), e.message()))?;
+        crate::domain::check_name(c.get_ref()).map_err(|e| src.at("product.connection_name", c.span(), e.message()))?;
     }
+    Ok(())
+}
 
-    let x = &raw.xero;
+/// `xero.app_types`: at least one of Xero's three, each once, in the order given.
+fn app_types(src: &Source, x: &RawXero) -> Result<Vec<AppType>> {
     if x.app_types.get_ref().is_empty() {
-        return Err(at("xero.app_types", x.app_types.span(), "name at least one of \"web\", \"pkce\", \"custom\""));
+        return Err(src.at("xero.app_types", x.app_types.span(), "name at least one of \"web\", \"pkce\", \"custom\""));
     }
     let mut app_types = Vec::new();
     for t in x.app_types.get_ref() {
@@ -310,7 +349,7 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
             "pkce" => AppType::Pkce,
             "custom" => AppType::Custom,
             other => {
-                return Err(at(
+                return Err(src.at(
                     "xero.app_types",
                     t.span(),
                     &format!(
@@ -323,11 +362,17 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
             app_types.push(ty);
         }
     }
+    Ok(app_types)
+}
+
+/// `xero.redirect_uris`: loopback http addresses, at least one when an app type uses the
+/// browser.
+fn redirect_uris(src: &Source, x: &RawXero, app_types: &[AppType]) -> Result<Vec<String>> {
     let mut redirect_uris = Vec::new();
     if let Some(list) = &x.redirect_uris {
         for u in list.get_ref() {
             let parsed = RedirectUri::parse(u.get_ref()).map_err(|_| {
-                at(
+                src.at(
                     "xero.redirect_uris",
                     u.span(),
                     &format!(
@@ -341,67 +386,56 @@ fn parse(text: &str, path: &Path, digest: String) -> Result<Profile> {
     }
     if redirect_uris.is_empty() && app_types.iter().any(|t| t.uses_browser()) {
         return Err(problem(
-            path,
+            src.path,
             Some("xero.redirect_uris"),
-            Some(line_of(x.app_types.span().start)),
+            Some(src.line_of(x.app_types.span().start)),
             "a web or mobile/desktop app needs at least one, exactly as registered in the portal",
         ));
     }
-    let scopes = match (&x.scopes, &x.apis) {
-        (Some(_), Some(a)) => return Err(at("xero.apis", a.span(), "give either scopes or apis, not both")),
+    Ok(redirect_uris)
+}
+
+/// `xero.scopes` (Xero's own names, each known) or `xero.apis` (the presets), not both.
+fn profile_scopes(src: &Source, x: &RawXero) -> Result<Vec<String>> {
+    match (&x.scopes, &x.apis) {
+        (Some(_), Some(a)) => Err(src.at("xero.apis", a.span(), "give either scopes or apis, not both")),
         (None, None) => {
-            return Err(problem(path, Some("xero.scopes"), None, "list the scopes the software uses (or apis = [...])"))
+            Err(problem(src.path, Some("xero.scopes"), None, "list the scopes the software uses (or apis = [...])"))
         }
         (Some(list), None) => {
             let mut out = Vec::new();
             for s in list.get_ref() {
                 let scope = s.get_ref().trim();
                 if !scopes::is_known(scope) {
-                    return Err(at("xero.scopes", s.span(), &format!("Xero has no scope named \"{scope}\"")));
+                    return Err(src.at("xero.scopes", s.span(), &format!("Xero has no scope named \"{scope}\"")));
                 }
                 if !out.iter().any(|o: &String| o == scope) {
                     out.push(scope.to_string());
                 }
             }
             if out.iter().all(|s| matches!(s.as_str(), "offline_access" | "openid" | "profile" | "email")) {
-                return Err(at("xero.scopes", list.span(), "name at least one scope of a Xero API"));
+                return Err(src.at("xero.scopes", list.span(), "name at least one scope of a Xero API"));
             }
-            out
+            Ok(out)
         }
         (None, Some(list)) => {
             let mut apis = Vec::new();
             for a in list.get_ref() {
                 let api = Api::parse(a.get_ref()).ok_or_else(|| {
-                    at(
+                    src.at(
                         "xero.apis",
                         a.span(),
-                        &format!(
-                            "there is no API preset \"{}\": use accounting, assets, payroll, files or projects",
-                            a.get_ref()
-                        ),
+                        &format!("there is no API preset \"{}\": use {}", a.get_ref(), Api::names_listed()),
                     )
                 })?;
                 apis.push(api);
             }
             if apis.is_empty() {
-                return Err(at("xero.apis", list.span(), "name at least one API"));
+                return Err(src.at("xero.apis", list.span(), "name at least one API"));
             }
-            apis.iter().flat_map(|a| a.scopes().iter().map(|s| s.to_string())).collect()
+            Ok(apis.iter().flat_map(|a| a.scopes().iter().map(|s| s.to_string())).collect())
         }
-    };
-    Ok(Profile {
-        product: name.to_string(),
-        company_url: p.company_url.get_ref().trim().to_string(),
-        app_name: app_name.to_string(),
-        support: p.support.get_ref().trim().to_string(),
-        help_url: p.help_url.as_ref().map(|h| h.get_ref().trim().to_string()),
-        connection_name: p.connection_name.as_ref().map(|c| c.get_ref().clone()),
-        app_types,
-        redirect_uris,
-        scopes,
-        path: path.to_path_buf(),
-        digest,
-    })
+    }
 }
 
 /// The dotted key whose line holds byte `offset` ("product.name"), read from the text itself:

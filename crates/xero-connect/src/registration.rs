@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn guide_names_type_uri_and_scopes() {
         let uri = RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap();
-        let scopes = crate::scopes::for_apis(&[crate::scopes::Api::Accounting]);
+        let scopes = crate::scopes::for_apis(&[crate::apis::Api::ACCOUNTING]);
         let g = RegistrationGuide::new(&Endpoints::production(), Some("acme"), AppType::Web, &[uri], &scopes);
         assert_eq!(g.app_type_label, "Web app");
         assert_eq!(g.redirect_uris, vec![DEFAULT_REDIRECT_URI.to_string()]);

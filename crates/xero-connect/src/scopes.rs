@@ -1,5 +1,6 @@
-//! Xero's OAuth scopes: the names Xero knows, presets per API built from granular scopes only
-//! (required for apps created on or after 2 March 2026), and checking a user's own list.
+//! Xero's OAuth scopes: the names Xero knows, the scope sets of the API presets (each API's
+//! granular scopes are in its [`crate::apis`] entry; granular only, as apps created on or after
+//! 2 March 2026 require), and checking a user's own list.
 //!
 //! Every set always carries `offline_access` (a refresh token) and `openid profile email` (the
 //! id_token that names the Xero user who authorised the connection). Nothing is added for Test
@@ -7,78 +8,8 @@
 //! only for what its software uses. The Accounting preset includes `accounting.settings.read`.
 
 use crate::error::{Error, ErrorCode, Result};
-use serde::Serialize;
 
-/// An API the user can connect, each a preset of scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Api {
-    /// Invoices, payments, bank transactions, contacts, reports.
-    Accounting,
-    /// Fixed assets.
-    Assets,
-    /// Payroll (employees, pay runs, payslips, settings, timesheets).
-    Payroll,
-    /// Files.
-    Files,
-    /// Projects.
-    Projects,
-}
-
-impl Api {
-    /// The preset chosen when none is: Accounting, what most business software connects to.
-    pub const DEFAULT: Api = Api::Accounting;
-
-    /// Every preset, in display order.
-    pub const ALL: [Api; 5] = [Api::Accounting, Api::Assets, Api::Payroll, Api::Files, Api::Projects];
-
-    /// The name shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Api::Accounting => "Accounting",
-            Api::Assets => "Assets",
-            Api::Payroll => "Payroll",
-            Api::Files => "Files",
-            Api::Projects => "Projects",
-        }
-    }
-
-    /// The granular scopes of this preset.
-    pub fn scopes(self) -> &'static [&'static str] {
-        match self {
-            Api::Accounting => &[
-                "accounting.invoices",
-                "accounting.payments",
-                "accounting.banktransactions",
-                "accounting.manualjournals",
-                "accounting.contacts",
-                "accounting.attachments",
-                "accounting.settings.read",
-                "accounting.budgets.read",
-                "accounting.journals.read",
-                "accounting.reports.profitandloss.read",
-                "accounting.reports.balancesheet.read",
-                "accounting.reports.trialbalance.read",
-                "accounting.reports.aged.read",
-                "accounting.reports.banksummary.read",
-                "accounting.reports.budgetsummary.read",
-                "accounting.reports.executivesummary.read",
-                "accounting.reports.taxreports.read",
-            ],
-            Api::Assets => &["assets"],
-            Api::Payroll => {
-                &["payroll.employees", "payroll.payruns", "payroll.payslip", "payroll.settings", "payroll.timesheets"]
-            }
-            Api::Files => &["files"],
-            Api::Projects => &["projects"],
-        }
-    }
-
-    /// Parses a preset name as typed on the command line.
-    pub fn parse(name: &str) -> Option<Api> {
-        Api::ALL.into_iter().find(|a| a.label().eq_ignore_ascii_case(name.trim()))
-    }
-}
+use crate::apis::Api;
 
 /// Scopes added to every set: refresh token and id_token.
 pub const ESSENTIAL: [&str; 4] = ["offline_access", "openid", "profile", "email"];
@@ -194,7 +125,7 @@ pub fn granular_replacement(scopes: &[String]) -> Vec<String> {
             // The reports scope's entry in BROAD is shortened for display; the Accounting
             // preset holds every report scope.
             Some(("accounting.reports.read", _)) => out.extend(
-                Api::Accounting.scopes().iter().filter(|s| s.starts_with("accounting.reports.")).map(|s| s.to_string()),
+                Api::ACCOUNTING.scopes().iter().filter(|s| s.starts_with("accounting.reports.")).map(|s| s.to_string()),
             ),
             Some((_, granular)) => out.extend(granular.split(' ').map(str::to_string)),
             None => out.push(s.clone()),
@@ -262,8 +193,8 @@ mod tests {
 
     #[test]
     fn only_the_accounting_preset_reads_settings() {
-        assert!(for_apis(&[Api::Accounting]).contains(&"accounting.settings.read".to_string()));
-        for api in [Api::Assets, Api::Payroll, Api::Files, Api::Projects] {
+        assert!(for_apis(&[Api::ACCOUNTING]).contains(&"accounting.settings.read".to_string()));
+        for api in Api::ALL.into_iter().filter(|a| *a != Api::ACCOUNTING) {
             assert!(!for_apis(&[api]).iter().any(|s| s.starts_with("accounting.")), "{api:?}");
         }
     }
@@ -272,11 +203,5 @@ mod tests {
     fn broad_scopes_are_known_but_flagged() {
         let s = parse("accounting.transactions").unwrap();
         assert_eq!(broad_in(&s).len(), 1);
-    }
-
-    #[test]
-    fn api_names_parse_case_insensitively() {
-        assert_eq!(Api::parse("payroll"), Some(Api::Payroll));
-        assert_eq!(Api::parse("nope"), None);
     }
 }

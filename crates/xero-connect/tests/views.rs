@@ -16,6 +16,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use xero_connect::apis::Api;
 use xero_connect::connection::TestRecord;
 use xero_connect::credentials::secret_shape;
 use xero_connect::domain::{AppType, DEFAULT_REDIRECT_URI};
@@ -23,8 +24,9 @@ use xero_connect::endpoints::Endpoints;
 use xero_connect::flows::{ReconnectMethod, ReconnectOutcome, SetupOutcome};
 use xero_connect::probe::{OrganisationDetails, ProbedApi, TestReport};
 use xero_connect::progress::Step;
-use xero_connect::scopes::Api;
-use xero_connect::wizard::{Outcome, PastedSecret, PracticeCredentials, UserEvent, Wizard, WizardOptions};
+use xero_connect::wizard::{
+    Outcome, PastedSecret, PracticeCredentials, SetupStep, UnfinishedSetup, UserEvent, Wizard, WizardOptions,
+};
 use xero_connect::{Connection, Error, ErrorCode, Organisation, Remedy, Secret, XeroUser};
 
 /// The inputs the recorded journeys type (a fake app; the UI check types the same).
@@ -111,6 +113,15 @@ fn saved() -> Vec<Connection> {
     vec![shop, payroll, connection("pos-sync", AppType::Custom, &[(TENANT_C, "Harbour Bakery")], Some(TENANT_C), None)]
 }
 
+/// Who answers an API's Test Connection call (its first read).
+fn answered_by(api: Api) -> ProbedApi {
+    api.description().test.reads()[0].answered_by
+}
+
+fn payroll() -> Api {
+    Api::parse("payroll").unwrap()
+}
+
 fn report(name: &str, id: &str) -> TestReport {
     TestReport {
         connection: name.into(),
@@ -124,9 +135,9 @@ fn report(name: &str, id: &str) -> TestReport {
             version: Some("AU".into()),
             short_code: Some("!Hdp3W".into()),
         },
-        api: ProbedApi::Accounting,
-        answered_by: ProbedApi::Accounting.label().into(),
-        call: ProbedApi::Accounting.call().into(),
+        api: answered_by(Api::ACCOUNTING),
+        answered_by: answered_by(Api::ACCOUNTING).label.into(),
+        call: answered_by(Api::ACCOUNTING).call(),
         authorised_by: Some(XeroUser { email: "sam@example.com".into(), name: "Sam Staff".into() }),
         tested_at: "2026-11-29T10:00:00Z".into(),
         clock: None,
@@ -135,11 +146,12 @@ fn report(name: &str, id: &str) -> TestReport {
 
 /// A test answered by the Assets API: the name from the connection, no country or currency.
 fn assets_report(name: &str, id: &str) -> TestReport {
+    let assets = Api::parse("assets").unwrap();
     TestReport {
         organisation: OrganisationDetails::named(id, "Harbour Bakery"),
-        api: ProbedApi::Assets,
-        answered_by: ProbedApi::Assets.label().into(),
-        call: ProbedApi::Assets.call().into(),
+        api: answered_by(assets),
+        answered_by: answered_by(assets).label.into(),
+        call: answered_by(assets).call(),
         ..report(name, id)
     }
 }
@@ -278,7 +290,7 @@ fn journeys() -> Recorder {
         .user(edited("My business", CLIENT_ID, SECRET), "credentials-ready")
         .user(edited("My business", CLIENT_ID, &format!("{SECRET} ")), "credentials-trailing-space")
         .user(submitted("My business", &format!("{SECRET} ")), "scopes")
-        .user(UserEvent::ToggleApi { api: Api::Payroll }, "scopes-payroll")
+        .user(UserEvent::ToggleApi { api: payroll() }, "scopes-payroll")
         .user(UserEvent::Back, "credentials-secret-kept")
         .user(UserEvent::Back, "create-app-payroll")
         .user(UserEvent::Next, "credentials-secret-kept-rechecked")
@@ -394,7 +406,7 @@ fn journeys() -> Recorder {
         .user(UserEvent::ChooseAppType { app_type: AppType::Pkce }, "profile-create-app")
         .user(UserEvent::Next, "profile-credentials")
         .user(submitted("FieldCrew", SECRET), "profile-scopes")
-        .user(UserEvent::ToggleApi { api: Api::Payroll }, "profile-scopes")
+        .user(UserEvent::ToggleApi { api: payroll() }, "profile-scopes")
         .user(UserEvent::Next, "profile-consent-ready")
         .user(UserEvent::AllowAccess, "profile-consent-starting")
         .pushed(
@@ -511,6 +523,50 @@ fn journeys() -> Recorder {
         .pushed(
             Outcome::Tested(Ok(TestReport { clock: Some(behind), ..report("shop", TENANT_A) })),
             "test-green-clock-behind",
+        );
+    // A setup left unfinished in an earlier run (the window closed on step 3): Welcome offers to
+    // continue it; the secret is pasted again, the choices come back.
+    let kept = UnfinishedSetup {
+        name: "Harbour Bakery".into(),
+        client_id: CLIENT_ID.into(),
+        app_type: AppType::Web,
+        apis: vec![Api::ACCOUNTING, Api::parse("projects").unwrap()],
+        step: SetupStep::Scopes,
+    };
+    let mut unfinished = Wizard::new(
+        Endpoints::all_at("http://127.0.0.1:39227").unwrap(),
+        WizardOptions { unfinished: Some(kept), ..WizardOptions::default() },
+    );
+    unfinished.apply(Outcome::ConnectionsLoaded(Ok(saved())), NOW);
+    r.restart("a setup left unfinished", unfinished, "welcome-unfinished");
+    r.user(UserEvent::ContinueSetup, "credentials-continued")
+        .user(submitted("Harbour Bakery", SECRET), "scopes-continued");
+
+    // An organisation disconnected inside Xero: its secret still works, so the repair does not
+    // ask for it; Xero's page is needed again to connect the organisation.
+    let shop = connection("shop", AppType::Web, &[(TENANT_A, "Demo Company (AU)")], Some(TENANT_A), None);
+    r.restart("an organisation disconnected inside Xero", with_saved(false), "welcome");
+    r.user(UserEvent::OpenConnections, "connections")
+        .user(UserEvent::TestConnection { name: Some("shop".into()) }, "connections-testing-shop")
+        .pushed(
+            Outcome::Tested(Err(Error::new(ErrorCode::OrganisationDisconnected, "The organisation has disconnected this app from inside Xero (or can no longer be reached with this connection): reconnect to connect it again.").with_remedy(Remedy::Reconnect { connection: "shop".into() }))),
+            "connections-shop-disconnected",
+        )
+        .user(UserEvent::ReconnectWithSavedSecret { name: "shop".into() }, "reconnect-saved-secret-proving")
+        .pushed(
+            Outcome::Progress(Step::OrganisationGone {
+                message: "Demo Company (AU) (ID e41fc531-225c-4f90-947a-b82640da4dd9) is no longer connected to this app: it was disconnected inside Xero (Settings, Connected apps), or it is a demo company that was reset, which gives it a new ID; allow access again and choose the organisation.".into(),
+            }),
+            "reconnect-saved-secret-consent",
+        )
+        .pushed(opened(), "reconnect-saved-secret-waiting")
+        .pushed(
+            Outcome::ReconnectDone(Ok(ReconnectOutcome {
+                connection: shop,
+                method: ReconnectMethod::Consent,
+                organisation_gone: None,
+            })),
+            "reconnect-saved-secret-test-ready",
         );
     r.restart("a browser forcing https", with_saved(false), "welcome");
     r.user(UserEvent::StartSetup, "create-app")

@@ -43,21 +43,11 @@ pub struct Demo {
     pub harbour_uk: String,
 }
 
-fn org(name: &str, country: &str, currency: &str, demo: bool, version: &str) -> OrgSpec {
-    OrgSpec {
-        name: name.to_string(),
-        country_code: country.to_string(),
-        base_currency: currency.to_string(),
-        is_demo: demo,
-        version: version.to_string(),
-    }
-}
-
 /// Adds the demo organisations and apps to a simulator.
 pub fn seed_demo(sim: &Simulator) -> Demo {
-    let demo_company = sim.add_org_with_id(org("Demo Company (AU)", "AU", "AUD", true, "AU"), DEMO_TENANT_AU);
-    let harbour_nz = sim.add_org_with_id(org("Harbour Bakery", "NZ", "NZD", false, "NZ"), DEMO_TENANT_NZ);
-    let harbour_uk = sim.add_org_with_id(org("Harbour Bakery", "GB", "GBP", false, "UK"), DEMO_TENANT_UK);
+    let demo_company = sim.add_org_with_id(OrgSpec::default(), DEMO_TENANT_AU);
+    let harbour_nz = sim.add_org_with_id(OrgSpec::company("Harbour Bakery", "NZ", "NZD"), DEMO_TENANT_NZ);
+    let harbour_uk = sim.add_org_with_id(OrgSpec::company("Harbour Bakery", "GB", "GBP"), DEMO_TENANT_UK);
     let web = sim.add_app_with_credentials(
         AppSpec {
             name: "Acme Sync".to_string(),

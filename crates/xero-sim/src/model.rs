@@ -68,6 +68,21 @@ pub struct OrgSpec {
     pub version: String,
 }
 
+impl OrgSpec {
+    /// A company (not a demo) in `country_code` with `base_currency`: the one organisation
+    /// fixture tests and demos share. Its `Version` is the country's, except Great Britain's,
+    /// which Xero calls `UK` (the Accounting API's Organisation `Version` enum).
+    pub fn company(name: &str, country_code: &str, base_currency: &str) -> OrgSpec {
+        OrgSpec {
+            name: name.to_string(),
+            country_code: country_code.to_string(),
+            base_currency: base_currency.to_string(),
+            is_demo: false,
+            version: if country_code == "GB" { "UK".to_string() } else { country_code.to_string() },
+        }
+    }
+}
+
 impl Default for OrgSpec {
     fn default() -> Self {
         OrgSpec {

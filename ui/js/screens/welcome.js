@@ -1,6 +1,7 @@
-// The welcome screen: the two big choices (First setup, Reconnect), the saved connections with
-// their last test, and the way to the connections page. Reconnect with several connections
-// first asks which one, locally, before sending start_reconnect.
+// The welcome screen: the two big choices (First setup, Reconnect) — above them "Continue where
+// you left off" when a first setup was left unfinished — the saved connections with their last
+// test, and the way to the connections page. Reconnect with several connections first asks which
+// one, locally, before sending start_reconnect.
 
 import { el } from '../dom.js';
 import * as ev from '../events.js';
@@ -54,7 +55,7 @@ function picker(connections, ctx) {
 
 export default {
   build(view, ctx) {
-    const { connections, reconnect_unavailable: unavailable } = view.screen;
+    const { connections, reconnect_unavailable: unavailable, unfinished } = view.screen;
     if (ctx.entered) picking = false;
 
     const onReconnect = () => {
@@ -72,14 +73,20 @@ export default {
       onReconnect,
       unavailable ? { 'aria-disabled': 'true', class: 'choice is-unavailable' } : { 'aria-expanded': connections.length > 1 ? String(picking) : null });
     const pick = picking && !unavailable ? picker(connections, ctx) : null;
+    const resume = unfinished
+      ? choice('btn-continue-setup', 'Continue where you left off', unfinished.text, () => ctx.send(ev.continueSetup()), { class: 'choice choice-wide' })
+      : null;
 
     return {
       title: `Connect ${view.product ?? 'your business software'} to Xero`,
       lead: 'This window walks you through it one step at a time. Nothing is changed in Xero until you allow access.',
       body: [
         el('div', { class: 'choices' },
-          choice('btn-first-setup', 'First setup',
-            'Create an app in Xero, paste its Client ID and secret, allow access, and test the connection.',
+          resume,
+          choice('btn-first-setup', unfinished ? 'Start a new setup' : 'First setup',
+            unfinished
+              ? 'Start again from the beginning: what was typed before is replaced.'
+              : 'Create an app in Xero, paste its Client ID and secret, allow access, and test the connection.',
             () => ctx.send(ev.startSetup())),
           reconnect),
         pick,

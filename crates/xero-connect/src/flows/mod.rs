@@ -13,7 +13,7 @@ mod setup;
 pub use consent::ConsentOptions;
 pub use disconnect::{disconnect, DisconnectOutcome};
 pub use organisations::add_organisations;
-pub use reconnect::{reconnect, ReconnectMethod, ReconnectOutcome, ReconnectRequest};
+pub use reconnect::{reconnect, NewCredentials, ReconnectMethod, ReconnectOutcome, ReconnectRequest};
 pub use setup::{setup, SetupOutcome, SetupRequest};
 
 use crate::connection::{timestamp_now, Connection, TestRecord};

@@ -1,6 +1,8 @@
 //! Reconnect, typically after a client secret was regenerated: the new secret is proven first
 //! with a token refresh (no browser while the refresh token still works), and only when Xero
-//! says the grant is dead does it ask for consent again.
+//! says the grant is dead does it ask for consent again. When the secret is not what failed (an
+//! organisation disconnected inside Xero, a lapsed authorisation), the saved one is proven the
+//! same way ([`NewCredentials::Saved`]).
 //!
 //! The old secret is replaced only after the new one has worked, so a mistyped secret never
 //! breaks a working connection. The chosen organisation is kept when it is still authorised.
@@ -30,8 +32,9 @@ use std::future::Future;
 pub struct ReconnectRequest {
     /// The saved connection's name (names are unique, compared without case).
     pub name: String,
-    /// The credentials to use from now on, checked (Client ID: the saved one unless changed).
-    pub credentials: CredentialCheck,
+    /// The credentials to use from now on: pasted and checked (Client ID: the saved one unless
+    /// changed), or the saved ones.
+    pub credentials: NewCredentials,
     /// New scopes (forces a consent, the only way a token gains scopes).
     pub scopes: Option<Vec<String>>,
     /// New redirect URIs.
@@ -42,6 +45,23 @@ pub struct ReconnectRequest {
     pub consent: ConsentOptions,
     /// The vendor profile in force: recorded in the connection when it works again.
     pub profile: Option<crate::profile::ProfileRef>,
+}
+
+/// Which credentials a reconnect proves.
+#[derive(Debug, Clone)]
+pub enum NewCredentials {
+    /// Pasted by the user (a regenerated secret, or a changed Client ID), checked.
+    Pasted(CredentialCheck),
+    /// The saved Client ID and the secret kept in the keychain: for a connection whose secret
+    /// still works but whose authorisation does not (an organisation disconnected inside Xero,
+    /// a lapsed or revoked refresh token), so the user is not asked to paste it again.
+    Saved,
+}
+
+impl From<CredentialCheck> for NewCredentials {
+    fn from(check: CredentialCheck) -> Self {
+        NewCredentials::Pasted(check)
+    }
 }
 
 /// How the new credentials were proven.
@@ -83,8 +103,12 @@ pub async fn reconnect(
 ) -> Result<ReconnectOutcome> {
     let old = ctx.settings.load()?.get(&req.name)?.clone();
     ctx.endpoints.check_identity(&old)?;
-    let creds = checked_credentials(old.app_type, req.credentials, progress)?;
     ctx.vault.check_available().await?;
+    let check = match req.credentials {
+        NewCredentials::Pasted(check) => check,
+        NewCredentials::Saved => saved_credentials(ctx, &old).await?,
+    };
+    let creds = checked_credentials(old.app_type, check, progress)?;
     let scopes = req.scopes.clone().unwrap_or_else(|| old.scopes.clone());
     let redirect_uris = match &req.redirect_uris {
         Some(u) => u.clone(),
@@ -143,6 +167,20 @@ pub async fn reconnect(
         .with_remedy(Remedy::ChooseOrganisation { connection: old.name.clone() }));
     }
     Ok(ReconnectOutcome { connection: conn, method: ReconnectMethod::Consent, organisation_gone: gone })
+}
+
+/// The connection's saved Client ID and secret, as a check with nothing found (they worked
+/// before). A connection whose app has a secret but none is kept (removed from the keychain by
+/// hand) is a `credential_problem`: the secret must be pasted.
+async fn saved_credentials(ctx: &Context, conn: &Connection) -> Result<CredentialCheck> {
+    let client_secret = ctx.vault.load(&conn.id).await?.client_secret;
+    if conn.app_type.has_secret() && client_secret.is_none() {
+        return Err(Error::new(
+            ErrorCode::CredentialProblem,
+            format!("No client secret is kept on this computer for \"{}\": paste it to reconnect.", conn.name),
+        ));
+    }
+    Ok(CredentialCheck { client_id: conn.client_id.clone(), client_secret, problems: Vec::new() })
 }
 
 /// The saved organisation, when the connection's tokens no longer reach it (`GET /connections`).

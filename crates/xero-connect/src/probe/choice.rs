@@ -1,45 +1,38 @@
 //! Which call Test Connection makes, chosen from the scopes Xero granted: the Organisation when
-//! it may be read, else the cheapest read of one granted API, else `GET /connections`
-//! (docs/xero-platform.md §13).
+//! it may be read, else one granted API's call from its [`crate::apis`] entry, else
+//! `GET /connections` (docs/xero-platform.md §13).
+
+use crate::apis::{Api, TestCall};
 
 /// The read Test Connection makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probe {
-    /// `GET /api.xro/2.0/Organisation`: needs `accounting.settings(.read)`.
-    Organisation,
-    /// `GET /assets.xro/1.0/Settings`: needs `assets(.read)`.
-    AssetsSettings,
-    /// `GET /files.xro/1.0/Folders`: needs `files(.read)`.
-    FilesFolders,
-    /// `GET /projects.xro/2.0/ProjectsUsers`: needs `projects(.read)`.
-    ProjectsUsers,
-    /// `GET /payroll.xro/2.0/Settings` (NZ, UK), then `/payroll.xro/1.0/Settings` (AU) when the
-    /// first is not for this organisation's region: needs `payroll.settings(.read)`.
-    PayrollSettings,
+    /// The API's call ([`crate::apis::Description::test`]): needs its `test_scope(.read)`.
+    Api(Api),
     /// `GET /connections`: any valid token may call it.
     Connections,
 }
-
-/// The preference, first match wins. The Organisation comes first because it alone tells the
-/// country and currency. The other APIs follow the order the presets are listed in
-/// ([`crate::scopes::Api::ALL`]) except that Payroll goes last: its region is unknown without
-/// the Organisation, so it may cost two calls where the others cost one.
-const ORDER: [(Probe, &str); 5] = [
-    (Probe::Organisation, "accounting.settings"),
-    (Probe::AssetsSettings, "assets"),
-    (Probe::FilesFolders, "files"),
-    (Probe::ProjectsUsers, "projects"),
-    // Each payroll Settings operation's `security` lists only payroll.settings(.read), so
-    // payroll.employees and the rest do not reach it (xero-payroll-{au,nz,uk}.yaml).
-    (Probe::PayrollSettings, "payroll.settings"),
-];
 
 impl Probe {
     /// The scope (read-write form) that unlocks this call; its `.read` form does too. `None`
     /// for `GET /connections`, which needs none.
     pub fn scope(self) -> Option<&'static str> {
-        ORDER.iter().find(|(p, _)| *p == self).map(|(_, s)| *s)
+        match self {
+            Probe::Api(api) => Some(api.description().test_scope),
+            Probe::Connections => None,
+        }
     }
+}
+
+/// The APIs in the order Test Connection prefers them, first match wins. Accounting comes first
+/// because its Organisation alone tells the country and currency. The others follow the order
+/// the presets are listed in ([`Api::ALL`]), except that an API split by region (Payroll) goes
+/// last: its region is unknown without the Organisation, so it may cost two calls where the
+/// others cost one.
+fn preference() -> Vec<Api> {
+    let mut apis = Api::ALL.to_vec();
+    apis.sort_by_key(|a| (*a != Api::ACCOUNTING, matches!(a.description().test, TestCall::ByRegion { .. })));
+    apis
 }
 
 /// True when `granted` holds `scope` or its read-only form `scope.read`.
@@ -49,7 +42,10 @@ fn grants_read(granted: &[String], scope: &str) -> bool {
 
 /// The call for a connection that was granted `granted` (scope names as Xero returned them).
 pub fn choose(granted: &[String]) -> Probe {
-    ORDER.iter().find(|(_, scope)| grants_read(granted, scope)).map_or(Probe::Connections, |(p, _)| *p)
+    preference()
+        .into_iter()
+        .find(|api| grants_read(granted, api.description().test_scope))
+        .map_or(Probe::Connections, Probe::Api)
 }
 
 #[cfg(test)]
@@ -60,18 +56,24 @@ mod tests {
         choose(&scopes.split_whitespace().map(String::from).collect::<Vec<_>>())
     }
 
+    fn api(name: &str) -> Probe {
+        Probe::Api(Api::parse(name).unwrap())
+    }
+
     #[test]
     fn the_organisation_wins_when_settings_may_be_read() {
-        assert_eq!(pick("offline_access accounting.settings.read assets"), Probe::Organisation);
-        assert_eq!(pick("accounting.settings payroll.settings"), Probe::Organisation);
+        assert_eq!(pick("offline_access accounting.settings.read assets"), api("accounting"));
+        assert_eq!(pick("accounting.settings payroll.settings"), api("accounting"));
     }
 
     #[test]
     fn otherwise_the_first_granted_api_in_the_documented_order() {
-        assert_eq!(pick("openid accounting.invoices assets.read files"), Probe::AssetsSettings);
-        assert_eq!(pick("projects files.read"), Probe::FilesFolders);
-        assert_eq!(pick("projects payroll.settings"), Probe::ProjectsUsers);
-        assert_eq!(pick("payroll.settings.read"), Probe::PayrollSettings);
+        assert_eq!(pick("openid accounting.invoices assets.read files"), api("assets"));
+        assert_eq!(pick("projects files.read"), api("files"));
+        assert_eq!(pick("projects payroll.settings"), api("projects"));
+        assert_eq!(pick("payroll.settings.read"), api("payroll"));
+        let order: Vec<&str> = preference().into_iter().map(Api::id).collect();
+        assert_eq!(order, ["accounting", "assets", "files", "projects", "payroll"]);
     }
 
     #[test]
@@ -85,7 +87,7 @@ mod tests {
 
     #[test]
     fn each_call_names_its_scope() {
-        assert_eq!(Probe::PayrollSettings.scope(), Some("payroll.settings"));
+        assert_eq!(api("payroll").scope(), Some("payroll.settings"));
         assert_eq!(Probe::Connections.scope(), None);
     }
 }

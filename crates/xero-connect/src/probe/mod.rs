@@ -1,12 +1,13 @@
 //! Test Connection: one real read at Xero for the chosen organisation, chosen from the scopes
-//! the connection was granted ([`choice`]), parsed into what the user needs to see
-//! ([`answers`]) — or one of the core's error codes with what to do next.
+//! the connection was granted ([`choice`]), made and read as the API's [`crate::apis`] entry
+//! says (the `answers` module holds the readers) — or one of the core's error codes with what to do
+//! next.
 //!
 //! `Accept: application/json` is sent on every call: the Accounting API answers XML otherwise.
 
-pub mod answers;
 pub mod choice;
 
+use crate::apis::{Read, TestCall};
 use crate::connection::Connection;
 use crate::context::Context;
 use crate::error::{Error, ErrorCode, Result};
@@ -19,57 +20,9 @@ use crate::tokens;
 use reqwest::StatusCode;
 use serde::Serialize;
 
-pub use answers::{parse_organisation, OrganisationDetails};
+pub use crate::answers::{parse_organisation, Answer, OrganisationDetails};
+pub use crate::apis::ProbedApi;
 pub use choice::{choose, Probe};
-
-/// The API that answered Test Connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProbedApi {
-    /// `GET /api.xro/2.0/Organisation`.
-    Accounting,
-    /// `GET /assets.xro/1.0/Settings`.
-    Assets,
-    /// `GET /files.xro/1.0/Folders`.
-    Files,
-    /// `GET /projects.xro/2.0/ProjectsUsers`.
-    Projects,
-    /// `GET /payroll.xro/1.0/Settings`: the organisation is Australian.
-    PayrollAu,
-    /// `GET /payroll.xro/2.0/Settings`: the organisation is in New Zealand or the UK.
-    PayrollNzUk,
-    /// `GET /connections`: no granted scope reaches any of the reads above (none at all, or only
-    /// ones such as `accounting.invoices` or `payroll.employees`); the organisation is connected.
-    Connections,
-}
-
-impl ProbedApi {
-    /// The name shown to people: "Assets API".
-    pub fn label(self) -> &'static str {
-        match self {
-            ProbedApi::Accounting => "Accounting API",
-            ProbedApi::Assets => "Assets API",
-            ProbedApi::Files => "Files API",
-            ProbedApi::Projects => "Projects API",
-            ProbedApi::PayrollAu => "Payroll AU API",
-            ProbedApi::PayrollNzUk => "Payroll NZ/UK API",
-            ProbedApi::Connections => "Xero's list of connected organisations",
-        }
-    }
-
-    /// The request made, as Xero's documentation writes it: "GET /assets.xro/1.0/Settings".
-    pub fn call(self) -> &'static str {
-        match self {
-            ProbedApi::Accounting => "GET /api.xro/2.0/Organisation",
-            ProbedApi::Assets => "GET /assets.xro/1.0/Settings",
-            ProbedApi::Files => "GET /files.xro/1.0/Folders",
-            ProbedApi::Projects => "GET /projects.xro/2.0/ProjectsUsers",
-            ProbedApi::PayrollAu => "GET /payroll.xro/1.0/Settings",
-            ProbedApi::PayrollNzUk => "GET /payroll.xro/2.0/Settings",
-            ProbedApi::Connections => "GET /connections",
-        }
-    }
-}
 
 /// What Test Connection shows on success.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,7 +34,7 @@ pub struct TestReport {
     pub organisation: OrganisationDetails,
     /// The API that answered.
     pub api: ProbedApi,
-    /// [`ProbedApi::label`] of `api`.
+    /// The `label` of `api`.
     pub answered_by: String,
     /// [`ProbedApi::call`] of `api`.
     pub call: String,
@@ -117,8 +70,8 @@ pub async fn run(ctx: &Context, conn: &Connection, progress: &dyn Progress) -> R
         connection: conn.name.clone(),
         organisation,
         api,
-        answered_by: api.label().to_string(),
-        call: api.call().to_string(),
+        answered_by: api.label.to_string(),
+        call: api.call(),
         authorised_by: conn.authorised_by.clone(),
         tested_at: crate::connection::timestamp_now(),
         clock: crate::clock::skew(),
@@ -136,27 +89,20 @@ fn saved_organisation(conn: &Connection) -> OrganisationDetails {
 
 /// A missing scope, worded with the call made and the scope that call needs.
 fn name_the_scope(e: Error, probe: Probe) -> Error {
-    match (e.code(), probe.scope()) {
-        (ErrorCode::MissingScope, Some(scope)) => Error::new(
-            ErrorCode::MissingScope,
-            format!(
-                "Xero says this connection lacks the permission (scope) Test Connection's call needs — {} \
-                 needs {scope} or {scope}.read: reconnect and allow access again so the scope is granted.",
-                describe(probe)
-            ),
-        ),
+    match (e.code(), probe) {
+        (ErrorCode::MissingScope, Probe::Api(api)) => {
+            let api = api.description();
+            let scope = api.test_scope;
+            Error::new(
+                ErrorCode::MissingScope,
+                format!(
+                    "Xero says this connection lacks the permission (scope) Test Connection's call needs — {} \
+                     needs {scope} or {scope}.read: reconnect and allow access again so the scope is granted.",
+                    api.test.called()
+                ),
+            )
+        }
         _ => e,
-    }
-}
-
-fn describe(probe: Probe) -> &'static str {
-    match probe {
-        Probe::Organisation => ProbedApi::Accounting.call(),
-        Probe::AssetsSettings => ProbedApi::Assets.call(),
-        Probe::FilesFolders => ProbedApi::Files.call(),
-        Probe::ProjectsUsers => ProbedApi::Projects.call(),
-        Probe::PayrollSettings => "GET /payroll.xro/2.0/Settings (or 1.0 in Australia)",
-        Probe::Connections => ProbedApi::Connections.call(),
     }
 }
 
@@ -194,32 +140,10 @@ async fn call(
     tenant: Option<&str>,
     token: Secret,
 ) -> Authed<(ProbedApi, Option<OrganisationDetails>)> {
-    let e = &ctx.endpoints;
-    let read = |r: Result<()>| r.map_err(ApiFailure::Final);
     match probe {
-        Probe::Organisation => {
-            let body = get(ctx, e.organisation(), tenant, &token).await?;
-            let o = parse_organisation(&body).map_err(ApiFailure::Final)?;
-            Ok((ProbedApi::Accounting, Some(o)))
-        }
-        Probe::AssetsSettings => {
-            let body = get(ctx, e.assets_settings(), tenant, &token).await?;
-            read(answers::parse_asset_settings(&body).map(drop))?;
-            Ok((ProbedApi::Assets, None))
-        }
-        Probe::FilesFolders => {
-            let body = get(ctx, e.files_folders(), tenant, &token).await?;
-            read(answers::parse_folders(&body).map(drop))?;
-            Ok((ProbedApi::Files, None))
-        }
-        Probe::ProjectsUsers => {
-            let body = get(ctx, e.projects_users(), tenant, &token).await?;
-            read(answers::parse_project_users(&body).map(drop))?;
-            Ok((ProbedApi::Projects, None))
-        }
-        Probe::PayrollSettings => payroll(ctx, tenant, &token).await,
+        Probe::Api(api) => call_api(ctx, &api.description().test, tenant, &token).await,
         Probe::Connections => {
-            let list = tenants::list(&ctx.http, e, &token, None).await?;
+            let list = tenants::list(&ctx.http, &ctx.endpoints, &token, None).await?;
             // An organisation that disconnected the app is simply absent from the list
             // (docs/xero-platform.md §7): the same failure as the 403 of any API call.
             let found = match tenant {
@@ -227,41 +151,45 @@ async fn call(
                 None => list.into_iter().next(),
             };
             let o = found.ok_or_else(|| ApiFailure::Final(organisation_disconnected()))?;
-            Ok((ProbedApi::Connections, Some(OrganisationDetails::named(&o.tenant_id, &o.name))))
+            Ok((ProbedApi::CONNECTIONS, Some(OrganisationDetails::named(&o.tenant_id, &o.name))))
         }
     }
 }
 
-/// Payroll Settings without knowing the region: NZ and UK share `/payroll.xro/2.0`, Australia
-/// has `/payroll.xro/1.0`; an organisation of another region is refused with 405 or 404
-/// (docs/xero-platform.md §13), and then the other version is asked.
-async fn payroll(
+/// An API's call as its [`crate::apis`] entry describes it.
+async fn call_api(
     ctx: &Context,
+    test: &TestCall,
     tenant: Option<&str>,
     token: &Secret,
 ) -> Authed<(ProbedApi, Option<OrganisationDetails>)> {
-    let not_here = |s: StatusCode| matches!(s.as_u16(), 404 | 405);
-    let (status, body, headers) = send(ctx, ctx.endpoints.payroll_v2_settings(), tenant, token).await?;
-    if status.is_success() {
-        answers::parse_payroll_settings(&body).map_err(ApiFailure::Final)?;
-        return Ok((ProbedApi::PayrollNzUk, None));
+    let url = |read: &Read| ctx.endpoints.api_url(read.answered_by.path);
+    match test {
+        TestCall::One(read) => {
+            let body = get(ctx, url(read), tenant, token).await?;
+            answer(read, &body)
+        }
+        // Without knowing the region: an organisation of another region is refused with 405 or
+        // 404 (docs/xero-platform.md §13), and then the next region's read is asked.
+        TestCall::ByRegion { reads, nowhere, .. } => {
+            for read in *reads {
+                let (status, body, headers) = send(ctx, url(read), tenant, token).await?;
+                if status.is_success() {
+                    return answer(read, &body);
+                }
+                if !matches!(status.as_u16(), 404 | 405) {
+                    return Err(classify_api_failure(status, &headers, &body));
+                }
+            }
+            Err(ApiFailure::Final(Error::new(ErrorCode::XeroUnavailable, *nowhere)))
+        }
     }
-    if !not_here(status) {
-        return Err(classify_api_failure(status, &headers, &body));
-    }
-    let (status, body, headers) = send(ctx, ctx.endpoints.payroll_au_settings(), tenant, token).await?;
-    if status.is_success() {
-        answers::parse_payroll_au_settings(&body).map_err(ApiFailure::Final)?;
-        return Ok((ProbedApi::PayrollAu, None));
-    }
-    if not_here(status) {
-        return Err(ApiFailure::Final(Error::new(
-            ErrorCode::XeroUnavailable,
-            "Xero has no payroll for this organisation: neither Payroll AU nor Payroll NZ/UK answers for it, so \
-             Test Connection cannot prove payroll access. Payroll is offered in Australia, New Zealand and the UK.",
-        )));
-    }
-    Err(classify_api_failure(status, &headers, &body))
+}
+
+/// A successful answer read as its API's: who answered, and the organisation when it tells.
+fn answer(read: &Read, body: &[u8]) -> Authed<(ProbedApi, Option<OrganisationDetails>)> {
+    let answer = (read.reader)(body).map_err(ApiFailure::Final)?;
+    Ok((read.answered_by, answer.organisation()))
 }
 
 #[cfg(test)]
@@ -271,11 +199,17 @@ mod tests {
     #[test]
     fn a_missing_scope_names_the_call_and_its_scope_and_other_errors_pass_unchanged() {
         let missing = Error::new(ErrorCode::MissingScope, "generic");
-        let e = name_the_scope(missing.clone(), Probe::FilesFolders);
+        let files = Probe::Api(crate::apis::Api::parse("files").unwrap());
+        let e = name_the_scope(missing.clone(), files);
         assert_eq!(e.code(), ErrorCode::MissingScope);
         assert!(e.message().contains("GET /files.xro/1.0/Folders needs files or files.read"), "{e}");
         let other = Error::new(ErrorCode::RateLimited, "wait");
-        assert_eq!(name_the_scope(other, Probe::FilesFolders).message(), "wait");
+        assert_eq!(name_the_scope(other, files).message(), "wait");
+        let payroll = Probe::Api(crate::apis::Api::parse("payroll").unwrap());
+        let e = name_the_scope(missing.clone(), payroll);
+        assert!(e
+            .message()
+            .contains("— GET /payroll.xro/2.0/Settings (or 1.0 in Australia) needs payroll.settings or"));
         // `/connections` needs no scope: its failure is left as Xero's classification words it.
         assert_eq!(name_the_scope(missing, Probe::Connections).message(), "generic");
     }

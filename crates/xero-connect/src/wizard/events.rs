@@ -2,13 +2,13 @@
 //! from JSON), and `Outcome`s of the work the runner does, which only Rust code can construct —
 //! so the webview can never claim "Xero answered" or "tokens stored".
 
+use crate::apis::Api;
 use crate::connection::Connection;
 use crate::domain::AppType;
 use crate::error::Error;
 use crate::flows::{ReconnectOutcome, SetupOutcome};
 use crate::probe::TestReport;
 use crate::progress::Step;
-use crate::scopes::Api;
 use crate::secret::Secret;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -46,6 +46,8 @@ pub enum UserEvent {
     Home,
     /// "First setup".
     StartSetup,
+    /// "Continue where you left off": the unfinished first setup kept from an earlier run.
+    ContinueSetup,
     /// "Reconnect" for a saved connection ("Switch to granular scopes" too).
     StartReconnect {
         /// The saved connection's name (names are unique, compared without case).
@@ -54,6 +56,13 @@ pub enum UserEvent {
         /// consent). Left out of the JSON when false.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         granular_scopes: bool,
+    },
+    /// "Reconnect with the saved secret": a reconnect that proves the secret kept in the
+    /// keychain instead of asking for it (the connection's authorisation failed, not its
+    /// secret: an organisation disconnected inside Xero, a lapsed refresh token).
+    ReconnectWithSavedSecret {
+        /// The saved connection's name (names are unique, compared without case).
+        name: String,
     },
     /// The connections page.
     OpenConnections,

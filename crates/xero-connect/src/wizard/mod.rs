@@ -7,6 +7,8 @@
 //! - `words`: the window's own sentences;
 //! - `view` and `events`: the types that cross to the window and back (the webview can send
 //!   `UserEvent`s only; `Outcome`s are built by Rust alone);
+//! - `unfinished`: what is kept of a first setup between runs of the window ("Continue where
+//!   you left off");
 //! - `runner`: performs the effects with the core's flows and publishes each new view.
 //!
 //! The desktop shell only forwards events and views.
@@ -16,6 +18,7 @@ mod render;
 mod runner;
 mod state;
 mod transitions;
+mod unfinished;
 mod view;
 mod words;
 
@@ -26,4 +29,5 @@ pub use events::{Outcome, PastedSecret, UserEvent};
 pub use runner::WizardRunner;
 pub use state::{PracticeCredentials, Wizard, WizardOptions};
 pub use transitions::Effect;
+pub use unfinished::{SetupMemory, SetupStep, UnfinishedSetup};
 pub use view::*;

@@ -6,11 +6,11 @@ use super::events::UserEvent;
 use super::state::{Journey, Stage, Wizard};
 use super::view::*;
 use super::words;
+use crate::apis::Api;
 use crate::connection::{removal_warning, Connection};
 use crate::credentials::{Field, Problem, ProblemKind, Severity};
 use crate::error::{Error, ErrorCode, Remedy};
 use crate::registration::RegistrationGuide;
-use crate::scopes::Api;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Numbers views in the order they are built. One count for the whole process: a window whose
@@ -40,30 +40,7 @@ impl Wizard {
     }
 
     fn progress(&self) -> Option<StepProgress> {
-        let (step, of) = match (self.journey, self.stage) {
-            (_, Stage::Welcome | Stage::Connections | Stage::Checkup) => return None,
-            (Journey::Setup, s) => (
-                match s {
-                    Stage::CreateApp => 1,
-                    Stage::Credentials => 2,
-                    Stage::Scopes => 3,
-                    Stage::Consent => 4,
-                    Stage::ChooseOrganisation => 5,
-                    _ => 6,
-                },
-                6,
-            ),
-            (Journey::Reconnect, s) => (
-                match s {
-                    Stage::CreateApp => 1,
-                    Stage::Credentials => 2,
-                    Stage::Consent | Stage::ChooseOrganisation | Stage::Scopes => 3,
-                    _ => 4,
-                },
-                4,
-            ),
-        };
-        Some(StepProgress { step, of })
+        self.journey.step_of(self.stage)
     }
 
     fn summaries(&self) -> Vec<ConnectionSummary> {
@@ -77,60 +54,13 @@ impl Wizard {
             Stage::Welcome => Screen::Welcome {
                 connections: self.summaries(),
                 reconnect_unavailable: self.saved.list.is_empty().then(|| words::NOTHING_TO_RECONNECT.to_string()),
+                unfinished: self.unfinished().map(|u| UnfinishedView {
+                    name: u.name.clone(),
+                    text: words::unfinished_setup(u, self.step_of(u)),
+                }),
             },
-            Stage::CreateApp => {
-                let reconnect = self.journey == Journey::Reconnect;
-                Screen::CreateApp {
-                    guide: match &self.config.profile {
-                        Some(p) => RegistrationGuide::for_profile(
-                            &self.config.endpoints,
-                            p,
-                            self.draft.app_type,
-                            &self.scopes(),
-                        ),
-                        None => RegistrationGuide::new(
-                            &self.config.endpoints,
-                            Some(&self.connection_name()),
-                            self.draft.app_type,
-                            &self.config.redirect_uris,
-                            &self.scopes(),
-                        ),
-                    },
-                    reconnect,
-                    reconnect_steps: if reconnect {
-                        words::reconnect_steps(&self.config.endpoints, &self.draft.client_id)
-                    } else {
-                        Vec::new()
-                    },
-                }
-            }
-            Stage::Credentials => {
-                let mut problems = self.draft.problems.clone();
-                if let Some(p) = &self.draft.name_problem {
-                    problems.insert(
-                        0,
-                        Problem {
-                            field: Field::Name,
-                            severity: Severity::Blocking,
-                            kind: ProblemKind::ConnectionName,
-                            message: p.clone(),
-                        },
-                    );
-                }
-                let setup = self.journey == Journey::Setup;
-                Screen::Credentials {
-                    name: if setup { self.draft.name.clone() } else { self.connection_name() },
-                    name_editable: setup,
-                    app_type: self.draft.app_type,
-                    client_id: self.draft.client_id.clone(),
-                    secret_needed: self.draft.app_type.has_secret(),
-                    secret_provided: self.draft.secret_provided,
-                    can_continue: self.can_continue(),
-                    problems,
-                    practice_fill_available: self.config.practice.is_some() && setup,
-                    prefill: self.draft.prefilled,
-                }
-            }
+            Stage::CreateApp => self.create_app_screen(),
+            Stage::Credentials => self.credentials_screen(),
             Stage::Scopes => Screen::Scopes {
                 apis: match &self.config.profile {
                     Some(_) => Vec::new(),
@@ -155,24 +85,7 @@ impl Wizard {
                 paste_problem: self.consent.paste_problem.clone(),
                 https_forced: self.consent.https_forced.clone(),
             },
-            Stage::ChooseOrganisation => {
-                let (orgs, chosen) = match &self.subject {
-                    Some(c) => (c.organisations.clone(), c.tenant_id.clone()),
-                    None => (Vec::new(), None),
-                };
-                Screen::ChooseOrganisation {
-                    organisations: orgs
-                        .into_iter()
-                        .map(|o| OrganisationChoice {
-                            selected: chosen.as_deref() == Some(o.tenant_id.as_str()),
-                            tenant_id: o.tenant_id,
-                            name: o.name,
-                            tenant_type: o.tenant_type,
-                        })
-                        .collect(),
-                    reason: self.consent.notice.clone(),
-                }
-            }
+            Stage::ChooseOrganisation => self.choose_organisation_screen(),
             Stage::Test => Screen::Test {
                 connection: self.subject.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
                 organisation: self.subject.as_ref().and_then(|c| c.organisation()).map(|o| o.name.clone()),
@@ -182,27 +95,7 @@ impl Wizard {
                     .and_then(|e| e.action.as_ref())
                     .is_some_and(|a| matches!(a.event, UserEvent::TestConnection { .. })),
             },
-            Stage::Checkup => {
-                let report = self.checkup.report.as_ref();
-                Screen::Checkup {
-                    findings: report
-                        .map(|r| {
-                            r.findings
-                                .iter()
-                                .map(|f| FindingView {
-                                    check: f.check,
-                                    status: f.status,
-                                    title: f.title.clone(),
-                                    detail: f.detail.clone(),
-                                    action: f.remedy.as_ref().and_then(words::remedy_action),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    worst: report.map(|r| r.worst()),
-                    report: report.map(|r| r.text()),
-                }
-            }
+            Stage::Checkup => self.checkup_screen(),
             Stage::Connections => Screen::Connections {
                 connections: self.summaries(),
                 confirm_disconnect: self.saved.confirm_disconnect.as_ref().map(|name| DisconnectConfirmation {
@@ -213,6 +106,103 @@ impl Wizard {
                     },
                 }),
             },
+        }
+    }
+
+    /// The portal's steps: creating the app (first setup) or generating another secret.
+    fn create_app_screen(&self) -> Screen {
+        let reconnect = self.journey == Journey::Reconnect;
+        Screen::CreateApp {
+            guide: match &self.config.profile {
+                Some(p) => {
+                    RegistrationGuide::for_profile(&self.config.endpoints, p, self.draft.app_type, &self.scopes())
+                }
+                None => RegistrationGuide::new(
+                    &self.config.endpoints,
+                    Some(&self.connection_name()),
+                    self.draft.app_type,
+                    &self.config.redirect_uris,
+                    &self.scopes(),
+                ),
+            },
+            reconnect,
+            reconnect_steps: if reconnect {
+                words::reconnect_steps(&self.config.endpoints, &self.draft.client_id)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The inputs with their findings; a name problem is shown first, under its field.
+    fn credentials_screen(&self) -> Screen {
+        let mut problems = self.draft.problems.clone();
+        if let Some(p) = &self.draft.name_problem {
+            problems.insert(
+                0,
+                Problem {
+                    field: Field::Name,
+                    severity: Severity::Blocking,
+                    kind: ProblemKind::ConnectionName,
+                    message: p.clone(),
+                },
+            );
+        }
+        let setup = self.journey == Journey::Setup;
+        Screen::Credentials {
+            name: if setup { self.draft.name.clone() } else { self.connection_name() },
+            name_editable: setup,
+            app_type: self.draft.app_type,
+            client_id: self.draft.client_id.clone(),
+            secret_needed: self.draft.app_type.has_secret(),
+            secret_provided: self.draft.secret_provided,
+            can_continue: self.can_continue(),
+            problems,
+            practice_fill_available: self.config.practice.is_some() && setup,
+            prefill: self.draft.prefilled,
+        }
+    }
+
+    /// The connection's organisations, the chosen one marked.
+    fn choose_organisation_screen(&self) -> Screen {
+        let (orgs, chosen) = match &self.subject {
+            Some(c) => (c.organisations.clone(), c.tenant_id.clone()),
+            None => (Vec::new(), None),
+        };
+        Screen::ChooseOrganisation {
+            organisations: orgs
+                .into_iter()
+                .map(|o| OrganisationChoice {
+                    selected: chosen.as_deref() == Some(o.tenant_id.as_str()),
+                    tenant_id: o.tenant_id,
+                    name: o.name,
+                    tenant_type: o.tenant_type,
+                })
+                .collect(),
+            reason: self.consent.notice.clone(),
+        }
+    }
+
+    /// "Check this computer": each finding with what to do, and the report to copy.
+    fn checkup_screen(&self) -> Screen {
+        let report = self.checkup.report.as_ref();
+        Screen::Checkup {
+            findings: report
+                .map(|r| {
+                    r.findings
+                        .iter()
+                        .map(|f| FindingView {
+                            check: f.check,
+                            status: f.status,
+                            title: f.title.clone(),
+                            detail: f.detail.clone(),
+                            action: f.remedy.as_ref().and_then(words::remedy_action),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            worst: report.map(|r| r.worst()),
+            report: report.map(|r| r.text()),
         }
     }
 
@@ -230,9 +220,7 @@ impl Wizard {
             Remedy::ChooseAppType if self.journey == Journey::Setup => {
                 action("Choose the app type", UserEvent::ChangeAppType)
             }
-            Remedy::Reconnect { connection } => {
-                action("Reconnect", UserEvent::StartReconnect { name: connection.clone(), granular_scopes: false })
-            }
+            Remedy::Reconnect { connection } => Some(self.reconnect_action(e.code(), connection)),
             Remedy::RegisterRedirectUri if self.stage == Stage::Consent => action("Try again", UserEvent::AllowAccess),
             Remedy::SetUp => action("First setup", UserEvent::StartSetup),
             // The network between this computer and Xero: its own checks say what they see.
@@ -250,9 +238,10 @@ impl Wizard {
         let reconnect = name.clone().map(|name| UserEvent::StartReconnect { name, granular_scopes: false });
         let action = by_remedy.or_else(|| match e.code() {
             ErrorCode::InvalidClient => reconnect.and_then(|ev| action("Edit credentials", ev)),
-            ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected | ErrorCode::MissingScope => {
-                reconnect.and_then(|ev| action("Reconnect", ev))
+            ErrorCode::InvalidGrant | ErrorCode::OrganisationDisconnected => {
+                name.as_ref().map(|name| self.reconnect_action(e.code(), name))
             }
+            ErrorCode::MissingScope => reconnect.and_then(|ev| action("Reconnect", ev)),
             ErrorCode::RateLimited
             | ErrorCode::XeroUnavailable
             | ErrorCode::NoNetwork
@@ -273,6 +262,27 @@ impl Wizard {
             told_by_screen,
             action,
             retry_after_secs: e.retry_after_secs(),
+        }
+    }
+}
+
+impl Wizard {
+    /// The button that repairs `connection` after a failure with `code`: when the authorisation
+    /// failed but the secret did not (an organisation disconnected inside Xero, a lapsed or
+    /// revoked refresh token) and the app has a secret, it reconnects with the saved one instead
+    /// of asking to paste it again; otherwise it opens Reconnect.
+    fn reconnect_action(&self, code: ErrorCode, connection: &str) -> Action {
+        let saved = self.saved.list.iter().chain(&self.subject).find(|c| c.name == connection);
+        let has_secret = saved.is_some_and(|c| c.app_type.has_secret());
+        let secret_still_good = matches!(code, ErrorCode::OrganisationDisconnected | ErrorCode::InvalidGrant);
+        let name = connection.to_string();
+        if has_secret && secret_still_good {
+            Action {
+                label: words::RECONNECT_WITH_SAVED_SECRET.into(),
+                event: UserEvent::ReconnectWithSavedSecret { name },
+            }
+        } else {
+            Action { label: "Reconnect".into(), event: UserEvent::StartReconnect { name, granular_scopes: false } }
         }
     }
 }

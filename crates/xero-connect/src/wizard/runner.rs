@@ -10,6 +10,7 @@
 use super::events::{Outcome, UserEvent};
 use super::state::{Wizard, WizardOptions};
 use super::transitions::Effect;
+use super::unfinished::{SetupMemory, UnfinishedSetup};
 use super::view::View;
 use crate::context::Context;
 use crate::flows;
@@ -32,6 +33,8 @@ pub struct WizardRunner {
     cancel: Mutex<Option<oneshot::Sender<()>>>,
     /// Where a pasted address goes: the consent waiting now, if any.
     paste: Mutex<Option<PasteSender>>,
+    /// Where an unfinished first setup is kept between runs (none: nothing is kept).
+    memory: Option<Arc<dyn SetupMemory>>,
 }
 
 fn now_ms() -> u64 {
@@ -42,10 +45,11 @@ impl WizardRunner {
     /// A wizard on the welcome screen with the saved connections already loaded (a read of the
     /// settings file), so its first view is complete: a window drawing it at once must not show
     /// "no saved connection" for a moment. `on_view` is called with every view that background
-    /// work produces.
+    /// work produces; `memory` receives every change of the unfinished setup (`unfinished`).
     pub fn new(
         ctx: Context,
         options: WizardOptions,
+        memory: Option<Arc<dyn SetupMemory>>,
         runtime: tokio::runtime::Handle,
         on_view: impl Fn(View) + Send + Sync + 'static,
     ) -> Arc<WizardRunner> {
@@ -58,6 +62,7 @@ impl WizardRunner {
             on_view: Box::new(on_view),
             cancel: Mutex::new(None),
             paste: Mutex::new(None),
+            memory,
         });
         for e in follow_up {
             runner.perform(e);
@@ -102,7 +107,11 @@ impl WizardRunner {
     /// Applies a user's event and returns the view right after it; work it starts reports
     /// later through `on_view`.
     pub fn send(self: &Arc<Self>, event: UserEvent) -> View {
-        let effects = self.state().handle(event, now_ms());
+        let (effects, kept) = {
+            let mut state = self.state();
+            (state.handle(event, now_ms()), state.take_unfinished_change())
+        };
+        self.keep(kept);
         for e in effects {
             self.perform(e);
         }
@@ -110,11 +119,22 @@ impl WizardRunner {
     }
 
     fn apply(self: &Arc<Self>, outcome: Outcome) {
-        let effects = self.state().apply(outcome, now_ms());
+        let (effects, kept) = {
+            let mut state = self.state();
+            (state.apply(outcome, now_ms()), state.take_unfinished_change())
+        };
+        self.keep(kept);
         for e in effects {
             self.perform(e);
         }
         (self.on_view)(self.view());
+    }
+
+    /// Hands a change of the unfinished setup to the memory, outside the state's lock.
+    fn keep(&self, change: Option<Option<UnfinishedSetup>>) {
+        if let (Some(memory), Some(kept)) = (&self.memory, change) {
+            memory.remember(kept.as_ref());
+        }
     }
 
     /// A cancel signal for the next wait; replacing an old one leaves its wait running alone.
@@ -269,7 +289,7 @@ mod tests {
             settings: SettingsFile::at(dir.path()),
             browser: Browser::Manual,
         };
-        let runner = WizardRunner::new(ctx, WizardOptions::default(), tokio::runtime::Handle::current(), |_| {});
+        let runner = WizardRunner::new(ctx, WizardOptions::default(), None, tokio::runtime::Handle::current(), |_| {});
         runner.send(UserEvent::StartSetup);
         let poisoned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let _state = runner.state.lock().unwrap();

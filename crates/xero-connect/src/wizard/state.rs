@@ -4,14 +4,15 @@
 //!
 //! Only `transitions` changes these, and only `render` reads them to build the view.
 
-use super::view::{Busy, ConsentState, TestSuccess};
+use super::unfinished::{Kept, UnfinishedSetup};
+use super::view::{Busy, ConsentState, StepProgress, TestSuccess};
+use crate::apis::Api;
 use crate::connection::Connection;
 use crate::credentials::{CredentialCheck, Problem};
 use crate::domain::{AppType, RedirectUri};
 use crate::endpoints::Endpoints;
 use crate::error::Error;
 use crate::plan;
-use crate::scopes::Api;
 use crate::secret::Secret;
 
 /// The simulator's demo app, offered in practice mode.
@@ -28,11 +29,14 @@ pub struct PracticeCredentials {
 pub struct WizardOptions {
     /// Practice mode's demo credentials.
     pub practice: Option<PracticeCredentials>,
-    /// The redirect URIs to register and listen on (empty: [`DEFAULT_REDIRECT_URI`]).
+    /// The redirect URIs to register and listen on (empty: [`crate::domain::DEFAULT_REDIRECT_URI`]).
     pub redirect_uris: Vec<RedirectUri>,
     /// The vendor profile in force: its product name, portal values, app types, redirect URIs
     /// and exact scopes replace the generic ones.
     pub profile: Option<crate::profile::Profile>,
+    /// The unfinished first setup kept from an earlier run, offered on Welcome as "Continue
+    /// where you left off" (ignored in practice mode).
+    pub unfinished: Option<UnfinishedSetup>,
 }
 
 /// The screen the user is on.
@@ -55,6 +59,39 @@ pub(super) enum Stage {
 pub(super) enum Journey {
     Setup,
     Reconnect,
+}
+
+impl Journey {
+    /// The numbered steps of this journey in order, each with the screens it covers: "Step N of
+    /// M" on every view, and the unfinished setup's sentence, are counted from here, so a new
+    /// step is numbered in this one place. Screens outside every step (Welcome, the connections
+    /// page, "Check this computer") show no step.
+    pub(super) fn steps(self) -> &'static [&'static [Stage]] {
+        match self {
+            Journey::Setup => &[
+                &[Stage::CreateApp],
+                &[Stage::Credentials],
+                &[Stage::Scopes],
+                &[Stage::Consent],
+                &[Stage::ChooseOrganisation],
+                &[Stage::Test],
+            ],
+            // A reconnect keeps its scopes: its consent and organisation choice are one step.
+            Journey::Reconnect => &[
+                &[Stage::CreateApp],
+                &[Stage::Credentials],
+                &[Stage::Consent, Stage::ChooseOrganisation, Stage::Scopes],
+                &[Stage::Test],
+            ],
+        }
+    }
+
+    /// "Step N of M" for `stage` on this journey, if it is one of its steps.
+    pub(super) fn step_of(self, stage: Stage) -> Option<StepProgress> {
+        let steps = self.steps();
+        let at = steps.iter().position(|covers| covers.contains(&stage))?;
+        Some(StepProgress { step: at as u8 + 1, of: steps.len() as u8 })
+    }
 }
 
 /// What the wizard was started with; it never changes.
@@ -84,6 +121,8 @@ pub(super) struct Draft {
     pub(super) prefilled: u32,
     /// Reconnect replaces the connection's broad accounting scopes by granular ones.
     pub(super) granular_scopes: bool,
+    /// Reconnect proves the secret kept in the keychain instead of a pasted one.
+    pub(super) saved_secret: bool,
 }
 
 /// The name a first connection is offered.
@@ -102,6 +141,7 @@ impl Default for Draft {
             accepted: None,
             prefilled: 0,
             granular_scopes: false,
+            saved_secret: false,
         }
     }
 }
@@ -186,6 +226,8 @@ pub struct Wizard {
     pub(super) busy: Option<Busy>,
     /// The last failure, until the user moves on.
     pub(super) error: Option<Error>,
+    /// The unfinished first setup, and what of it the runner's memory has (`unfinished`).
+    pub(super) memory: Kept,
 }
 
 impl Wizard {
@@ -199,6 +241,7 @@ impl Wizard {
         if let Some(name) = options.profile.as_ref().and_then(|p| p.connection_name.as_ref()) {
             draft.name = name.clone();
         }
+        let kept = if options.practice.is_some() { None } else { options.unfinished };
         Wizard {
             config: Config { endpoints, practice: options.practice, redirect_uris, profile: options.profile },
             stage: Stage::Welcome,
@@ -211,19 +254,27 @@ impl Wizard {
             checkup: Checkup::default(),
             busy: None,
             error: None,
+            memory: Kept::started_with(kept),
+        }
+    }
+
+    /// The options this wizard was made with, for a fresh one with the same settings (nothing
+    /// unfinished: the caller carries its own `memory` over).
+    pub(super) fn options(&self) -> WizardOptions {
+        WizardOptions {
+            practice: self.config.practice.clone(),
+            redirect_uris: self.config.redirect_uris.clone(),
+            profile: self.config.profile.clone(),
+            unfinished: None,
         }
     }
 
     /// A fresh wizard on the welcome screen with the same settings and saved connections, and
     /// a sentence saying why: what the runner puts in place after a panic (`runner`).
     pub(super) fn restarted(&self) -> Wizard {
-        let options = WizardOptions {
-            practice: self.config.practice.clone(),
-            redirect_uris: self.config.redirect_uris.clone(),
-            profile: self.config.profile.clone(),
-        };
-        let mut fresh = Wizard::new(self.config.endpoints.clone(), options);
+        let mut fresh = Wizard::new(self.config.endpoints.clone(), self.options());
         fresh.saved = self.saved.clone();
+        fresh.memory = self.memory.clone();
         fresh.error = Some(Error::new(
             crate::error::ErrorCode::Cancelled,
             "Something went wrong inside the wizard, so it stopped what it was doing and started again here. \

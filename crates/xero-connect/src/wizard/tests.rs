@@ -6,6 +6,7 @@ use super::events::{Outcome, PastedSecret, UserEvent};
 use super::state::{PracticeCredentials, Wizard, WizardOptions};
 use super::transitions::Effect;
 use super::view::*;
+use crate::apis::Api;
 use crate::connection::Connection;
 use crate::connection::Organisation;
 use crate::credentials::{self, Severity};
@@ -14,7 +15,6 @@ use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorCode, Remedy};
 use crate::flows::SetupOutcome;
 use crate::progress::Step;
-use crate::scopes::Api;
 use crate::secret::Secret;
 
 const ID: &str = "0123456789ABCDEF0123456789ABCDEF";
@@ -143,7 +143,7 @@ fn first_setup_walks_the_numbered_steps() {
         0,
     );
     assert!(matches!(w.view().screen, Screen::Scopes { .. }));
-    w.handle(UserEvent::ToggleApi { api: Api::Payroll }, 0);
+    w.handle(UserEvent::ToggleApi { api: Api::parse("payroll").unwrap() }, 0);
     match w.view().screen {
         Screen::Scopes { scopes, .. } => assert!(scopes.contains(&"payroll.employees".to_string())),
         other => panic!("{other:?}"),
@@ -221,8 +221,9 @@ fn test_failures_offer_the_button_that_fixes_them() {
     w.apply(Outcome::Tested(Err(Error::new(ErrorCode::OrganisationDisconnected, "gone"))), 0);
     let err = w.view().error.unwrap();
     let action = err.action.unwrap();
-    assert_eq!(action.label, "Reconnect");
-    assert_eq!(wire(&action.event), serde_json::json!({"event": "start_reconnect", "name": "My business"}));
+    // The secret was not what failed: it is not asked for again.
+    assert_eq!(action.label, "Reconnect with the saved secret");
+    assert_eq!(wire(&action.event), serde_json::json!({"event": "reconnect_with_saved_secret", "name": "My business"}));
     w.handle(UserEvent::TestConnection { name: None }, 0);
     w.apply(Outcome::Tested(Err(Error::rate_limited(30, None))), 0);
     let err = w.view().error.unwrap();
@@ -578,4 +579,161 @@ fn reconnecting_a_web_connection_under_a_custom_only_profile_is_refused_not_a_pa
     // Even forced onto the consent step, the view renders without a redirect URI.
     w.stage = super::state::Stage::Consent;
     assert_eq!(serde_json::to_value(w.view()).unwrap()["screen"]["redirect_uri"], serde_json::Value::Null);
+}
+
+/// What the runner's memory would receive next, as JSON (`None`: nothing changed).
+fn kept_change(w: &mut Wizard) -> Option<Option<serde_json::Value>> {
+    w.take_unfinished_change().map(|k| k.map(|u| serde_json::to_value(u).unwrap()))
+}
+
+#[test]
+fn an_unfinished_setup_is_kept_without_its_secret_and_continued_from_welcome() {
+    let mut w = wizard();
+    assert_eq!(kept_change(&mut w), None, "nothing to keep on Welcome");
+    w.handle(UserEvent::StartSetup, 0);
+    assert_eq!(kept_change(&mut w).unwrap().unwrap()["step"], "create_app");
+    w.handle(UserEvent::Next, 0);
+    let edited = UserEvent::CredentialsEdited {
+        name: "Shop".into(),
+        client_id: ID.into(),
+        secret_shape: credentials::secret_shape(SECRET),
+    };
+    w.handle(edited.clone(), 0);
+    let kept = kept_change(&mut w).unwrap().unwrap();
+    assert_eq!(kept["name"], "Shop");
+    assert_eq!(kept["client_id"], ID);
+    assert_eq!(kept["step"], "credentials");
+    w.handle(edited, 0);
+    assert_eq!(kept_change(&mut w), None, "an unchanged setup is not written again");
+    let submit = UserEvent::SubmitCredentials {
+        name: "Shop".into(),
+        client_id: ID.into(),
+        client_secret: PastedSecret::new(SECRET),
+    };
+    w.handle(submit, 0);
+    w.handle(UserEvent::ToggleApi { api: Api::parse("projects").unwrap() }, 0);
+    let kept = kept_change(&mut w).unwrap().unwrap();
+    assert_eq!(kept["step"], "scopes");
+    assert_eq!(kept["apis"], serde_json::json!(["accounting", "projects"]));
+    assert!(!kept.to_string().contains(SECRET), "never the secret: {kept}");
+    let kept: super::UnfinishedSetup = serde_json::from_value(kept).unwrap();
+
+    // The window is closed and opened again: Welcome offers to continue.
+    let options = WizardOptions { unfinished: Some(kept.clone()), ..WizardOptions::default() };
+    let mut w = Wizard::new(Endpoints::all_at("http://127.0.0.1:5055").unwrap(), options);
+    assert_eq!(kept_change(&mut w), None, "what the window started with is not written back");
+    match w.view().screen {
+        Screen::Welcome { unfinished: Some(u), .. } => {
+            assert_eq!(u.name, "Shop");
+            assert!(u.text.contains("step 3 of 6") && u.text.contains("Paste the client secret again"), "{}", u.text);
+        }
+        other => panic!("{other:?}"),
+    }
+    w.handle(UserEvent::ContinueSetup, 0);
+    match w.view().screen {
+        Screen::Credentials { name, client_id, secret_provided, prefill, .. } => {
+            assert_eq!((name.as_str(), client_id.as_str(), secret_provided), ("Shop", ID, false));
+            assert!(prefill > 0, "the window fills the inputs in");
+        }
+        other => panic!("the secret is asked for again first: {other:?}"),
+    }
+    w.handle(
+        UserEvent::SubmitCredentials {
+            name: "Shop".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(SECRET),
+        },
+        0,
+    );
+    match w.view().screen {
+        Screen::Scopes { apis, .. } => {
+            let ticked: Vec<Api> = apis.iter().filter(|a| a.checked).map(|a| a.api).collect();
+            assert_eq!(ticked, vec![Api::ACCOUNTING, Api::parse("projects").unwrap()], "the chosen APIs came back");
+        }
+        other => panic!("{other:?}"),
+    }
+    w.handle(UserEvent::Next, 0);
+    w.handle(UserEvent::AllowAccess, 0);
+    let _ = kept_change(&mut w);
+    w.apply(Outcome::SetupDone(Ok(SetupOutcome { connection: conn(&[("t1", "Shop")], Some("t1")) })), 0);
+    assert_eq!(kept_change(&mut w), Some(None), "a finished setup is forgotten");
+    w.handle(UserEvent::Home, 0);
+    assert!(matches!(w.view().screen, Screen::Welcome { unfinished: None, .. }));
+}
+
+#[test]
+fn an_app_without_a_secret_continues_on_the_step_it_reached() {
+    let kept = super::UnfinishedSetup {
+        name: "Till".into(),
+        client_id: ID.into(),
+        app_type: AppType::Pkce,
+        apis: vec![Api::ACCOUNTING],
+        step: super::SetupStep::AllowAccess,
+    };
+    let options = WizardOptions { unfinished: Some(kept), ..WizardOptions::default() };
+    let mut w = Wizard::new(Endpoints::all_at("http://127.0.0.1:5055").unwrap(), options);
+    w.handle(UserEvent::ContinueSetup, 0);
+    assert!(matches!(w.view().screen, Screen::Scopes { .. }), "{:?}", w.view().screen);
+    w.handle(UserEvent::Next, 0);
+    let effects = w.handle(UserEvent::AllowAccess, 0);
+    assert!(matches!(&effects[..], [Effect::Setup(r)] if r.name == "Till" && r.app_type == AppType::Pkce));
+}
+
+#[test]
+fn practice_mode_keeps_nothing() {
+    let practice = PracticeCredentials { client_id: ID.into(), client_secret: Secret::new(SECRET) };
+    let options = WizardOptions { practice: Some(practice), ..WizardOptions::default() };
+    let mut w = Wizard::new(Endpoints::all_at("http://127.0.0.1:5055").unwrap(), options);
+    w.handle(UserEvent::StartSetup, 0);
+    w.handle(UserEvent::Next, 0);
+    assert_eq!(kept_change(&mut w), None);
+    assert!(w.unfinished().is_none());
+}
+
+#[test]
+fn reconnect_with_the_saved_secret_skips_the_paste_and_asks_for_one_only_if_xero_refuses_it() {
+    let mut w = wizard();
+    let c = conn(&[("t1", "Shop")], Some("t1"));
+    w.apply(Outcome::ConnectionsLoaded(Ok(vec![c.clone()])), 0);
+    let effects = w.handle(UserEvent::ReconnectWithSavedSecret { name: "My business".into() }, 0);
+    match &effects[..] {
+        [Effect::Reconnect(r)] => assert!(matches!(r.credentials, crate::flows::NewCredentials::Saved)),
+        other => panic!("{other:?}"),
+    }
+    let v = w.view();
+    assert_eq!(v.busy.as_ref().unwrap().label, "Checking the saved secret with Xero…");
+    // Xero refused it after all (regenerated meanwhile): the credentials step asks for one.
+    w.apply(Outcome::ReconnectDone(Err(Error::new(ErrorCode::InvalidClient, "refused"))), 0);
+    let v = w.view();
+    assert!(matches!(v.screen, Screen::Credentials { secret_provided: false, .. }), "{:?}", v.screen);
+    assert_eq!(v.error.unwrap().code, ErrorCode::InvalidClient);
+    let effects = w.handle(
+        UserEvent::SubmitCredentials {
+            name: "My business".into(),
+            client_id: ID.into(),
+            client_secret: PastedSecret::new(SECRET),
+        },
+        0,
+    );
+    assert!(
+        matches!(&effects[..], [Effect::Reconnect(r)] if matches!(r.credentials, crate::flows::NewCredentials::Pasted(_)))
+    );
+    // No secret kept (removed from the keychain by hand): it is asked for, not tried again.
+    let mut w = wizard();
+    w.apply(Outcome::ConnectionsLoaded(Ok(vec![c.clone()])), 0);
+    w.handle(UserEvent::ReconnectWithSavedSecret { name: "My business".into() }, 0);
+    w.apply(Outcome::ReconnectDone(Err(Error::new(ErrorCode::CredentialProblem, "none kept"))), 0);
+    assert!(matches!(w.view().screen, Screen::Credentials { secret_provided: false, can_continue: false, .. }));
+    let empty = UserEvent::SubmitCredentials {
+        name: "My business".into(),
+        client_id: ID.into(),
+        client_secret: PastedSecret::new(""),
+    };
+    assert!(w.handle(empty, 0).is_empty(), "an empty field is not the saved secret again");
+    // An app without a secret keeps plain Reconnect.
+    let mut w = wizard();
+    w.apply(Outcome::ConnectionsLoaded(Ok(vec![Connection { app_type: AppType::Pkce, ..c }])), 0);
+    w.handle(UserEvent::TestConnection { name: Some("My business".into()) }, 0);
+    w.apply(Outcome::Tested(Err(Error::new(ErrorCode::InvalidGrant, "lapsed"))), 0);
+    assert_eq!(w.view().error.unwrap().action.unwrap().label, "Reconnect");
 }

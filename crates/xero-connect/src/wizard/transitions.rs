@@ -3,17 +3,18 @@
 //! the effects and passes the time in, so every path is unit-tested (see `tests`).
 
 use super::events::{Outcome, UserEvent};
-use super::state::{Journey, Stage, Wizard, WizardOptions};
+use super::state::{Journey, Stage, Wizard};
 use super::view::{Busy, ConsentState, TestSuccess};
 use super::words;
+use crate::apis::Api;
 use crate::connection::Connection;
 use crate::credentials::{self, CredentialCheck, Severity};
 use crate::domain::{check_name, AppType};
 use crate::error::{Error, ErrorCode};
-use crate::flows::{ReconnectRequest, SetupRequest};
+use crate::flows::{NewCredentials, ReconnectRequest, SetupRequest};
 use crate::plan::{self, Choices, Conflict, Fixed, ReconnectPlan};
 use crate::progress::Step;
-use crate::scopes::{self, Api};
+use crate::scopes;
 use crate::secret::Secret;
 
 /// Work for the runner.
@@ -106,8 +107,23 @@ impl Wizard {
         self.error = None;
     }
 
-    /// A user's action.
+    /// A fresh wizard with the same settings, keeping the saved connections and what is kept of
+    /// an unfinished setup.
+    fn start_afresh(&mut self) {
+        let saved = std::mem::take(&mut self.saved);
+        let memory = std::mem::take(&mut self.memory);
+        *self = Wizard { saved, memory, ..Wizard::new(self.config.endpoints.clone(), self.options()) };
+    }
+
+    /// A user's action; the work it starts, as effects.
     pub fn handle(&mut self, event: UserEvent, now_ms: u64) -> Vec<Effect> {
+        let effects = self.handle_event(event, now_ms);
+        self.note_unfinished();
+        effects
+    }
+
+    /// One line per event: what it does is the method it names.
+    fn handle_event(&mut self, event: UserEvent, now_ms: u64) -> Vec<Effect> {
         // While work runs only Cancel (and, during a consent, Open again and a pasted address)
         // is accepted: a second click must not start it twice.
         if self.busy.is_some()
@@ -116,71 +132,25 @@ impl Wizard {
             return Vec::new();
         }
         match event {
-            UserEvent::Home => {
-                self.go(Stage::Welcome);
-                vec![Effect::LoadConnections]
-            }
-            UserEvent::OpenConnections => {
-                self.go(Stage::Connections);
-                vec![Effect::LoadConnections]
-            }
-            UserEvent::StartSetup => {
-                let options = WizardOptions {
-                    practice: self.config.practice.clone(),
-                    redirect_uris: self.config.redirect_uris.clone(),
-                    profile: self.config.profile.clone(),
-                };
-                let saved = std::mem::take(&mut self.saved);
-                *self = Wizard { saved, ..Wizard::new(self.config.endpoints.clone(), options) };
-                self.go(Stage::CreateApp);
-                Vec::new()
-            }
-            UserEvent::StartReconnect { name, granular_scopes } => self.start_reconnect(&name, granular_scopes),
-            UserEvent::ChooseAppType { app_type } => {
-                let allowed = self.config.profile.as_ref().is_none_or(|p| p.app_types.contains(&app_type));
-                if self.journey == Journey::Setup && allowed {
-                    self.draft.app_type = app_type;
-                    self.recheck("");
-                }
-                Vec::new()
-            }
-            UserEvent::ChangeAppType => {
-                if self.journey == Journey::Setup {
-                    self.go(Stage::CreateApp);
-                }
-                Vec::new()
-            }
-            UserEvent::ChooseOrganisationOf { name } => {
-                if let Some(conn) = self.saved.list.iter().find(|c| c.name == name).cloned() {
-                    self.subject = Some(conn);
-                    self.testing.result = None;
-                    self.go(Stage::ChooseOrganisation);
-                }
-                Vec::new()
-            }
-            UserEvent::OpenPortal => vec![Effect::OpenUrl(self.config.endpoints.portal_my_apps())],
+            // Between screens.
+            UserEvent::Home => self.open_screen(Stage::Welcome),
+            UserEvent::OpenConnections => self.open_screen(Stage::Connections),
             UserEvent::Next => self.next(now_ms),
             UserEvent::Back => self.back(),
+            UserEvent::CheckComputer => self.check_computer(now_ms),
+            // Starting a journey.
+            UserEvent::StartSetup => self.start_setup(),
+            UserEvent::ContinueSetup => self.continue_unfinished(),
+            UserEvent::StartReconnect { name, granular_scopes } => self.start_reconnect(&name, granular_scopes),
+            UserEvent::ReconnectWithSavedSecret { name } => self.reconnect_with_saved_secret(&name, now_ms),
+            // The create-app, credentials and scopes steps.
+            UserEvent::ChooseAppType { app_type } => self.choose_app_type(app_type),
+            UserEvent::ChangeAppType => self.change_app_type(),
+            UserEvent::OpenPortal => vec![Effect::OpenUrl(self.config.endpoints.portal_my_apps())],
             UserEvent::CredentialsEdited { name, client_id, secret_shape } => {
-                if self.journey == Journey::Setup {
-                    self.draft.name = name;
-                }
-                self.draft.client_id = client_id;
-                if !secret_shape.is_empty() {
-                    self.draft.secret_provided = false;
-                }
-                self.recheck(&secret_shape);
-                Vec::new()
+                self.credentials_edited(name, client_id, &secret_shape)
             }
-            UserEvent::FillPracticeCredentials => {
-                if let Some(p) = &self.config.practice {
-                    self.draft.client_id = p.client_id.clone();
-                    self.draft.secret_provided = true;
-                    self.draft.prefilled += 1;
-                    self.recheck("");
-                }
-                Vec::new()
-            }
+            UserEvent::FillPracticeCredentials => self.fill_practice_credentials(),
             UserEvent::SubmitCredentials { name, client_id, client_secret } => {
                 if self.journey == Journey::Setup {
                     self.draft.name = name;
@@ -188,67 +158,17 @@ impl Wizard {
                 self.draft.client_id = client_id;
                 self.submit(client_secret.0, now_ms)
             }
-            // A profile fixes the scopes.
-            UserEvent::ToggleApi { .. } if self.config.profile.is_some() => Vec::new(),
-            UserEvent::ToggleApi { api } => {
-                let apis = &mut self.draft.apis;
-                if apis.contains(&api) {
-                    if apis.len() > 1 {
-                        apis.retain(|a| *a != api);
-                    }
-                } else {
-                    apis.push(api);
-                    apis.sort_by_key(|a| Api::ALL.iter().position(|x| x == a));
-                }
-                Vec::new()
-            }
+            UserEvent::ToggleApi { api } => self.toggle_api(api),
+            // Allowing access.
             UserEvent::AllowAccess => self.allow_access(now_ms),
             UserEvent::OpenAgain => self.consent.url.clone().map(Effect::OpenUrl).into_iter().collect(),
-            UserEvent::PasteAddress { address } => {
-                if self.stage == Stage::Consent && self.consent.state == ConsentState::Waiting {
-                    self.consent.paste_problem = None;
-                    vec![Effect::Paste(address.0)]
-                } else {
-                    Vec::new()
-                }
-            }
-            UserEvent::Cancel => {
-                if self.busy.as_ref().is_some_and(|b| b.cancellable) {
-                    vec![Effect::Cancel]
-                } else {
-                    Vec::new()
-                }
-            }
-            UserEvent::ChooseOrganisation { tenant_id } => match &self.subject {
-                Some(c) => {
-                    let name = c.name.clone();
-                    self.start_busy(words::SAVING_CHOICE, false, now_ms);
-                    vec![Effect::ChooseOrganisation { name, tenant_id }]
-                }
-                None => Vec::new(),
-            },
-            UserEvent::AddOrganisation => match &self.subject {
-                Some(c) => {
-                    let name = c.name.clone();
-                    self.stage = Stage::Consent;
-                    self.consent.state = ConsentState::Waiting;
-                    self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
-                    vec![Effect::AddOrganisations { name }]
-                }
-                None => Vec::new(),
-            },
-            UserEvent::TestConnection { name } => {
-                let Some(name) = name.or_else(|| self.subject.as_ref().map(|c| c.name.clone())) else {
-                    return Vec::new();
-                };
-                if self.stage != Stage::Connections {
-                    self.stage = Stage::Test;
-                    self.testing.result = None;
-                }
-                self.testing.name = Some(name.clone());
-                self.start_busy(words::CALLING_XERO, false, now_ms);
-                vec![Effect::Test { name }]
-            }
+            UserEvent::PasteAddress { address } => self.paste_address(address.0),
+            UserEvent::Cancel => self.cancel(),
+            // The organisation, the test and the saved connections.
+            UserEvent::ChooseOrganisation { tenant_id } => self.choose_organisation(tenant_id, now_ms),
+            UserEvent::AddOrganisation => self.add_organisation(now_ms),
+            UserEvent::ChooseOrganisationOf { name } => self.choose_organisation_of(&name),
+            UserEvent::TestConnection { name } => self.test_connection(name, now_ms),
             UserEvent::Rename { name, new_name } => {
                 self.start_busy(words::RENAMING, false, now_ms);
                 vec![Effect::Rename { name, new_name: new_name.trim().to_string() }]
@@ -261,24 +181,157 @@ impl Wizard {
                 self.saved.confirm_disconnect = None;
                 Vec::new()
             }
-            UserEvent::CheckComputer => {
-                if self.stage != Stage::Checkup {
-                    self.checkup.back_to = self.stage;
-                }
-                self.stage = Stage::Checkup;
-                self.checkup.report = None;
-                // The failure that led here stays in the report's words; the box goes.
-                self.start_busy(words::CHECKING_COMPUTER, false, now_ms);
-                vec![Effect::CheckComputer { redirect_uris: self.config.redirect_uris.clone() }]
-            }
-            UserEvent::ConfirmDisconnect => match self.saved.confirm_disconnect.take() {
-                Some(name) => {
-                    self.start_busy(words::DISCONNECTING, false, now_ms);
-                    vec![Effect::Disconnect { name }]
-                }
-                None => Vec::new(),
-            },
+            UserEvent::ConfirmDisconnect => self.confirm_disconnect(now_ms),
         }
+    }
+
+    /// Welcome or the connections page, with the saved connections read again.
+    fn open_screen(&mut self, stage: Stage) -> Vec<Effect> {
+        self.go(stage);
+        vec![Effect::LoadConnections]
+    }
+
+    fn start_setup(&mut self) -> Vec<Effect> {
+        self.start_afresh();
+        self.go(Stage::CreateApp);
+        Vec::new()
+    }
+
+    fn continue_unfinished(&mut self) -> Vec<Effect> {
+        if let Some(kept) = self.unfinished().cloned() {
+            self.start_afresh();
+            self.continue_setup(kept);
+        }
+        Vec::new()
+    }
+
+    /// A type the profile allows, on a first setup (a reconnect keeps the connection's).
+    fn choose_app_type(&mut self, app_type: AppType) -> Vec<Effect> {
+        let allowed = self.config.profile.as_ref().is_none_or(|p| p.app_types.contains(&app_type));
+        if self.journey == Journey::Setup && allowed {
+            self.draft.app_type = app_type;
+            self.recheck("");
+        }
+        Vec::new()
+    }
+
+    fn change_app_type(&mut self) -> Vec<Effect> {
+        if self.journey == Journey::Setup {
+            self.go(Stage::CreateApp);
+        }
+        Vec::new()
+    }
+
+    fn credentials_edited(&mut self, name: String, client_id: String, secret_shape: &str) -> Vec<Effect> {
+        if self.journey == Journey::Setup {
+            self.draft.name = name;
+        }
+        self.draft.client_id = client_id;
+        if !secret_shape.is_empty() {
+            self.draft.secret_provided = false;
+        }
+        self.recheck(secret_shape);
+        Vec::new()
+    }
+
+    fn fill_practice_credentials(&mut self) -> Vec<Effect> {
+        if let Some(p) = &self.config.practice {
+            self.draft.client_id = p.client_id.clone();
+            self.draft.secret_provided = true;
+            self.draft.prefilled += 1;
+            self.recheck("");
+        }
+        Vec::new()
+    }
+
+    /// Ticks or unticks a preset; the last one stays ticked, and a profile's scopes are fixed.
+    fn toggle_api(&mut self, api: Api) -> Vec<Effect> {
+        if self.config.profile.is_some() {
+            return Vec::new();
+        }
+        let apis = &mut self.draft.apis;
+        if apis.contains(&api) {
+            if apis.len() > 1 {
+                apis.retain(|a| *a != api);
+            }
+        } else {
+            apis.push(api);
+            apis.sort_by_key(|a| Api::ALL.iter().position(|x| x == a));
+        }
+        Vec::new()
+    }
+
+    fn paste_address(&mut self, address: Secret) -> Vec<Effect> {
+        if self.stage == Stage::Consent && self.consent.state == ConsentState::Waiting {
+            self.consent.paste_problem = None;
+            vec![Effect::Paste(address)]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        if self.busy.as_ref().is_some_and(|b| b.cancellable) {
+            vec![Effect::Cancel]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn choose_organisation(&mut self, tenant_id: String, now_ms: u64) -> Vec<Effect> {
+        let Some(name) = self.subject.as_ref().map(|c| c.name.clone()) else { return Vec::new() };
+        self.start_busy(words::SAVING_CHOICE, false, now_ms);
+        vec![Effect::ChooseOrganisation { name, tenant_id }]
+    }
+
+    fn add_organisation(&mut self, now_ms: u64) -> Vec<Effect> {
+        let Some(name) = self.subject.as_ref().map(|c| c.name.clone()) else { return Vec::new() };
+        self.stage = Stage::Consent;
+        self.consent.state = ConsentState::Waiting;
+        self.start_busy(words::WAITING_FOR_CONSENT, true, now_ms);
+        vec![Effect::AddOrganisations { name }]
+    }
+
+    fn choose_organisation_of(&mut self, name: &str) -> Vec<Effect> {
+        if let Some(conn) = self.saved.list.iter().find(|c| c.name == name).cloned() {
+            self.subject = Some(conn);
+            self.testing.result = None;
+            self.go(Stage::ChooseOrganisation);
+        }
+        Vec::new()
+    }
+
+    /// Test Connection for `name`, else the current connection; on the connections page the
+    /// page stays, elsewhere the test step shows the result.
+    fn test_connection(&mut self, name: Option<String>, now_ms: u64) -> Vec<Effect> {
+        let Some(name) = name.or_else(|| self.subject.as_ref().map(|c| c.name.clone())) else {
+            return Vec::new();
+        };
+        if self.stage != Stage::Connections {
+            self.stage = Stage::Test;
+            self.testing.result = None;
+        }
+        self.testing.name = Some(name.clone());
+        self.start_busy(words::CALLING_XERO, false, now_ms);
+        vec![Effect::Test { name }]
+    }
+
+    /// "Check this computer", remembering the screen to go back to.
+    fn check_computer(&mut self, now_ms: u64) -> Vec<Effect> {
+        if self.stage != Stage::Checkup {
+            self.checkup.back_to = self.stage;
+        }
+        self.stage = Stage::Checkup;
+        self.checkup.report = None;
+        // The failure that led here stays in the report's words; the box goes.
+        self.start_busy(words::CHECKING_COMPUTER, false, now_ms);
+        vec![Effect::CheckComputer { redirect_uris: self.config.redirect_uris.clone() }]
+    }
+
+    fn confirm_disconnect(&mut self, now_ms: u64) -> Vec<Effect> {
+        let Some(name) = self.saved.confirm_disconnect.take() else { return Vec::new() };
+        self.start_busy(words::DISCONNECTING, false, now_ms);
+        vec![Effect::Disconnect { name }]
     }
 
     fn start_reconnect(&mut self, name: &str, granular_scopes: bool) -> Vec<Effect> {
@@ -298,12 +351,35 @@ impl Wizard {
         self.draft.app_type = conn.app_type;
         self.draft.client_id = conn.client_id.clone();
         self.draft.secret_provided = false;
+        self.draft.saved_secret = false;
         self.draft.granular_scopes = granular_scopes && !conn.broad_scopes().is_empty();
         self.subject = Some(conn);
         self.testing.result = None;
         self.recheck("");
         self.go(Stage::CreateApp);
         Vec::new()
+    }
+
+    /// A reconnect that skips the credentials step: the saved secret is proven at once (a
+    /// refresh, then a consent when Xero asks for one). Should Xero refuse it after all, the
+    /// credentials step asks for a pasted one (`ReconnectDone`'s `invalid_client`).
+    fn reconnect_with_saved_secret(&mut self, name: &str, now_ms: u64) -> Vec<Effect> {
+        self.start_reconnect(name, false);
+        if self.journey != Journey::Reconnect || self.stage != Stage::CreateApp {
+            return Vec::new();
+        }
+        // The credentials step shows the secret as in place; it is where a refusal lands.
+        self.draft.saved_secret = true;
+        self.draft.secret_provided = true;
+        self.recheck("");
+        self.stage = Stage::Credentials;
+        self.prove_saved_secret(now_ms)
+    }
+
+    fn prove_saved_secret(&mut self, now_ms: u64) -> Vec<Effect> {
+        self.consent.state = ConsentState::Ready;
+        self.start_busy(words::PROVING_SAVED_SECRET, true, now_ms);
+        vec![Effect::Reconnect(Box::new(self.reconnect_request(NewCredentials::Saved)))]
     }
 
     fn back(&mut self) -> Vec<Effect> {
@@ -349,7 +425,7 @@ impl Wizard {
     }
 
     /// Runs the checks on the Client ID and the secret's shape (or the practice secret).
-    fn recheck(&mut self, secret_shape: &str) {
+    pub(super) fn recheck(&mut self, secret_shape: &str) {
         let secret = if !self.draft.app_type.has_secret() {
             None
         } else if self.draft.secret_provided {
@@ -385,6 +461,11 @@ impl Wizard {
     }
 
     fn submit(&mut self, client_secret: Secret, now_ms: u64) -> Vec<Effect> {
+        // Next again after the saved secret's reconnect stopped short (no network, Cancel):
+        // the saved secret again, unless one was pasted instead.
+        if self.journey == Journey::Reconnect && self.draft.saved_secret && client_secret.expose().is_empty() {
+            return self.prove_saved_secret(now_ms);
+        }
         let secret = if !self.draft.app_type.has_secret() {
             None
         } else if self.draft.secret_provided && client_secret.expose().is_empty() {
@@ -413,7 +494,8 @@ impl Wizard {
                 Vec::new()
             }
             Journey::Reconnect => {
-                let request = self.reconnect_request(check.clone());
+                let request = self.reconnect_request(check.clone().into());
+                self.draft.saved_secret = false;
                 self.draft.accepted = Some(check);
                 self.consent.state = ConsentState::Ready;
                 self.start_busy(words::PROVING_SECRET, true, now_ms);
@@ -435,13 +517,13 @@ impl Wizard {
         }
     }
 
-    fn reconnect_request(&self, check: CredentialCheck) -> ReconnectRequest {
+    fn reconnect_request(&self, credentials: NewCredentials) -> ReconnectRequest {
         // Checked when the reconnect started (`start_reconnect`); nothing changes otherwise.
         let plan = self.subject.as_ref().and_then(|c| self.reconnect_plan(c).ok());
         let plan = plan.unwrap_or(ReconnectPlan { scopes: None, redirect_uris: None });
         ReconnectRequest {
             name: self.connection_name(),
-            credentials: check,
+            credentials,
             scopes: plan.scopes,
             redirect_uris: plan.redirect_uris,
             tenant: None,
@@ -468,21 +550,36 @@ impl Wizard {
                 Vec::new()
             }
             (Journey::Reconnect, Some(check)) => {
-                vec![Effect::Reconnect(Box::new(self.reconnect_request(check.clone())))]
+                vec![Effect::Reconnect(Box::new(self.reconnect_request(check.clone().into())))]
+            }
+            (Journey::Reconnect, None) if self.draft.saved_secret => {
+                vec![Effect::Reconnect(Box::new(self.reconnect_request(NewCredentials::Saved)))]
             }
             (Journey::Reconnect, None) => vec![Effect::AddOrganisations { name: self.connection_name() }],
         }
     }
 
-    /// The result of an effect.
+    /// The result of an effect; the work that follows, as effects.
     pub fn apply(&mut self, outcome: Outcome, now_ms: u64) -> Vec<Effect> {
+        let effects = self.apply_outcome(outcome, now_ms);
+        self.note_unfinished();
+        effects
+    }
+
+    /// One line per outcome: what it does is the method it names. Every finished piece of work
+    /// ends the busy state first.
+    fn apply_outcome(&mut self, outcome: Outcome, now_ms: u64) -> Vec<Effect> {
+        let finished =
+            !matches!(outcome, Outcome::Progress(_) | Outcome::BrowserFailed { .. } | Outcome::ConnectionsLoaded(_));
+        if finished {
+            self.busy = None;
+        }
         match outcome {
             Outcome::Progress(step) => {
                 self.progressed(step, now_ms);
                 Vec::new()
             }
             Outcome::Checked(report) => {
-                self.busy = None;
                 self.checkup.report = Some(report);
                 Vec::new()
             }
@@ -493,59 +590,14 @@ impl Wizard {
                 ));
                 Vec::new()
             }
-            Outcome::SetupDone(result) => {
-                self.busy = None;
-                match result {
-                    Ok(out) => {
-                        self.draft.accepted = None;
-                        self.after_consent(out.connection)
-                    }
-                    Err(e) => {
-                        self.setup_failed(e);
-                        Vec::new()
-                    }
-                }
-            }
-            Outcome::ReconnectDone(result) => {
-                self.busy = None;
-                match result {
-                    Ok(out) => {
-                        self.draft.accepted = None;
-                        if let Some(gone) = &out.organisation_gone {
-                            self.consent.notice = Some(words::choose_after_gone(gone));
-                        }
-                        self.after_consent(out.connection)
-                    }
-                    Err(e) if matches!(e.code(), ErrorCode::InvalidClient | ErrorCode::WrongAppType) => {
-                        self.stage = Stage::Credentials;
-                        self.error = Some(e);
-                        Vec::new()
-                    }
-                    // Still on the credentials step: the refresh itself failed, no consent began.
-                    Err(e) if self.stage != Stage::Consent => {
-                        if e.code() != ErrorCode::Cancelled {
-                            self.error = Some(e);
-                        }
-                        Vec::new()
-                    }
-                    Err(e) => {
-                        self.consent_failed(e);
-                        Vec::new()
-                    }
-                }
-            }
-            Outcome::OrganisationsAdded(result) => {
-                self.busy = None;
-                match result {
-                    Ok(conn) => self.after_consent(conn),
-                    Err(e) => {
-                        self.consent_failed(e);
-                        Vec::new()
-                    }
-                }
+            Outcome::SetupDone(result) => self.setup_done(result),
+            Outcome::ReconnectDone(result) => self.reconnect_done(result),
+            Outcome::OrganisationsAdded(Ok(conn)) => self.after_consent(conn),
+            Outcome::OrganisationsAdded(Err(e)) => {
+                self.consent_failed(e);
+                Vec::new()
             }
             Outcome::OrganisationChosen(result) => {
-                self.busy = None;
                 match result {
                     Ok(conn) => {
                         self.subject = Some(conn);
@@ -555,56 +607,114 @@ impl Wizard {
                 }
                 vec![Effect::LoadConnections]
             }
-            Outcome::Tested(result) => {
-                self.busy = None;
-                match result {
-                    Ok(report) => {
-                        self.testing.result = Some(TestSuccess {
-                            organisation: report.organisation,
-                            api: report.api,
-                            answered_by: report.answered_by,
-                            authorised_by: report.authorised_by,
-                            tested_at: report.tested_at,
-                            clock: report.clock.map(|c| c.sentence),
-                        });
-                        self.error = None;
-                    }
-                    // Cancelled while waiting for another program's refresh: nothing to report.
-                    Err(e) if e.code() == ErrorCode::Cancelled => self.error = None,
-                    Err(e) => {
-                        self.testing.result = None;
-                        self.error = Some(e);
-                    }
-                }
-                vec![Effect::LoadConnections]
-            }
-            Outcome::Renamed(result) => {
-                self.busy = None;
-                if let Err(e) = result {
-                    self.error = Some(e);
-                }
-                vec![Effect::LoadConnections]
-            }
-            Outcome::Disconnected(result) => {
-                self.busy = None;
-                if let Err(e) = result {
-                    self.error = Some(e);
-                }
-                vec![Effect::LoadConnections]
-            }
+            Outcome::Tested(result) => self.tested(result),
+            Outcome::Renamed(result) => self.changed(result.map(|_| ())),
+            Outcome::Disconnected(result) => self.changed(result.map(|_| ())),
             Outcome::ConnectionsLoaded(result) => {
-                match result {
-                    Ok(list) => {
-                        self.saved.loaded_at_ms = now_ms;
-                        if let Some(cur) = &self.subject {
-                            self.subject = list.iter().find(|c| c.id == cur.id).cloned().or(self.subject.take());
-                        }
-                        self.saved.list = list;
-                    }
-                    Err(e) => self.error = Some(e),
+                self.connections_loaded(result, now_ms);
+                Vec::new()
+            }
+        }
+    }
+
+    fn setup_done(&mut self, result: Result<crate::flows::SetupOutcome, Error>) -> Vec<Effect> {
+        match result {
+            Ok(out) => {
+                self.draft.accepted = None;
+                self.forget_unfinished();
+                self.after_consent(out.connection)
+            }
+            Err(e) => {
+                self.setup_failed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    fn reconnect_done(&mut self, result: Result<crate::flows::ReconnectOutcome, Error>) -> Vec<Effect> {
+        match result {
+            Ok(out) => {
+                self.draft.accepted = None;
+                if let Some(gone) = &out.organisation_gone {
+                    self.consent.notice = Some(words::choose_after_gone(gone));
+                }
+                self.after_consent(out.connection)
+            }
+            // What was typed, or the saved secret, is at fault (Xero refused it, or none is
+            // kept): the credentials step asks for one.
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::InvalidClient | ErrorCode::WrongAppType | ErrorCode::CredentialProblem
+                ) =>
+            {
+                if self.draft.saved_secret {
+                    // Xero refused the saved secret, or none is kept: one must be pasted.
+                    self.draft.saved_secret = false;
+                    self.draft.secret_provided = false;
+                    self.recheck("");
+                }
+                self.stage = Stage::Credentials;
+                self.error = Some(e);
+                Vec::new()
+            }
+            // Still on the credentials step: the refresh itself failed, no consent began.
+            Err(e) if self.stage != Stage::Consent => {
+                if e.code() != ErrorCode::Cancelled {
+                    self.error = Some(e);
                 }
                 Vec::new()
             }
+            Err(e) => {
+                self.consent_failed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    fn tested(&mut self, result: Result<crate::probe::TestReport, Error>) -> Vec<Effect> {
+        match result {
+            Ok(report) => {
+                self.testing.result = Some(TestSuccess {
+                    organisation: report.organisation,
+                    api: report.api,
+                    answered_by: report.answered_by,
+                    authorised_by: report.authorised_by,
+                    tested_at: report.tested_at,
+                    clock: report.clock.map(|c| c.sentence),
+                });
+                self.error = None;
+            }
+            // Cancelled while waiting for another program's refresh: nothing to report.
+            Err(e) if e.code() == ErrorCode::Cancelled => self.error = None,
+            Err(e) => {
+                self.testing.result = None;
+                self.error = Some(e);
+            }
+        }
+        vec![Effect::LoadConnections]
+    }
+
+    /// A rename or disconnect finished: its failure is shown, and the list read again.
+    fn changed(&mut self, result: Result<(), Error>) -> Vec<Effect> {
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+        vec![Effect::LoadConnections]
+    }
+
+    /// The saved connections, read as of `now_ms`; the connection being worked on follows its
+    /// saved state.
+    fn connections_loaded(&mut self, result: Result<Vec<Connection>, Error>, now_ms: u64) {
+        match result {
+            Ok(list) => {
+                self.saved.loaded_at_ms = now_ms;
+                if let Some(cur) = &self.subject {
+                    self.subject = list.iter().find(|c| c.id == cur.id).cloned().or(self.subject.take());
+                }
+                self.saved.list = list;
+            }
+            Err(e) => self.error = Some(e),
         }
     }
 

@@ -4,6 +4,7 @@
 //! view of whole runs to prove none appears.
 
 use super::events::UserEvent;
+use crate::apis::Api;
 use crate::connection::Validity;
 use crate::credentials::Problem;
 use crate::domain::AppType;
@@ -11,7 +12,6 @@ use crate::error::ErrorCode;
 use crate::jwt::XeroUser;
 use crate::probe::{OrganisationDetails, ProbedApi};
 use crate::registration::RegistrationGuide;
-use crate::scopes::Api;
 use serde::Serialize;
 
 /// Everything the window renders.
@@ -38,6 +38,15 @@ pub struct View {
     /// With a vendor profile: where its users get help (https URL or e-mail address), offered
     /// beside every failure.
     pub support: Option<String>,
+}
+
+/// The unfinished first setup, as Welcome offers to continue it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnfinishedView {
+    /// The connection's name as typed.
+    pub name: String,
+    /// Where it stood and what continuing asks for, in a sentence or two.
+    pub text: String,
 }
 
 /// "Step N of M".
@@ -178,6 +187,9 @@ pub enum Screen {
         connections: Vec<ConnectionSummary>,
         /// Why Reconnect is not possible, when there is nothing to reconnect.
         reconnect_unavailable: Option<String>,
+        /// A first setup left unfinished (in an earlier run too): "Continue where you left off".
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unfinished: Option<UnfinishedView>,
     },
     /// Create the app in the portal (first setup) or generate another secret (reconnect).
     CreateApp {

@@ -9,6 +9,10 @@ use crate::endpoints::Endpoints;
 pub(super) const WAITING_FOR_CONSENT: &str = "Waiting for you to allow access in Xero…";
 /// Busy label while reconnect proves the new secret with a refresh.
 pub(super) const PROVING_SECRET: &str = "Checking the new secret with Xero…";
+/// Busy label while reconnect proves the secret kept in the keychain.
+pub(super) const PROVING_SAVED_SECRET: &str = "Checking the saved secret with Xero…";
+/// The button that reconnects without asking for the secret again.
+pub(super) const RECONNECT_WITH_SAVED_SECRET: &str = "Reconnect with the saved secret";
 /// Busy label while a custom connection asks for its token.
 pub(super) const REQUESTING_TOKEN: &str = "Asking Xero for the custom connection's token…";
 /// Busy label while the organisation choice is saved.
@@ -117,4 +121,22 @@ pub(super) fn reconnect_steps(endpoints: &Endpoints, client_id: &str) -> Vec<Str
         "Press \"Generate another secret\" and copy it at once: Xero shows it only once.".to_string(),
         "Come back here and paste it. The old secret keeps working until you delete it in the portal.".to_string(),
     ]
+}
+
+/// Welcome's sentence on an unfinished first setup: where it stood (`at`, its "Step N of M")
+/// and that the secret is asked for again.
+pub(super) fn unfinished_setup(u: &super::UnfinishedSetup, at: super::StepProgress) -> String {
+    use super::SetupStep;
+    let what = match u.step {
+        SetupStep::CreateApp => "creating the app in Xero",
+        SetupStep::Credentials => "the Client ID and secret",
+        SetupStep::Scopes => "choosing what to connect",
+        SetupStep::AllowAccess => "allowing access in Xero",
+    };
+    let secret = if u.app_type.has_secret() && u.step > SetupStep::CreateApp {
+        " Paste the client secret again when asked: it is not kept until the connection works."
+    } else {
+        ""
+    };
+    format!("Setting up \"{}\" stopped at step {} of {}, {what}.{secret}", u.name, at.step, at.of)
 }

@@ -22,13 +22,7 @@ pub fn http() -> reqwest::Client {
 pub fn sim_with_orgs() -> (Simulator, String, String) {
     let sim = Simulator::start().unwrap();
     let a = sim.add_org(OrgSpec::default());
-    let b = sim.add_org(OrgSpec {
-        name: "Harbour Bakery".into(),
-        country_code: "NZ".into(),
-        base_currency: "NZD".into(),
-        is_demo: false,
-        version: "NZ".into(),
-    });
+    let b = sim.add_org(OrgSpec::company("Harbour Bakery", "NZ", "NZD"));
     (sim, a, b)
 }
 

@@ -42,6 +42,31 @@ impl OrganisationDetails {
     }
 }
 
+/// An API's answer to Test Connection's read, as its `read` in [`crate::apis`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The Accounting API's Organisation.
+    Organisation(OrganisationDetails),
+    /// The Assets API's settings.
+    AssetSettings(AssetSettings),
+    /// The Files API's folders.
+    Folders(Vec<Folder>),
+    /// The Projects API's users.
+    ProjectUsers(ProjectUsers),
+    /// A Payroll API's settings (AU, NZ or UK).
+    PayrollSettings(PayrollSettings),
+}
+
+impl Answer {
+    /// The organisation's details, when the answer gives them (the Organisation alone does).
+    pub fn organisation(self) -> Option<OrganisationDetails> {
+        match self {
+            Answer::Organisation(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
 fn unreadable(what: &str) -> Error {
     Error::xero_unavailable(&format!("an unreadable {what} answer"))
 }
