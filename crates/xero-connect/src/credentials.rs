@@ -324,6 +324,15 @@ fn looks_like_secret(v: &str) -> bool {
     v.len() >= 40 && v.chars().all(is_secret_alphabet)
 }
 
+/// Whether `text` holds something shaped like a client secret anywhere in it: a run of 40 or
+/// more letters, digits, `-` and `_`, as Xero's 48-character secrets are — a secret pasted into
+/// the wrong field, with or without a label or quotes around it. A Client ID (32 characters)
+/// and a connection's name are not; what the window writes down between runs is checked with
+/// this, so a secret typed in the wrong place is never written (`wizard/unfinished.rs`).
+pub fn may_hold_secret(text: &str) -> bool {
+    text.split(|c: char| !is_secret_alphabet(c)).any(looks_like_secret)
+}
+
 fn check_client_id_shape(id: &str, problems: &mut Vec<Problem>) {
     if id.is_empty() || id.chars().any(is_invisible) {
         return;
@@ -387,6 +396,19 @@ fn check_secret_shape(id: &str, secret: &str, problems: &mut Vec<Problem>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_is_noticed_anywhere_in_a_text_and_ids_and_names_are_not_secrets() {
+        let secret = "hK7_vQ2-pL9zXw3RmT8yNc4BfJ6dGs1AeU5kYq0oPi4WtZ2x";
+        for text in
+            [secret.to_string(), format!("Client secret: {secret}"), format!("\"{secret}\" "), format!("Shop {secret}")]
+        {
+            assert!(may_hold_secret(&text), "{text}");
+        }
+        for text in ["1A2B3C4D5E6F708192A3B4C5D6E7F809", "Harbour Bakery", "My business (AU) – 2026", ""] {
+            assert!(!may_hold_secret(text), "{text}");
+        }
+    }
 
     const ID: &str = "0123456789ABCDEF0123456789ABCDEF";
     const SECRET: &str = "abcdEFGH_ijk-lmnopqrstuvwxyz0123456789ABCDEFGHIJ";

@@ -662,6 +662,21 @@ fn an_unfinished_setup_is_kept_without_its_secret_and_continued_from_welcome() {
 }
 
 #[test]
+fn a_secret_pasted_into_the_name_or_client_id_field_is_not_kept() {
+    let mut w = wizard();
+    w.handle(UserEvent::StartSetup, 0);
+    w.handle(UserEvent::Next, 0);
+    for (name, client_id) in [("Shop", format!("Client secret: {SECRET}")), (SECRET, ID.to_string())] {
+        let edited = UserEvent::CredentialsEdited { name: name.into(), client_id, secret_shape: String::new() };
+        w.handle(edited, 0);
+        let kept = kept_change(&mut w).unwrap().unwrap();
+        assert!(!kept.to_string().contains(SECRET), "the secret was kept: {kept}");
+        assert!(kept["name"] == "" || kept["client_id"] == "", "the field holding it is kept empty: {kept}");
+        assert!(kept["name"] == "Shop" || kept["client_id"] == ID, "the other field is kept: {kept}");
+    }
+}
+
+#[test]
 fn an_app_without_a_secret_continues_on_the_step_it_reached() {
     let kept = super::UnfinishedSetup {
         name: "Till".into(),

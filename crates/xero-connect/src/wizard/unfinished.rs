@@ -2,7 +2,8 @@
 //! go to Xero's developer portal, a restart or a crash must not lose what was typed. Only what
 //! the user could read off the screen is kept — connection name, Client ID, app type, the
 //! chosen APIs and the step reached — never the client secret, never a token: the secret is
-//! asked for again, and lives only in the keychain once the connection works.
+//! asked for again, and lives only in the keychain once the connection works. A name or Client
+//! ID holding something shaped like a secret (pasted into the wrong field) is kept empty.
 //!
 //! The wizard decides what is kept (`Wizard::unfinished`, updated after every event and
 //! outcome); the runner hands each change to a [`SetupMemory`] that the desktop shell provides
@@ -92,9 +93,13 @@ impl Wizard {
         }
         let Some(step) = SetupStep::of(self.stage) else { return };
         let d = &self.draft;
+        // A secret pasted into the name or Client ID field is not written down: that field is
+        // kept empty instead.
+        let unless_secret =
+            |text: &str| if credentials::may_hold_secret(text) { String::new() } else { text.to_string() };
         self.memory.current = Some(UnfinishedSetup {
-            name: d.name.clone(),
-            client_id: d.client_id.clone(),
+            name: unless_secret(&d.name),
+            client_id: unless_secret(&d.client_id),
             app_type: d.app_type,
             apis: d.apis.clone(),
             step,
