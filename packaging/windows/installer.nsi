@@ -13,6 +13,9 @@
 ;   VERSION        the program's version, e.g. 0.1.0
 ;   TITLE          the window's title: "Connect to Xero", or "Connect PRODUCT to Xero"
 ;   FOLDER         the install folder's and the uninstall entry's name, e.g. xero-connect
+;   APP_ID         the window's identifier (tauri.conf.json), which names its own folders:
+;                  %APPDATA%\APP_ID (an unfinished setup, the window's place) and
+;                  %LOCALAPPDATA%\APP_ID (WebView2's data)
 ;   STAGE          the folder holding the files to install
 ;   OUTFILE        the installer to write
 ;   PROFILE        (optional) a vendor profile, installed as profile.toml beside the programs
@@ -180,5 +183,12 @@ Section "Uninstall"
     Delete "$INSTDIR\profile.toml"
     Delete "$INSTDIR\uninstall.exe"
     RMDir "$INSTDIR"
+    ; Asked to delete the connections: what the window remembers goes with them (an unfinished
+    ; setup's name and Client ID, its place on the screen, WebView2's data). Kept otherwise, as
+    ; the connections are.
+    ${If} $RemoveConnections == 1
+        RMDir /r "$APPDATA\${APP_ID}"
+        RMDir /r "$LOCALAPPDATA\${APP_ID}"
+    ${EndIf}
     DeleteRegKey HKCU "${UNINSTALL_KEY}"
 SectionEnd
