@@ -44,12 +44,8 @@ mod tests {
     use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
     use tauri::webview::InvokeRequest;
     use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
-    use xero_connect::browser::Browser;
-    use xero_connect::endpoints::Endpoints;
-    use xero_connect::settings::SettingsFile;
-    use xero_connect::vault::{MemoryStore, Vault};
     use xero_connect::wizard::WizardOptions;
-    use xero_connect::Context;
+    use xero_connect::{Browser, Context, Endpoints, MemoryStore, SettingsFile, Vault};
 
     struct Fixture {
         _app: tauri::App<MockRuntime>,

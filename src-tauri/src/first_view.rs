@@ -58,8 +58,8 @@ pub fn open_main_window<R: Runtime>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xero_connect::endpoints::Endpoints;
     use xero_connect::wizard::{Screen, Wizard, WizardOptions};
+    use xero_connect::Endpoints;
 
     fn assigned(script: &str) -> serde_json::Value {
         let json = script

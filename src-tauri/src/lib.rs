@@ -18,11 +18,8 @@ use error::IpcError;
 use state::{ActiveWizard, MAIN_WINDOW};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
-use xero_connect::endpoints::Endpoints;
-use xero_connect::settings::SettingsFile;
-use xero_connect::vault::Vault;
 use xero_connect::wizard::{SetupMemory, WizardOptions};
-use xero_connect::Context;
+use xero_connect::{Context, Endpoints, SettingsFile, Vault};
 
 const USAGE: &str = "usage: xero-connect-wizard [--practice] [--profile FILE]
   --practice      rehearse against a local simulated Xero (nothing is sent to Xero)

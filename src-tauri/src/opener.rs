@@ -7,8 +7,7 @@
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, Url};
 use tauri_plugin_opener::OpenerExt;
-use xero_connect::browser::Browser;
-use xero_connect::endpoints::Endpoints;
+use xero_connect::{Browser, Endpoints};
 
 /// The origins URLs may be opened on.
 #[derive(Debug, Clone, PartialEq, Eq)]

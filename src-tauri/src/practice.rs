@@ -8,12 +8,8 @@ use crate::opener;
 use crate::state::ActiveWizard;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime};
-use xero_connect::browser::Browser;
-use xero_connect::endpoints::Endpoints;
-use xero_connect::settings::SettingsFile;
-use xero_connect::vault::{MemoryStore, Vault};
 use xero_connect::wizard::{PracticeCredentials, View, WizardOptions};
-use xero_connect::{Context, Secret};
+use xero_connect::{Browser, Context, Endpoints, MemoryStore, Secret, SettingsFile, Vault};
 use xero_sim::{seed_demo, Simulator, DEMO_WEB_CLIENT_ID, DEMO_WEB_CLIENT_SECRET};
 
 /// Set to a program (the scripted `xero-sim-browser`) to open practice URLs with it instead of

@@ -408,17 +408,17 @@ async fn test_connection(world: &World, app: &Path, clicks: usize) -> TestTimes 
     // `flows::test_connection` in this process over the same keychain, settings folder and simulator
     // (keychain read, the call, the settings file's last-test update).
     let ctx = xero_connect::Context {
-        endpoints: xero_connect::endpoints::Endpoints::all_at(&world.env.sim.url()).expect("endpoints"),
+        endpoints: xero_connect::Endpoints::all_at(&world.env.sim.url()).expect("endpoints"),
         http: xero_connect::http_client(),
-        vault: xero_connect::vault::Vault::os(),
-        settings: xero_connect::settings::SettingsFile::at(world.env.dir.path().join("config/xero-connect")),
-        browser: xero_connect::browser::Browser::Manual,
+        vault: xero_connect::Vault::os(),
+        settings: xero_connect::SettingsFile::at(world.env.dir.path().join("config/xero-connect")),
+        browser: xero_connect::Browser::Manual,
     };
     let mut core = Vec::new();
     for i in 0..clicks + 3 {
         pace(world);
         let t = Instant::now();
-        let report = xero_connect::flows::test_connection(&ctx, CONNECTION, None, &xero_connect::progress::Silent)
+        let report = xero_connect::flows::test_connection(&ctx, CONNECTION, None, &xero_connect::Silent)
             .await
             .expect("the core's Test Connection succeeds");
         if i >= 3 {

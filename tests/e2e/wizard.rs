@@ -5,15 +5,10 @@
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use xero_connect::browser::Browser;
-use xero_connect::domain::RedirectUri;
-use xero_connect::endpoints::Endpoints;
-use xero_connect::settings::SettingsFile;
-use xero_connect::vault::{MemoryStore, Vault};
 use xero_connect::wizard::{
     PastedSecret, Screen, SetupMemory, UnfinishedSetup, UserEvent, View, WizardOptions, WizardRunner,
 };
-use xero_connect::Context;
+use xero_connect::{Browser, Context, Endpoints, MemoryStore, RedirectUri, SettingsFile, Vault};
 use xero_connect_e2e::{bins, TestEnv};
 
 struct Harness {

@@ -12,8 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use xero_connect::paste::PasteSender;
-use xero_connect::secret::Secret;
-use xero_connect::{Error, ErrorCode, Result};
+use xero_connect::{Error, ErrorCode, Result, Secret};
 use zeroize::Zeroizing;
 
 /// Lines of standard input for the questions, without their line ending.

@@ -11,12 +11,10 @@ use args::{Cli, Command};
 use std::time::Duration;
 use xero_connect::apis::Api;
 use xero_connect::credentials::{self, CredentialCheck, Severity};
-use xero_connect::domain::{AppType, RedirectUri};
 use xero_connect::flows::{self, ConsentOptions, ReconnectRequest, SetupRequest};
 use xero_connect::plan::{self, Choices, Conflict, Fixed};
 use xero_connect::profile::{self, Profile};
-use xero_connect::scopes;
-use xero_connect::{Connection, Context, Error, ErrorCode, Remedy, Result};
+use xero_connect::{scopes, AppType, Connection, Context, Error, ErrorCode, RedirectUri, Remedy, Result};
 
 fn main() {
     // Arguments are read as the OS gives them: one that is not valid UTF-8 is a usage error
@@ -70,12 +68,7 @@ async fn run(cli: &Cli, profile: Option<&Profile>) -> Result<i32> {
         Command::Guide { name } => {
             let plan = setup_plan(cli, profile)?;
             let guide = match profile {
-                Some(p) => xero_connect::registration::RegistrationGuide::for_profile(
-                    &ctx.endpoints,
-                    p,
-                    plan.app_type,
-                    &plan.scopes,
-                ),
+                Some(p) => xero_connect::RegistrationGuide::for_profile(&ctx.endpoints, p, plan.app_type, &plan.scopes),
                 None => flows::guide(&ctx, name.as_deref(), plan.app_type, &plan.redirect_uris, &plan.scopes),
             };
             out.guide(&guide);

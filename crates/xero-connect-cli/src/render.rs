@@ -4,16 +4,10 @@
 //! (organisation names) passes through `plain` first.
 
 use serde_json::{json, Value};
-use xero_connect::connection::ValidityState;
-use xero_connect::error::Remedy;
 use xero_connect::flows::{DisconnectOutcome, ReconnectMethod, TokenOutput};
 use xero_connect::probe::TestReport;
 use xero_connect::profile::{Profile, ProfileRef};
-use xero_connect::progress::{Progress, Step};
-use xero_connect::registration::RegistrationGuide;
-use xero_connect::Connection;
-use xero_connect::Error;
-use xero_connect::Organisation;
+use xero_connect::{Connection, Error, Organisation, Progress, RegistrationGuide, Remedy, Step, ValidityState};
 
 /// The `XERO_*_URL` overrides in force, set once at start: every JSON object printed carries
 /// them as `"overrides": {"XERO_IDENTITY_URL": "http://…", …}`, so a script reading stdout
@@ -264,7 +258,7 @@ pub fn connection_text(c: &Connection) -> String {
         out += &format!("  Authorised by:  {}\n", user_text(u));
     }
     out += &format!("  Last test:      {}\n", last_test_text(c));
-    if c.app_type != xero_connect::domain::AppType::Custom {
+    if c.app_type != xero_connect::AppType::Custom {
         let valid = c.validity(now_secs()).map(|v| v.valid_until[..10].to_string());
         out += &format!(
             "  Authorisation:  {}\n",

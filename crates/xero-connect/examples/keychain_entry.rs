@@ -6,7 +6,7 @@
 //! Usage: `keychain_entry ACCOUNT` — exit 0 with the value on stdout, 1 when there is none, 2
 //! when the keychain cannot be read.
 
-use xero_connect::vault::{KeyringStore, SecretStore};
+use xero_connect::{KeyringStore, SecretStore};
 
 fn main() {
     let Some(account) = std::env::args().nth(1) else {

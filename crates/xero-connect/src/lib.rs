@@ -3,10 +3,14 @@
 //!
 //! Start at [`flows`] for the operations (setup, reconnect, Test Connection, token,
 //! disconnect) and at [`Context`] for what they need (endpoints, HTTP client, keychain,
-//! settings file, browser). The window's state machine is [`wizard`]. The values every layer
-//! shares (app type, redirect URI, connection name) are in [`domain`], the ground floor: it
-//! depends on [`error`] alone. Each Xero API a connection can be made for is one entry in
-//! [`apis`]: its scopes, Test Connection's read and how its answer is read.
+//! settings file, browser). The window's state machine is [`wizard`]. Each Xero API a
+//! connection can be made for is one entry in [`apis`]: its scopes, Test Connection's read and
+//! how its answer is read.
+//!
+//! The public modules are the operations' namespaces; every type a front end names is here at
+//! the root ([`AppType`], [`Endpoints`], [`Vault`], …). Inside, the values every layer shares
+//! (app type, redirect URI, connection name) sit in the private `domain` module, the ground
+//! floor, which depends on `error` alone.
 //!
 //! # Glossary
 //!
@@ -34,11 +38,9 @@
 //! ```no_run
 //! use xero_connect::credentials;
 //! use xero_connect::flows::{self, SetupRequest};
-//! use xero_connect::progress::Silent;
-//! use xero_connect::domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
 //! use xero_connect::apis::Api;
 //! use xero_connect::scopes;
-//! use xero_connect::Context;
+//! use xero_connect::{AppType, Context, RedirectUri, Silent, DEFAULT_REDIRECT_URI};
 //!
 //! # async fn run(pasted_client_id: &str, pasted_secret: &str) -> xero_connect::Result<()> {
 //! let ctx = Context::from_env(false)?;
@@ -60,46 +62,59 @@
 //! ```
 #![deny(missing_docs)]
 
-mod answers;
+// The operations, each a namespace its functions are called through (`flows::setup`,
+// `scopes::for_apis`, `probe::choose`): a reader sees where a call goes.
 pub mod apis;
-pub mod browser;
-pub mod clock;
-pub mod connection;
-pub mod context;
 pub mod credentials;
 pub mod doctor;
-pub mod domain;
-pub mod endpoints;
-pub mod error;
 pub mod flows;
-pub(crate) mod http;
-pub(crate) mod jwt;
-pub(crate) mod loopback;
-pub(crate) mod oauth;
 pub mod paste;
-pub(crate) mod peer;
 pub mod plan;
 pub mod probe;
 pub mod profile;
-pub mod progress;
-pub mod registration;
 pub mod scopes;
-pub mod secret;
-pub mod session;
-pub mod settings;
 pub mod tenants;
-#[cfg(test)]
-mod testing;
-pub mod tls;
-pub mod tokens;
-pub mod vault;
 pub mod wizard;
 
-pub use connection::{Connection, Organisation};
+// Everything else is private; the names the front ends use are re-exported below, flat.
+mod answers;
+mod browser;
+mod clock;
+mod connection;
+mod context;
+mod domain;
+mod endpoints;
+mod error;
+mod http;
+mod jwt;
+mod loopback;
+mod oauth;
+mod peer;
+mod progress;
+mod registration;
+mod secret;
+mod session;
+mod settings;
+#[cfg(test)]
+mod testing;
+mod tls;
+mod tokens;
+mod vault;
+
+pub use browser::Browser;
+pub use clock::ClockSkew;
+pub use connection::{Connection, Organisation, TestRecord, Validity, ValidityState};
 pub use context::Context;
-pub use domain::{AppType, RedirectUri, DEFAULT_REDIRECT_URI};
-pub use error::{Error, ErrorCode, Remedy, Result};
+pub use domain::{check_name, AppType, RedirectUri, DEFAULT_REDIRECT_URI};
+pub use endpoints::Endpoints;
+pub use error::{Error, ErrorCode, RateLimit, Remedy, Result};
 pub use http::client as http_client;
 pub use jwt::XeroUser;
 pub use loopback::https_forced;
+pub use progress::{Progress, Silent, Step};
+pub use registration::{AppTypeChoice, RegistrationGuide};
 pub use secret::Secret;
+pub use session::Session;
+pub use settings::{Settings, SettingsFile};
+pub use tls::{Untrusted, UntrustedReason};
+pub use vault::{KeyringStore, MemoryStore, SecretStore, Secrets, StoredAccessToken, Vault};

@@ -3,15 +3,10 @@
 //! file failing after the secrets were stored, leaves nothing behind.
 
 use std::sync::Arc;
-use xero_connect::browser::Browser;
-use xero_connect::credentials;
-use xero_connect::domain::AppType;
-use xero_connect::endpoints::Endpoints;
 use xero_connect::flows::{self, ConsentOptions, SetupRequest};
-use xero_connect::progress::Silent;
-use xero_connect::settings::SettingsFile;
-use xero_connect::vault::{MemoryStore, Vault};
-use xero_connect::{Context, ErrorCode};
+use xero_connect::{
+    credentials, AppType, Browser, Context, Endpoints, ErrorCode, MemoryStore, SettingsFile, Silent, Vault,
+};
 use xero_sim::{AppKind, AppSpec, OrgSpec, Simulator};
 
 struct World {
@@ -113,7 +108,7 @@ async fn a_keychain_that_answers_reads_but_refuses_writes_stops_setup_before_the
     let req = SetupRequest {
         app_type: AppType::Web,
         credentials: credentials::check(&web.client_id, web.client_secret.as_deref()),
-        redirect_uris: vec![xero_connect::domain::RedirectUri::parse("http://localhost:8749/callback").unwrap()],
+        redirect_uris: vec![xero_connect::RedirectUri::parse("http://localhost:8749/callback").unwrap()],
         consent: ConsentOptions { timeout: std::time::Duration::from_secs(2), ..Default::default() },
         ..request(&w)
     };

@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use xero_connect::vault::{SecretStore, Vault};
-use xero_connect::{ErrorCode, Result, Secret};
+use xero_connect::{ErrorCode, Result, Secret, SecretStore, Vault};
 
 /// A store that says yes to every write and, when `forgetful`, keeps nothing.
 #[derive(Default)]

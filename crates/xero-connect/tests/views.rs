@@ -17,17 +17,16 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use xero_connect::apis::Api;
-use xero_connect::connection::TestRecord;
 use xero_connect::credentials::secret_shape;
-use xero_connect::domain::{AppType, DEFAULT_REDIRECT_URI};
-use xero_connect::endpoints::Endpoints;
 use xero_connect::flows::{ReconnectMethod, ReconnectOutcome, SetupOutcome};
 use xero_connect::probe::{OrganisationDetails, ProbedApi, TestReport};
-use xero_connect::progress::Step;
 use xero_connect::wizard::{
     Outcome, PastedSecret, PracticeCredentials, SetupStep, UnfinishedSetup, UserEvent, Wizard, WizardOptions,
 };
-use xero_connect::{Connection, Error, ErrorCode, Organisation, Remedy, Secret, XeroUser};
+use xero_connect::{
+    AppType, Connection, Endpoints, Error, ErrorCode, Organisation, Remedy, Secret, Step, TestRecord, XeroUser,
+    DEFAULT_REDIRECT_URI,
+};
 
 /// The inputs the recorded journeys type (a fake app; the UI check types the same).
 const CLIENT_ID: &str = "1A2B3C4D5E6F708192A3B4C5D6E7F809";
@@ -350,7 +349,7 @@ fn journeys() -> Recorder {
         .user(UserEvent::TestConnection { name: None }, "test-busy")
         .pushed(Outcome::Tested(Ok(report("My business", TENANT_C))), "test-green")
         .user(UserEvent::TestConnection { name: None }, "test-busy")
-        .pushed(Outcome::Tested(Err(Error::rate_limited(30, xero_connect::error::RateLimit::from_header("minute")))), "test-rate-limited")
+        .pushed(Outcome::Tested(Err(Error::rate_limited(30, xero_connect::RateLimit::from_header("minute")))), "test-rate-limited")
         .user(UserEvent::TestConnection { name: Some("My business".into()) }, "test-busy")
         .pushed(Outcome::Tested(Err(Error::new(ErrorCode::OrganisationDisconnected, "The organisation has disconnected this app from inside Xero (or can no longer be reached with this connection): reconnect to connect it again."))), "test-disconnected")
         .user(UserEvent::TestConnection { name: Some("My business".into()) }, "test-busy")
@@ -502,7 +501,7 @@ fn journeys() -> Recorder {
     r.restart("a clock behind Xero's", with_saved(false), "welcome");
     let shop = connection("shop", AppType::Web, &[(TENANT_A, "Demo Company (AU)")], Some(TENANT_A), Some(record(true)));
     // Fixed words: `clock::describe` names the settings of the OS the test runs on.
-    let behind = xero_connect::clock::ClockSkew {
+    let behind = xero_connect::ClockSkew {
         seconds: 720,
         sentence: "This computer's clock is 12 minutes behind Xero's: open Settings, Time & language, Date & time, \
                    turn on \"Set time automatically\" and press \"Sync now\". Times shown here may be off until it is."
@@ -577,9 +576,7 @@ fn journeys() -> Recorder {
         .pushed(opened(), "consent-waiting")
         .pushed(
             Outcome::Progress(Step::BrowserForcedHttps {
-                message: xero_connect::https_forced(
-                    &xero_connect::domain::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap(),
-                ),
+                message: xero_connect::https_forced(&xero_connect::RedirectUri::parse(DEFAULT_REDIRECT_URI).unwrap()),
             }),
             "consent-https-forced",
         );
