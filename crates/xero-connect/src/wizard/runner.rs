@@ -219,36 +219,7 @@ impl WizardRunner {
                     me.apply(Outcome::OrganisationChosen(result));
                 });
             }
-            Effect::Test { name } => {
-                // Cancellable only while it waits for another program's refresh (the view's
-                // busy says so); dropping the test there leaves nothing half-done.
-                let cancel = self.cancel_signal();
-                self.spawn(async move {
-                    // Only that wait changes what the window shows, so only it (and the refresh
-                    // that ends it) becomes a view: a plain test pushes no view of its own before
-                    // its result, which keeps Test Connection as quick as it was.
-                    let waited = std::sync::atomic::AtomicBool::new(false);
-                    let relay = me.progress();
-                    let progress = move |step: Step| {
-                        let forward = match step {
-                            Step::WaitingForOtherRefresh { .. } => {
-                                waited.store(true, Ordering::SeqCst);
-                                true
-                            }
-                            Step::Refreshing => waited.load(Ordering::SeqCst),
-                            _ => false,
-                        };
-                        if forward {
-                            relay(step);
-                        }
-                    };
-                    let result = tokio::select! {
-                        r = flows::test_connection(&me.ctx, &name, None, &progress) => r,
-                        _ = cancel => Err(crate::Error::new(crate::ErrorCode::Cancelled, "Test Connection was cancelled.")),
-                    };
-                    me.apply(Outcome::Tested(result));
-                });
-            }
+            Effect::Test { name } => self.test(name),
             Effect::CheckComputer { redirect_uris } => {
                 self.runtime.spawn(async move {
                     let report = crate::doctor::check_computer(&me.ctx, &redirect_uris).await;
@@ -268,6 +239,38 @@ impl WizardRunner {
                 });
             }
         }
+    }
+
+    /// Test Connection. Cancellable only while it waits for another program's refresh (the
+    /// view's busy says so); dropping the test there leaves nothing half-done.
+    fn test(self: &Arc<Self>, name: String) {
+        let me = self.clone();
+        let cancel = self.cancel_signal();
+        self.spawn(async move {
+            // Only that wait changes what the window shows, so only it (and the refresh that
+            // ends it) becomes a view: a plain test pushes no view of its own before its
+            // result, which keeps Test Connection as quick as it was.
+            let waited = std::sync::atomic::AtomicBool::new(false);
+            let relay = me.progress();
+            let progress = move |step: Step| {
+                let forward = match step {
+                    Step::WaitingForOtherRefresh { .. } => {
+                        waited.store(true, Ordering::SeqCst);
+                        true
+                    }
+                    Step::Refreshing => waited.load(Ordering::SeqCst),
+                    _ => false,
+                };
+                if forward {
+                    relay(step);
+                }
+            };
+            let result = tokio::select! {
+                r = flows::test_connection(&me.ctx, &name, None, &progress) => r,
+                _ = cancel => Err(crate::Error::new(crate::ErrorCode::Cancelled, "Test Connection was cancelled.")),
+            };
+            me.apply(Outcome::Tested(result));
+        });
     }
 }
 
