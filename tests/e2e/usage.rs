@@ -83,3 +83,19 @@ fn text_from_xero_reaches_the_terminal_without_its_control_characters() {
     assert!(all.contains("Evil?]0;owned??[2J Ltd"), "the name is shown, made harmless: {all}");
     assert!(all.contains("Sam?[31m Staff"), "{all}");
 }
+
+/// A reader that stops reading (`xero-connect list | head`, a script that has what it needs)
+/// ends the program quietly, with exit code 0 — never a panic about a broken pipe.
+#[test]
+fn output_to_a_reader_that_has_gone_ends_quietly() {
+    let env = TestEnv::without_keyring();
+    for args in [&["guide"][..], &["guide", "--json"], &["list"], &["list", "--json"]] {
+        // The reading end is closed before the program starts: its first write finds no reader.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = env.cli_command().args(args).stdout(writer).stderr(std::process::Stdio::piped()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked") && !stderr.contains("error"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

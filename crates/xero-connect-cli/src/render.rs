@@ -9,6 +9,31 @@ use xero_connect::probe::TestReport;
 use xero_connect::profile::{Profile, ProfileRef};
 use xero_connect::{Connection, Error, Organisation, Progress, RegistrationGuide, Remedy, Step, ValidityState};
 
+/// A line on stdout. When the reader has gone (`xero-connect list | head`, a script that read
+/// what it needed), the program ends quietly with exit code 0, as a program whose output is cut
+/// short by `head` does: nothing it could still print reaches anyone, and `println!` would
+/// panic there.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        out_text(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes `text` to stdout as it is (see [`out!`]).
+fn out_text(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        // Another failure (a full disk behind a redirect): said once, on stderr.
+        Err(e) => {
+            eprintln!("error: the output could not be written ({e})");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// The `XERO_*_URL` overrides in force, set once at start: every JSON object printed carries
 /// them as `"overrides": {"XERO_IDENTITY_URL": "http://…", …}`, so a script reading stdout
 /// alone still learns that it did not talk to Xero (the notice goes to stderr).
@@ -28,7 +53,7 @@ fn print_json(mut v: Value) {
     if let (Some(obj), Some(o)) = (v.as_object_mut(), OVERRIDES.get()) {
         obj.insert("overrides".into(), o.clone());
     }
-    println!("{v}");
+    out!("{v}");
 }
 
 /// Prints progress to stderr.
@@ -354,36 +379,36 @@ impl Out {
             return self.print_json(serde_json::to_value(g).expect("guide serialises"));
         }
         if let Some(product) = &g.product {
-            println!("Connect {} to Xero\n", plain(product));
+            out!("Connect {} to Xero\n", plain(product));
         }
-        println!("Create your app in the Xero developer portal: {}\n", g.portal_url);
+        out!("Create your app in the Xero developer portal: {}\n", g.portal_url);
         for (i, step) in g.steps.iter().enumerate() {
-            println!("{:>2}. {step}", i + 1);
+            out!("{:>2}. {step}", i + 1);
         }
         if let Some(url) = &g.company_url {
-            println!("\nApp name (copy exactly):\n  {}", g.app_name);
-            println!("\nCompany or application URL (copy exactly):\n  {url}");
+            out!("\nApp name (copy exactly):\n  {}", g.app_name);
+            out!("\nCompany or application URL (copy exactly):\n  {url}");
         }
-        println!("\nIntegration types{}:", if g.product.is_some() { " this software supports" } else { "" });
+        out!("\nIntegration types{}:", if g.product.is_some() { " this software supports" } else { "" });
         for c in &g.app_type_choices {
             let mark = if c.app_type == g.app_type { "*" } else { " " };
-            println!(" {mark} {}: {}", c.label, c.explanation);
+            out!(" {mark} {}: {}", c.label, c.explanation);
         }
         if !g.redirect_uris.is_empty() {
-            println!("\nRedirect URI (copy exactly):");
+            out!("\nRedirect URI (copy exactly):");
             for u in &g.redirect_uris {
-                println!("  {u}");
+                out!("  {u}");
             }
         }
-        println!("\nScopes this connection asks for:\n  {}", g.scopes.join(" "));
-        println!("\nTips:");
+        out!("\nScopes this connection asks for:\n  {}", g.scopes.join(" "));
+        out!("\nTips:");
         for t in g.tips.iter().chain(&g.secret_tip) {
-            println!("  - {t}");
+            out!("  - {t}");
         }
         if let Some(s) = &g.support {
-            println!("\nHelp: {s}");
+            out!("\nHelp: {s}");
         }
-        println!("\nThen run: xero-connect setup NAME --client-id YOUR_CLIENT_ID --app-type {}", g.app_type.as_str());
+        out!("\nThen run: xero-connect setup NAME --client-id YOUR_CLIENT_ID --app-type {}", g.app_type.as_str());
     }
 
     /// `test`: Test Connection's success, and the profile the connection was made with.
@@ -396,27 +421,27 @@ impl Out {
                 "clock": r.clock}));
         }
         if let Some(p) = profile {
-            println!("{} is connected.", plain(&p.product));
+            out!("{} is connected.", plain(&p.product));
         }
-        println!("Connected to {}.", plain(&o.name));
-        println!("  Answered by:     {} ({})", r.answered_by, r.call);
-        println!("  Organisation ID: {}", plain(&o.id));
+        out!("Connected to {}.", plain(&o.name));
+        out!("  Answered by:     {} ({})", r.answered_by, r.call);
+        out!("  Organisation ID: {}", plain(&o.id));
         // Only the Accounting API's Organisation tells these; unknown ones are left out.
         if let Some(c) = &o.country_code {
-            println!("  Country:         {}", plain(c));
+            out!("  Country:         {}", plain(c));
         }
         if let Some(c) = &o.base_currency {
-            println!("  Currency:        {}", plain(c));
+            out!("  Currency:        {}", plain(c));
         }
         if let Some(demo) = o.is_demo_company {
-            println!("  Demo company:    {}", if demo { "yes" } else { "no" });
+            out!("  Demo company:    {}", if demo { "yes" } else { "no" });
         }
         if let Some(u) = &r.authorised_by {
-            println!("  Authorised by:   {}", user_text(u));
+            out!("  Authorised by:   {}", user_text(u));
         }
-        println!("  Tested at:       {}", r.tested_at);
+        out!("  Tested at:       {}", r.tested_at);
         if let Some(c) = &r.clock {
-            println!("  ! {}", c.sentence);
+            out!("  ! {}", c.sentence);
         }
     }
 
@@ -439,11 +464,11 @@ impl Out {
                 "worst": r.worst(), "program": r.program, "checked_at": r.checked_at, "findings": findings,
                 "report": r.text()}));
         }
-        println!("Checking this computer ({}):", r.program);
+        out!("Checking this computer ({}):", r.program);
         for f in &r.findings {
-            println!("{:<8} {}: {}", f.status.as_str(), plain(&f.title), plain_lines(&f.detail));
+            out!("{:<8} {}: {}", f.status.as_str(), plain(&f.title), plain_lines(&f.detail));
             if let Some(h) = hint(f) {
-                println!("         {}", plain_lines(&h));
+                out!("         {}", plain_lines(&h));
             }
         }
     }
@@ -454,13 +479,13 @@ impl Out {
             return self.print_json(json!({"connections": list.iter().map(connection_json).collect::<Vec<_>>()}));
         }
         if list.is_empty() {
-            println!("No saved connections. Start with: xero-connect guide, then xero-connect setup NAME");
+            out!("No saved connections. Start with: xero-connect guide, then xero-connect setup NAME");
         }
         for c in list {
             let org = c.organisation().map(|o| plain(&o.name)).unwrap_or_else(|| "(organisation not chosen)".into());
-            println!("{}\t{}\t{}\tlast test: {}", c.name, org, c.app_type.as_str(), last_test_text(c));
+            out!("{}\t{}\t{}\tlast test: {}", c.name, org, c.app_type.as_str(), last_test_text(c));
             for line in health_lines(c) {
-                println!("  ! {line}");
+                out!("  ! {line}");
             }
         }
     }
@@ -470,7 +495,7 @@ impl Out {
         if self.json {
             return self.print_json(connection_json(c));
         }
-        print!("{}", connection_text(c));
+        out_text(&connection_text(c));
     }
 
     /// `token`: the access token alone (for `$(…)`), or with its expiry and tenant.
@@ -479,7 +504,7 @@ impl Out {
             return self.print_json(json!({"access_token": t.access_token.expose(), "expires_at": t.expires_at,
                 "expires_in": t.expires_in(), "tenant_id": t.tenant_id}));
         }
-        println!("{}", t.access_token.expose());
+        out!("{}", t.access_token.expose());
     }
 
     /// `refresh`: each connection's new validity, or why it could not be refreshed (with what
@@ -499,13 +524,13 @@ impl Out {
         for (name, r) in results {
             match r {
                 Ok(c) => match c.validity(now_secs()) {
-                    Some(v) => println!("Refreshed \"{name}\": valid until {} if unused.", &v.valid_until[..10]),
-                    None => println!("Refreshed \"{name}\": a new access token was issued."),
+                    Some(v) => out!("Refreshed \"{name}\": valid until {} if unused.", &v.valid_until[..10]),
+                    None => out!("Refreshed \"{name}\": a new access token was issued."),
                 },
                 Err(e) => {
-                    println!("Could not refresh \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
+                    out!("Could not refresh \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
                     if let Some(h) = e.remedy().map(remedy_hint) {
-                        println!("  {h}");
+                        out!("  {h}");
                     }
                 }
             }
@@ -518,12 +543,12 @@ impl Out {
             return self.print_json(json!({"removed": out.name, "disconnected": out.disconnected,
                 "revoked": out.revoked, "already_disconnected": out.already_disconnected}));
         }
-        println!("Removed \"{}\".", out.name);
+        out!("Removed \"{}\".", out.name);
         if !out.disconnected.is_empty() {
-            println!("  Disconnected at Xero: {}", plain(&out.disconnected.join(", ")));
+            out!("  Disconnected at Xero: {}", plain(&out.disconnected.join(", ")));
         }
         if out.already_disconnected {
-            println!("  Xero had already dropped this authorisation.");
+            out!("  Xero had already dropped this authorisation.");
         }
     }
 
@@ -542,15 +567,15 @@ impl Out {
             return self.print_json(json!({ "removed": items }));
         }
         if results.is_empty() {
-            println!("No saved connections: nothing to remove.");
+            out!("No saved connections: nothing to remove.");
         }
         for (name, r) in results {
             match r {
                 Ok(o) => self.disconnected(o),
                 Err(e) => {
-                    println!("Kept \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
+                    out!("Kept \"{name}\" ({}): {}", e.code(), plain_lines(e.message()));
                     if let Some(h) = e.remedy().map(remedy_hint) {
-                        println!("  {h}");
+                        out!("  {h}");
                     }
                 }
             }
@@ -571,19 +596,19 @@ impl Out {
             .map(|o| format!("{} ({})", plain(&o.name), o.tenant_id))
             .unwrap_or_else(|| "Xero".into());
         match method {
-            None => println!("Connected \"{}\" to {org}.", conn.name),
+            None => out!("Connected \"{}\" to {org}.", conn.name),
             Some(m) => {
                 let how = match m {
                     ReconnectMethod::Refresh => "the new secret works; no browser was needed",
                     ReconnectMethod::Consent => "access was allowed again",
                     ReconnectMethod::ClientCredentials => "the new secret works",
                 };
-                println!("Reconnected \"{}\" to {org}: {how}.", conn.name)
+                out!("Reconnected \"{}\" to {org}: {how}.", conn.name)
             }
         }
         if let Some(u) = &conn.authorised_by {
-            println!("  Authorised by: {}", user_text(u));
+            out!("  Authorised by: {}", user_text(u));
         }
-        println!("  Next: xero-connect test {}", shell_quote(&conn.name));
+        out!("  Next: xero-connect test {}", shell_quote(&conn.name));
     }
 }
