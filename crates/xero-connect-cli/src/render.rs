@@ -25,13 +25,20 @@ fn out_text(text: &str) {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) if reader_gone(&e) => std::process::exit(0),
         // Another failure (a full disk behind a redirect): said once, on stderr.
         Err(e) => {
             eprintln!("error: the output could not be written ({e})");
             std::process::exit(1);
         }
     }
+}
+
+/// Whether a write failed because nobody reads stdout any more: a broken pipe — on Windows
+/// also ERROR_PIPE_NOT_CONNECTED (233, "no process is on the other end of the pipe"), which
+/// std does not count as one (seen under Wine for a pipe whose reader had closed).
+fn reader_gone(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe || (cfg!(windows) && e.raw_os_error() == Some(233))
 }
 
 /// The `XERO_*_URL` overrides in force, set once at start: every JSON object printed carries
