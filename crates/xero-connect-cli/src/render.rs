@@ -168,12 +168,18 @@ pub fn remedy_hint(remedy: &Remedy) -> String {
         Remedy::SetUp => "Start with: xero-connect guide, then xero-connect setup NAME".into(),
         Remedy::TrustNetworkCertificate { issuer } => {
             let which = issuer.as_deref().map(|i| format!(" (\"{}\")", plain(i))).unwrap_or_default();
-            format!(
-                "Install the network's root certificate{which} in this computer's store — on Debian or Ubuntu copy it \
-                 to /usr/local/share/ca-certificates/ and run update-ca-certificates, or point SSL_CERT_FILE at a \
-                 bundle that holds it; Windows and macOS take it from IT's usual deployment. Then check with: \
-                 xero-connect doctor"
-            )
+            // Where this computer's verifier looks (docs/xero-platform.md, "HTTPS inspection"):
+            // Windows' and macOS's own stores; on Linux the system bundle or SSL_CERT_FILE.
+            let how = if cfg!(windows) {
+                "in Windows' Trusted Root Certification Authorities (IT usually deploys it; by hand: certmgr.msc, \
+                 or certutil -user -addstore Root FILE)"
+            } else if cfg!(target_os = "macos") {
+                "in the macOS keychain, marked trusted (IT usually deploys it; by hand: Keychain Access)"
+            } else {
+                "in this computer's store — on Debian or Ubuntu copy it to /usr/local/share/ca-certificates/ and run \
+                 update-ca-certificates, or point SSL_CERT_FILE at a bundle that holds it"
+            };
+            format!("Install the network's root certificate{which} {how}. Then check with: xero-connect doctor")
         }
         Remedy::ProxySignIn => {
             "Give the proxy's sign-in in HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT, or ask IT to let \
