@@ -512,7 +512,7 @@ async fn an_unfinished_setup_is_continued_after_the_window_closed_and_the_window
     gui.wait_css("[data-test=api-choice]").await;
     gui.click("[data-test=api-choice][data-api=projects] input").await;
     gui.shot("scopes-chosen").await;
-    gui.x_place_window(40, 30, 900, 700);
+    gui.x_place_window(40, 30, 900, 700).await;
     let placed = (40, 30, 900, 700);
     // The app writes its place once the window has been still for half a second: the next
     // start must not depend on the app exiting normally (a driver ending its session kills it).

@@ -163,14 +163,26 @@ impl Gui {
     }
 
     /// Moves and resizes the app's window as a person dragging it would (no window manager runs
-    /// on the test's display, so the X server applies it at once and the app is told).
-    pub fn x_place_window(&self, x: i32, y: i32, width: u32, height: u32) {
-        use x11rb::connection::Connection;
+    /// on the test's display, so the X server applies it at once and the app is told), and
+    /// returns once the display shows it there. GTK may put its own size back while a resize of
+    /// its own is still pending (seen on a loaded machine), as a window can jump back under a
+    /// person's hand: the move is then made again, as they would.
+    pub async fn x_place_window(&self, x: i32, y: i32, width: u32, height: u32) {
         use x11rb::protocol::xproto::{ConfigureWindowAux, ConnectionExt as _};
-        let (conn, _, w) = self.app_x_window().expect("the app's window is on the display");
-        let aux = ConfigureWindowAux::new().x(x).y(y).width(width).height(height);
-        conn.configure_window(w, &aux).unwrap();
-        conn.flush().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (conn, _, w) = self.app_x_window().expect("the app's window is on the display");
+            let aux = ConfigureWindowAux::new().x(x).y(y).width(width).height(height);
+            conn.configure_window(w, &aux).unwrap();
+            // A round trip: the server has applied the request when it answers the next one.
+            conn.get_input_focus().unwrap().reply().unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let now = self.x_window();
+            if now == Some((x, y, width, height)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the window stays at {now:?}, not ({x}, {y}, {width}, {height})");
+        }
     }
 
     /// A connection to the display, its root, and the app's mapped window, found by its title
@@ -208,9 +220,11 @@ impl Gui {
         let Gui { client, env, _driver, _display, .. } = self;
         let _ = tokio::time::timeout(STEP, client.close_window()).await;
         let _ = tokio::time::timeout(STEP, client.close()).await;
-        // The app writes what it keeps as it exits; the driver and display go after it.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && app_running(&env) {
+        // The app writes what it keeps as it exits; the driver and display go after it. A next
+        // start before it has gone would meet it on the session bus, still the one instance.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while app_running(&env) {
+            assert!(Instant::now() < deadline, "the wizard did not exit within 30 s of its window closing");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         drop(_driver);

@@ -14,13 +14,16 @@ use std::time::{Duration, Instant};
 pub const STEP: Duration = Duration::from_secs(10);
 /// The longest an element may take to appear.
 const APPEAR: Duration = Duration::from_secs(20);
+/// The longest the app may take to start and open its session (a loaded machine's cold start
+/// of WebKit's processes takes several seconds).
+const SESSION: Duration = Duration::from_secs(60);
 
 /// Starts tauri-driver with the environment `configure` gives it (the app inherits it) and
 /// opens a session with `app`. The driver stops when the returned group drops.
 ///
 /// # Panics
 /// When tauri-driver is not installed (scripts/install-deps installs it), does not listen
-/// within 20 s, or the session cannot start.
+/// within 20 s, or the session cannot start within 60 s.
 pub async fn start(app: &Path, configure: impl FnOnce(&mut Command)) -> (Client, ProcessGroup) {
     let port = free_port();
     let native = free_port();
@@ -39,11 +42,13 @@ pub async fn start(app: &Path, configure: impl FnOnce(&mut Command)) -> (Client,
     let mut caps = serde_json::Map::new();
     caps.insert("tauri:options".into(), serde_json::json!({"application": app}));
     caps.insert("browserName".into(), serde_json::json!("wry"));
-    let client = ClientBuilder::rustls()
-        .expect("rustls")
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
+    // Bounded too: an app that fails at start leaves WebKitWebDriver waiting for it for good.
+    let mut builder = ClientBuilder::rustls().expect("rustls");
+    builder.capabilities(caps);
+    let url = format!("http://127.0.0.1:{port}");
+    let client = tokio::time::timeout(SESSION, builder.connect(&url))
         .await
+        .unwrap_or_else(|_| panic!("the app did not open a WebDriver session within {} s", SESSION.as_secs()))
         .expect("a WebDriver session with the app");
     (client, driver)
 }
