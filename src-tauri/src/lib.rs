@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod first_view;
 mod geometry;
+mod instance;
 mod memory;
 mod navigation;
 mod opener;
@@ -80,12 +81,12 @@ pub fn run() {
         std::process::exit(1);
     }
     // Registered first so a second launch is handed over before anything else starts: two
-    // wizards would fight over the loopback port and the settings file.
+    // wizards would fight over the loopback port and the settings file (`instance`).
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)))
         // The window opens where and as large as it was left (`geometry`).
         .plugin(tauri_plugin_window_state::Builder::new().with_state_flags(geometry::KEPT).build());
-    with_plugins_and_commands(builder)
+    let started = with_plugins_and_commands(builder)
         .setup(move |app| {
             let wizard = start_wizard(app.handle(), &args);
             let first = wizard.view();
@@ -94,8 +95,13 @@ pub fn run() {
             geometry::keep(&window);
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("the wizard window could not start");
+        .run(tauri::generate_context!());
+    if let Err(e) = started {
+        if instance::met_a_closing_wizard(&e) {
+            instance::start_again_once();
+        }
+        panic!("the wizard window could not start: {e}");
+    }
 }
 
 /// What the tests share with the real app: the plugins that need no desktop session, and the
