@@ -97,10 +97,10 @@ fn output_to_a_reader_that_has_gone_ends_quietly() {
             env.cli_command().args(args).stdout(writer).stderr(std::process::Stdio::piped()).output().unwrap()
         };
         let mut out = run();
-        // Under Wine, on a loaded machine, Wine itself has once lost its own channel to the
-        // wineserver in this very test ("wine client error:…: sendmsg: Socket operation on
-        // non-socket") and ended the program's thread: Wine failing, not xero-connect. That
-        // alone is tried once more.
+        // Under Wine, on a loaded machine, Wine itself has once failed to talk to its wineserver
+        // in this very test: its client printed "wine client error:…: sendmsg: Socket operation
+        // on non-socket" (Wine's wording, never xero-connect's) and the run failed. Wine
+        // failing, not xero-connect: that alone is tried once more.
         if env.is_windows() && String::from_utf8_lossy(&out.stderr).contains("wine client error") {
             eprintln!("{args:?}: Wine lost its channel to the wineserver: running it once more");
             out = run();
